@@ -1,0 +1,58 @@
+# cvpdf: GNU make. `make` builds ./cvpdf; `make check` builds and runs every test;
+# `make render` renders content/*.md into out/*.pdf. BUILD=release|debug|sanitize.
+CC      ?= cc
+BUILD   ?= release
+PREFIX  ?= /usr/local
+VERSION  = 0.1.0
+FONTDIR ?= $(CURDIR)/fonts
+
+PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS_release  = -O2 -g
+CFLAGS_debug    = -O0 -g3
+CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS  = -std=c11 $(WARN) $(CFLAGS_$(BUILD)) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+          -fvisibility=hidden -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
+          -DCVPDF_FONTDIR='"$(FONTDIR)"' $(PKG_CFLAGS) $(XCFLAGS)
+LDFLAGS_sanitize = -fsanitize=address,undefined
+LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
+
+O        = build/$(BUILD)
+LIB_SRC  = util.c frontmatter.c build.c breaks.c shape.c font.c layout.c paginate.c \
+           cff.c subset.c pdffont.c pdf.c render.c
+LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
+BIN      = cvpdf
+
+.PHONY: all check test render clean
+all: $(BIN)
+
+$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h | $(O)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(O):
+	mkdir -p $@
+
+$(O)/libcvpdf.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(O)/main.o $(O)/libcvpdf.a
+	$(CC) -o $@ $^ $(LDLIBS)
+
+$(O)/unit: tests/unit.c $(O)/libcvpdf.a
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+CONTENT = $(wildcard content/*.md)
+render: $(BIN)
+	@mkdir -p out
+	@for f in $(CONTENT); do b=$$(basename $$f .md); \
+	  ./$(BIN) $$f -o out/$$b.pdf && echo "rendered out/$$b.pdf"; done
+
+check test: $(BIN) $(O)/unit
+	CVPDF_UNIT=$(O)/unit bash tests/run.sh
+
+clean:
+	rm -rf build $(BIN) out

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian 12 packages cvpdf needs to build, render and test, when any is missing.
+# Usage: scripts/deps.sh [--test]   (--test adds the tools the test suite drives)
+set -eu
+BUILD_PKGS="gcc make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+ libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev hyphen-en-us libyaml-dev
+ libfontconfig-dev fonts-noto-cjk fonts-symbola"
+TEST_PKGS="poppler-utils mupdf-tools qpdf pandoc python3 mandoc"
+pkgs=$BUILD_PKGS
+[ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "cvpdf: installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

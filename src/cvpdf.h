@@ -1,0 +1,78 @@
+/* cvpdf.h: the public interface of libcvpdf, a typesetter for résumés written in Markdown.
+ *
+ * The only header a client includes. All types are opaque; every object a function returns
+ * is freed by the matching *_free function, and a rendered PDF buffer by cvpdf_buffer_free.
+ * The library keeps no global mutable state: independent options/renders may run on
+ * different threads at once.
+ */
+#ifndef CVPDF_H
+#define CVPDF_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CVPDF_BUILDING) && defined(__GNUC__)
+#define CVPDF_API __attribute__((visibility("default")))
+#else
+#define CVPDF_API
+#endif
+
+/* Results of the render calls. */
+typedef enum {
+    CVPDF_OK = 0,
+    CVPDF_ERR_IO,      /* the input could not be read or the output not written */
+    CVPDF_ERR_NOMEM,   /* an allocation failed */
+    CVPDF_ERR_FONT,    /* a required font could not be found or loaded */
+    CVPDF_ERR_PDF,     /* the PDF writer failed */
+    CVPDF_ERR_USAGE    /* a bad argument (NULL pointer, unknown option) */
+} cvpdf_status;
+
+typedef enum { CVPDF_NOTE, CVPDF_WARNING, CVPDF_ERROR } cvpdf_severity;
+
+/* A diagnostic: file is the name given to the render call; line and col are 1-based source
+ * positions (col counts bytes, as compilers do), 0 when unknown. msg is valid only during the
+ * call. */
+typedef void (*cvpdf_diag_fn)(void *user, cvpdf_severity severity, const char *file, int line,
+                              int col, const char *msg);
+
+typedef struct cvpdf_options cvpdf_options;
+
+/* "0.1.0" */
+CVPDF_API const char *cvpdf_version(void);
+CVPDF_API const char *cvpdf_status_string(cvpdf_status status);
+
+/* Options: NULL on allocation failure. Free with cvpdf_options_free. */
+CVPDF_API cvpdf_options *cvpdf_options_new(void);
+CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
+
+/* Sets an option by name; returns CVPDF_ERR_USAGE for an unknown key. Keys:
+ *   "fonts-dir"   directory of the bundled fonts (default: $CVPDF_FONTS, else the build's)
+ *   "lang"        document language (BCP 47), overriding front matter and detection
+ *   "date"        creation date as seconds since the epoch (default: $SOURCE_DATE_EPOCH,
+ *                 else no date, so output is reproducible) */
+CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
+
+/* Diagnostics go to fn (default: none). */
+CVPDF_API void cvpdf_options_set_diagnostics(cvpdf_options *opts, cvpdf_diag_fn fn, void *user);
+
+/* Renders len bytes of Markdown (UTF-8, optionally with YAML front matter) into a PDF held in
+ * *pdf (*pdf_len bytes), which the caller frees with cvpdf_buffer_free. name labels
+ * diagnostics and resolves relative paths ("-" for stdin). On failure *pdf is NULL. */
+CVPDF_API cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name,
+                                    const char *markdown, size_t len, unsigned char **pdf,
+                                    size_t *pdf_len);
+
+/* Reads in_path and writes out_path. The PDF goes to a temporary file beside out_path that is
+ * renamed into place only on success: a failure never leaves a partial or destroyed file. */
+CVPDF_API cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path,
+                                         const char *out_path);
+
+CVPDF_API void cvpdf_buffer_free(void *buf);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

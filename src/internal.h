@@ -1,0 +1,367 @@
+/* internal.h: the data structures that flow between cvpdf's stages.
+ *
+ * The pipeline, each stage reading only what the stages left of it produced:
+ *
+ *   source ─▶ frontmatter.c (cv_meta) ─▶ build.c (cv_model: blocks of styled UTF-8 spans)
+ *          ─▶ layout.c (cv_vlist: lines of positioned glyphs, spaces, rules, marks;
+ *             shaping via shape.c, break opportunities via breaks.c, faces via font.c)
+ *          ─▶ paginate.c (cv_pages: absolute display lists)
+ *          ─▶ pdf.c + pdffont.c (libharu objects; fonts subset by subset.c) ─▶ bytes
+ *
+ * Lengths are fixed-point (cvu, 1/65536 pt, TeX's scaled point) so that layout is identical
+ * on every machine; floats appear only when a number is printed into the PDF.
+ * Each outside library has one client file: libyaml frontmatter.c, cmark-gfm build.c,
+ * ICU breaks.c, HarfBuzz shape.c, hb-subset subset.c, fontconfig font.c, libharu pdf*.c.
+ */
+#ifndef CVPDF_INTERNAL_H
+#define CVPDF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cvpdf.h"
+
+typedef int64_t cvu;
+#define CVU_PT 65536
+/* A length in points given as a rational: CVU_R(21, 2) is 10.5 pt. */
+#define CVU_R(num, den) ((cvu)(num) * CVU_PT / (den))
+
+/* ---- growable arrays ------------------------------------------------------------------ */
+
+/* Grows *v (elements of size elem) to hold at least need; 0 on success, -1 on OOM. */
+int cv_grow(void **v, size_t *cap, size_t need, size_t elem);
+#define CV_VEC(T) struct { T *v; size_t n, cap; }
+/* Appends x to a CV_VEC; evaluates to 0 on success, -1 on OOM. */
+#define CV_PUSH(vec, x)                                                                       \
+    (((vec).n < (vec).cap ||                                                                  \
+      cv_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) == 0)              \
+         ? ((vec).v[(vec).n++] = (x), 0)                                                       \
+         : -1)
+
+typedef struct cv_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} cv_buf;
+void cv_buf_add(cv_buf *b, const void *data, size_t len);
+void cv_buf_puts(cv_buf *b, const char *s);
+void cv_buf_printf(cv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v/65536 with up to `decimals` decimals, without locale (no decimal commas). */
+void cv_buf_fixed(cv_buf *b, int64_t v, int decimals);
+void cv_buf_free(cv_buf *b);
+
+char *cv_strndup(const char *s, size_t n);
+
+/* ---- UTF-8 ---------------------------------------------------------------------------- */
+
+/* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
+ * U+FFFD and advance by one. */
+uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
+/* Code point ending just before byte i (0 at the start). */
+uint32_t cv_utf8_prev(const char *s, size_t i);
+/* Writes cp as UTF-8 into out (4 bytes room); returns the byte count. */
+int cv_utf8_put(uint32_t cp, char *out);
+
+/* ---- the render context and diagnostics ---------------------------------------------- */
+
+struct cvpdf_options {
+    char *fonts_dir;
+    char *lang;
+    long long date; /* -1: none */
+    cvpdf_diag_fn diag;
+    void *diag_user;
+};
+
+typedef struct cv_ctx {
+    const cvpdf_options *opts;
+    const char *name;    /* the input's name, for diagnostics */
+    const char *src;     /* the whole input, for mapping positions */
+    size_t src_len;
+    int body_line;       /* source line where the Markdown body starts (after front matter) */
+    size_t body_off;     /* byte offset of the body in src */
+    int warnings;
+    bool oom;
+} cv_ctx;
+
+void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- front matter (frontmatter.c, libyaml) ------------------------------------------- */
+
+typedef struct cv_meta {
+    char *title, *author, *lang;
+    CV_VEC(char *) keys; /* other top-level keys, kept for later stages, with values */
+    CV_VEC(char *) values;
+} cv_meta;
+
+/* Splits off a leading YAML front matter block of src[0..len). Returns the byte offset of the
+ * Markdown body and sets *body_line to its first line number. Malformed YAML is reported and
+ * ignored. */
+size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, int *body_line);
+void cv_meta_free(cv_meta *meta);
+
+/* ---- the document model (build.c, cmark-gfm) ----------------------------------------- */
+
+enum {
+    CV_S_BOLD = 1,
+    CV_S_ITALIC = 2,
+    CV_S_CODE = 4,
+    CV_S_STRIKE = 8,
+    CV_S_LINK = 16,
+    CV_S_SUP = 32,
+    CV_S_SUB = 64
+};
+
+/* A run of a block's text [start, end) in one inline style. */
+typedef struct cv_span {
+    uint32_t start, end;
+    uint16_t style;
+    int32_t link; /* index into cv_model.links, or -1 */
+    int line, col; /* source position of the span's first byte */
+} cv_span;
+
+enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE };
+
+typedef struct cv_block {
+    int kind;
+    int level;       /* heading level 1–6 */
+    char *text;      /* UTF-8; '\n' is a forced line break */
+    uint32_t len;
+    CV_VEC(cv_span) spans; /* cover text in order */
+    int list_depth;  /* enclosing list items */
+    int quote_depth; /* enclosing block quotes */
+    char marker[24]; /* list item marker ("•", "12.") on the item's first block, else "" */
+    bool tight;      /* follows its predecessor without paragraph spacing (tight lists) */
+    bool in_table;   /* a table row (laid out as text by this version) */
+    bool header_row;
+    int line, col;   /* source position of the block */
+} cv_block;
+
+typedef struct cv_model {
+    CV_VEC(cv_block) blocks;
+    CV_VEC(char *) links; /* link targets, as written */
+    char *first_heading;  /* text of the first heading, for the title */
+} cv_model;
+
+int cv_build(cv_ctx *ctx, const char *md, size_t len, cv_model *model);
+void cv_model_free(cv_model *model);
+
+/* ---- characters and break opportunities (breaks.c, ICU) ------------------------------- */
+
+enum { CV_BRK_NONE = 0, CV_BRK_ALLOW = 1, CV_BRK_MUST = 2 };
+/* brk[i] for 0 <= i <= len tells whether a line may (or must) break before byte i. Applies
+ * UAX #14 and the Chinese/Japanese line-start and line-end prohibitions. -1 on failure. */
+int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk);
+/* gb[i] = 1 when a grapheme cluster (UAX #29) starts at byte i; gb[len] = 1. */
+int cv_grapheme_breaks(const char *text, size_t len, uint8_t *gb);
+/* East Asian width: 'W' wide or fullwidth, 'A' ambiguous, 'N' otherwise. */
+char cv_char_eaw(uint32_t cp);
+/* Han ideographs, kana, hangul, bopomofo: the characters that take CJK spacing rules. */
+bool cv_char_is_cjk_ideo(uint32_t cp);
+/* Format/variation selectors/joiners that any face may lack without harm. */
+bool cv_char_is_ignorable(uint32_t cp);
+bool cv_char_is_space(uint32_t cp);
+/* Prohibited at a line start or a line end (clreq/jlreq). */
+bool cv_char_no_line_start(uint32_t cp);
+bool cv_char_no_line_end(uint32_t cp);
+
+/* ---- faces and shaping (shape.c, HarfBuzz) -------------------------------------------- */
+
+typedef struct cv_face cv_face;
+
+typedef struct cv_face_info {
+    int upem;
+    int ascender, descender, cap_height; /* font units; descender negative */
+    int bbox[4];
+    int italic_angle;   /* degrees */
+    bool cff;           /* outlines in a CFF table (else glyf) */
+    unsigned nglyphs;
+    char psname[64];
+} cv_face_info;
+
+/* Opens face `index` of a font file (mapped, not copied). NULL on failure. */
+cv_face *cv_face_open(const char *path, unsigned index);
+void cv_face_free(cv_face *face);
+bool cv_face_has(const cv_face *face, uint32_t cp);
+const cv_face_info *cv_face_get_info(const cv_face *face);
+int cv_face_advance(const cv_face *face, uint32_t gid); /* font units */
+void *cv_face_hb(const cv_face *face);                  /* the hb_face_t, for subset.c */
+
+typedef struct cv_sglyph {
+    uint32_t gid;
+    uint32_t cluster; /* byte offset into the text of the first character of the cluster */
+    cvu adv, dx, dy;
+} cv_sglyph;
+typedef CV_VEC(cv_sglyph) cv_sglyphs;
+
+/* Shapes text[off, off+len) (the rest is context) at size, appending to out. */
+int cv_shape(cv_face *face, cvu size, const char *text, size_t text_len, size_t off, size_t len,
+             const char *lang, cv_sglyphs *out);
+
+/* ---- the font set (font.c, fontconfig) ----------------------------------------------- */
+
+enum cv_role {
+    CV_F_REGULAR, CV_F_BOLD, CV_F_ITALIC, CV_F_BOLDITALIC,
+    CV_F_MONO, CV_F_MONOBOLD,
+    CV_F_CJK, CV_F_CJKBOLD,
+    CV_F_NROLES
+};
+
+typedef struct cv_fonts cv_fonts;
+cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *fonts_dir, const char *lang);
+void cv_fonts_free(cv_fonts *fonts);
+/* The face for a role, loaded on first use; -1 when it cannot be found (reported once). */
+int cv_fonts_role(cv_fonts *fonts, int role);
+/* A face that covers cp, searched through fontconfig; -1 when none does. */
+int cv_fonts_fallback(cv_fonts *fonts, uint32_t cp, bool bold);
+cv_face *cv_fonts_face(cv_fonts *fonts, int id);
+int cv_fonts_count(const cv_fonts *fonts);
+
+/* ---- layout (layout.c): blocks to a vertical list of lines ----------------------------- */
+
+typedef struct cv_style {
+    cvu page_w, page_h, margin_l, margin_r, margin_t, margin_b;
+    cvu body_size, leading_num, leading_den; /* line height = size * num / den */
+    cvu code_size;
+    cvu h_size[6];
+    cvu h_space_before[6], h_space_after[6];
+    cvu para_space, list_indent, quote_indent, marker_gap;
+    cvu footer_size;
+    uint32_t text_color, heading_color, rule_color, link_color, muted_color;
+} cv_style;
+
+void cv_style_default(cv_style *st, const char *lang);
+
+/* A glyph placed on a line: x from the line's left edge, dy from the baseline (up). */
+typedef struct cv_lglyph {
+    cvu x, dy, size;
+    uint32_t gid;
+    uint16_t face;
+    uint16_t ncl;      /* on a cluster's first glyph: glyphs in the cluster; else 0 */
+    uint32_t color;
+    const char *text;  /* the cluster's source text (first glyph only) */
+    uint32_t tlen;
+} cv_lglyph;
+
+typedef struct cv_lbox {
+    cvu x0, x1, top, bottom; /* relative to the line's left edge and baseline (up) */
+    int32_t link;
+} cv_lbox;
+
+enum cv_vkind { CV_V_LINE, CV_V_SPACE, CV_V_RULE, CV_V_MARK };
+
+typedef struct cv_vitem {
+    int kind;
+    cvu height;      /* vertical advance */
+    cvu ascent;      /* LINE: baseline below the item's top */
+    cvu x0, x1;      /* LINE: left edge; RULE: extent; */
+    cvu thickness;   /* RULE */
+    uint32_t color;  /* RULE */
+    size_t g0, g1;   /* LINE: glyphs [g0, g1) */
+    size_t b0, b1;   /* LINE: link boxes [b0, b1) */
+    int quote_depth; /* LINE: bars to draw at the left */
+    bool keep_next;  /* no page break between this item and the next */
+    int level;       /* MARK: outline level; title in text/tlen */
+    const char *text;
+    uint32_t tlen;
+} cv_vitem;
+
+typedef struct cv_vlist {
+    CV_VEC(cv_vitem) items;
+    CV_VEC(cv_lglyph) glyphs;
+    CV_VEC(cv_lbox) boxes;
+} cv_vlist;
+
+typedef struct cv_layout cv_layout;
+cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang);
+void cv_layout_free(cv_layout *lay);
+int cv_layout_model(cv_layout *lay, const cv_model *model, cv_vlist *out);
+/* Lays out one line of plain text (no breaking) in the regular face; appends glyphs to out
+ * and returns its width, or -1. */
+cvu cv_layout_text(cv_layout *lay, const char *text, size_t len, cvu size, uint32_t color,
+                   cv_vlist *out);
+void cv_vlist_free(cv_vlist *vl);
+
+/* ---- pages (paginate.c) --------------------------------------------------------------- */
+
+typedef struct cv_pglyph {
+    cvu x, y; /* baseline position from the page's top-left, y downwards */
+    cvu size;
+    uint32_t gid;
+    uint16_t face, ncl;
+    uint32_t color;
+    const char *text;
+    uint32_t tlen;
+} cv_pglyph;
+
+typedef struct cv_prule {
+    cvu x0, y0, x1, y1, width;
+    uint32_t color;
+} cv_prule;
+
+typedef struct cv_plink {
+    cvu x0, y0, x1, y1; /* y downwards */
+    int32_t link;
+} cv_plink;
+
+typedef struct cv_pmark {
+    int level;
+    cvu y;
+    const char *text;
+    uint32_t tlen;
+} cv_pmark;
+
+typedef struct cv_page {
+    CV_VEC(cv_pglyph) glyphs;
+    CV_VEC(cv_prule) rules;
+    CV_VEC(cv_plink) links;
+    CV_VEC(cv_pmark) marks;
+} cv_page;
+
+typedef struct cv_pages {
+    CV_VEC(cv_page) pages;
+    CV_VEC(char *) strings; /* text the pages point into that no earlier stage owns */
+    cvu width, height;
+} cv_pages;
+
+int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist *vl,
+                cv_pages *out);
+void cv_pages_free(cv_pages *pages);
+
+/* ---- subsetting (subset.c, hb-subset) and CFF (cff.c) --------------------------------- */
+
+enum cv_font_kind { CV_FK_TRUETYPE, CV_FK_CFF, CV_FK_CFF_CID };
+
+typedef struct cv_subset {
+    unsigned char *data; /* FontFile2 (whole sfnt) or FontFile3 (bare CFF) */
+    size_t len;
+    int kind;
+    uint32_t *codes;     /* codes[i]: the PDF code (new GID or CID) of gids[i] */
+} cv_subset;
+
+int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
+void cv_subset_free(cv_subset *s);
+
+/* For a CFF table: *is_cid tells whether it is CID-keyed; when it is, cids[gid] receives the
+ * CID of each of nglyphs glyphs. 0 on success, -1 on a malformed table. */
+int cv_cff_charset(const unsigned char *cff, size_t len, unsigned nglyphs, bool *is_cid,
+                   uint16_t *cids);
+
+/* ---- the PDF (pdf.c, pdffont.c: libharu) ---------------------------------------------- */
+
+typedef struct cv_docinfo {
+    const char *title, *author, *lang, *producer;
+    long long date; /* -1: none */
+    const char *const *links;
+    size_t nlinks;
+} cv_docinfo;
+
+int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,
+                 unsigned char **out, size_t *out_len);
+
+/* pdffont.c: the font objects of one face, built after the pages are laid out. */
+typedef struct cv_pdffont cv_pdffont;
+typedef struct cv_pdfdoc cv_pdfdoc; /* the libharu document, seen as opaque by callers */
+
+#endif

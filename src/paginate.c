@@ -1,0 +1,164 @@
+/* paginate.c: the vertical list to pages of absolutely placed glyphs, rules, links and
+ * outline marks.
+ *
+ * Greedy with look-back: items fill a page until one does not fit; the page then ends at the
+ * last place where a break is allowed (after an item without keep_next), so a heading is
+ * never the last thing on a page and a paragraph leaves no single line behind. A run of kept
+ * items taller than a page is broken where it overflows. Space items vanish at a page top.
+ * When there is more than one page, each gets a centred "n / N" in the bottom margin.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg,
+                      const cv_style *st)
+{
+    cvu base = top + it->ascent;
+    for (size_t k = it->g0; k < it->g1; k++) {
+        const cv_lglyph *g = &vl->glyphs.v[k];
+        cv_pglyph p = {it->x0 + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl, g->color,
+                       g->text, g->tlen};
+        if (CV_PUSH(pg->glyphs, p))
+            return -1;
+    }
+    for (size_t k = it->b0; k < it->b1; k++) {
+        const cv_lbox *b = &vl->boxes.v[k];
+        if (b->link >= 0) {
+            cv_plink lk = {it->x0 + b->x0, base - b->top, it->x0 + b->x1, base - b->bottom, b->link};
+            if (CV_PUSH(pg->links, lk))
+                return -1;
+        } else {
+            /* strikethrough at about the x-height's middle */
+            cvu y = base - (b->top - b->bottom) * 3 / 10;
+            cv_prule r = {it->x0 + b->x0, y, it->x0 + b->x1, y, (b->top - b->bottom) / 16,
+                          st->text_color};
+            if (CV_PUSH(pg->rules, r))
+                return -1;
+        }
+    }
+    /* block quote bars, one per depth, spanning the line */
+    for (int d = 0; d < it->quote_depth; d++) {
+        cvu x = st->margin_l + d * st->quote_indent + st->quote_indent / 4;
+        cv_prule r = {x, top, x, top + it->height, CVU_R(3, 2), 0xBBBBBB};
+        if (CV_PUSH(pg->rules, r))
+            return -1;
+    }
+    (void)ctx;
+    return 0;
+}
+
+static int place(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg,
+                 const cv_style *st)
+{
+    switch (it->kind) {
+    case CV_V_LINE:
+        return place_line(ctx, vl, it, top, pg, st);
+    case CV_V_RULE: {
+        cvu y = top + it->height / 2;
+        cv_prule r = {it->x0, y, it->x1, y, it->thickness, it->color};
+        return CV_PUSH(pg->rules, r);
+    }
+    case CV_V_MARK: {
+        cv_pmark m = {it->level, top, it->text, it->tlen};
+        return CV_PUSH(pg->marks, m);
+    }
+    default:
+        return 0;
+    }
+}
+
+int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist *vl,
+                cv_pages *out)
+{
+    out->width = st->page_w;
+    out->height = st->page_h;
+    cvu avail = st->page_h - st->margin_t - st->margin_b;
+    size_t n = vl->items.n;
+    size_t i = 0;
+    while (i < n || out->pages.n == 0) {
+        /* drop spaces at the page top */
+        while (i < n && vl->items.v[i].kind == CV_V_SPACE)
+            i++;
+        /* find how many items fit, and the last allowed break among them */
+        cvu y = 0;
+        size_t j = i, last_ok = i;
+        while (j < n) {
+            const cv_vitem *it = &vl->items.v[j];
+            if (y + it->height > avail && j > i)
+                break;
+            y += it->height;
+            j++;
+            if (!it->keep_next || j == n)
+                last_ok = j;
+        }
+        size_t end = j;
+        if (j < n && last_ok > i)
+            end = last_ok;
+        /* a page can also end right before a space or a mark (they carry no content) */
+        cv_page pg;
+        memset(&pg, 0, sizeof pg);
+        cvu top = st->margin_t;
+        for (size_t k = i; k < end; k++) {
+            if (place(ctx, vl, &vl->items.v[k], top, &pg, st))
+                return -1;
+            top += vl->items.v[k].height;
+        }
+        if (CV_PUSH(out->pages, pg))
+            return -1;
+        if (end == i && i >= n)
+            break;
+        i = end;
+    }
+    /* page numbers, once the count is known */
+    size_t np = out->pages.n;
+    if (np > 1) {
+        for (size_t p = 0; p < np; p++) {
+            char num[48];
+            int len = snprintf(num, sizeof num, "%zu / %zu", p + 1, np);
+            char *keep = cv_strndup(num, (size_t)len);
+            if (!keep || CV_PUSH(out->strings, keep)) {
+                free(keep);
+                return -1;
+            }
+            cv_vlist tmp;
+            memset(&tmp, 0, sizeof tmp);
+            cvu w = cv_layout_text(lay, keep, (size_t)len, st->footer_size, st->muted_color, &tmp);
+            if (w < 0) {
+                cv_vlist_free(&tmp);
+                return -1;
+            }
+            cvu x = (st->page_w - w) / 2;
+            cvu base = st->page_h - st->margin_b / 2;
+            for (size_t k = 0; k < tmp.glyphs.n; k++) {
+                const cv_lglyph *g = &tmp.glyphs.v[k];
+                cv_pglyph pgl = {x + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl,
+                                 g->color, g->text, g->tlen};
+                if (CV_PUSH(out->pages.v[p].glyphs, pgl)) {
+                    cv_vlist_free(&tmp);
+                    return -1;
+                }
+            }
+            cv_vlist_free(&tmp);
+        }
+    }
+    return 0;
+}
+
+void cv_pages_free(cv_pages *ps)
+{
+    for (size_t i = 0; i < ps->pages.n; i++) {
+        cv_page *p = &ps->pages.v[i];
+        free(p->glyphs.v);
+        free(p->rules.v);
+        free(p->links.v);
+        free(p->marks.v);
+    }
+    free(ps->pages.v);
+    for (size_t i = 0; i < ps->strings.n; i++)
+        free(ps->strings.v[i]);
+    free(ps->strings.v);
+    memset(ps, 0, sizeof *ps);
+}

@@ -1,0 +1,415 @@
+/* pdf.c: pages to PDF bytes through libharu's object layer.
+ *
+ * Order: collect the glyphs each face uses, subset and build the fonts (pdffont.c), write
+ * each page's content stream, its link annotations and the outline, then the ToUnicode maps
+ * (complete only once every page has been seen), the document info and the catalog's /Lang.
+ *
+ * Text is drawn glyph-exact: each glyph sits where layout put it. Within a TJ array a glyph
+ * advances by its /W width, so a number before it makes up the difference between that and
+ * the shaped position (kerning); rounding never accumulates because every correction is
+ * computed from the absolute position. A cluster of several glyphs, or a glyph whose code
+ * already maps to other text, is wrapped in /ActualText so copy and paste stays exact.
+ * libharu's own text functions are never used (they re-encode text through a cmap).
+ * Numbers are printed with integer arithmetic: a host's locale cannot put commas in them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "pdf.h"
+
+typedef struct pdf_state {
+    cv_ctx *ctx;
+    HPDF_STATUS err, detail;
+} pdf_state;
+
+static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
+{
+    pdf_state *st = user;
+    if (!st->err) {
+        st->err = error_no;
+        st->detail = detail_no;
+    }
+}
+
+static void put_num(cv_buf *b, cvu v) { cv_buf_fixed(b, v, 3); }
+
+static void put_color(cv_buf *b, uint32_t c, bool stroke)
+{
+    for (int k = 2; k >= 0; k--) {
+        cv_buf_fixed(b, (int64_t)((c >> (8 * k)) & 0xFF) * 65536 / 255, 3);
+        cv_buf_puts(b, " ");
+    }
+    cv_buf_puts(b, stroke ? "RG\n" : "rg\n");
+}
+
+static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
+{
+    size_t ul;
+    unsigned char *u = cv_utf16be(text, len, true, &ul);
+    if (!u) {
+        b->oom = true;
+        return;
+    }
+    cv_buf_puts(b, "/Span<</ActualText<");
+    for (size_t k = 0; k < ul; k++)
+        cv_buf_printf(b, "%02X", u[k]);
+    cv_buf_puts(b, ">>>BDC\n");
+    free(u);
+}
+
+/* The content stream of one page. */
+static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts,
+                         const char **font_names)
+{
+    /* rules first, so text draws over them */
+    uint32_t cur_stroke = 0xFFFFFFFF;
+    cvu cur_w = -1;
+    for (size_t i = 0; i < pg->rules.n; i++) {
+        const cv_prule *r = &pg->rules.v[i];
+        if (r->color != cur_stroke) {
+            put_color(b, r->color, true);
+            cur_stroke = r->color;
+        }
+        if (r->width != cur_w) {
+            put_num(b, r->width);
+            cv_buf_puts(b, " w\n");
+            cur_w = r->width;
+        }
+        put_num(b, r->x0);
+        cv_buf_puts(b, " ");
+        put_num(b, page_h - r->y0);
+        cv_buf_puts(b, " m ");
+        put_num(b, r->x1);
+        cv_buf_puts(b, " ");
+        put_num(b, page_h - r->y1);
+        cv_buf_puts(b, " l S\n");
+    }
+    if (!pg->glyphs.n)
+        return;
+    cv_buf_puts(b, "BT\n");
+    int cur_face = -1;
+    cvu cur_size = -1, pen = 0, line_y = -1;
+    uint32_t cur_fill = 0xFFFFFFFF;
+    bool in_tj = false;
+    for (size_t i = 0; i < pg->glyphs.n;) {
+        const cv_pglyph *g = &pg->glyphs.v[i];
+        struct cv_pdffont *f = fonts[g->face];
+        /* a cluster: ncl glyphs from i */
+        size_t ncl = g->ncl ? g->ncl : 1;
+        if (i + ncl > pg->glyphs.n)
+            ncl = pg->glyphs.n - i;
+        long k0 = f ? cv_pdffont_find(f, g->gid) : -1;
+        bool actual = false;
+        if (g->tlen && k0 >= 0) {
+            if (ncl > 1)
+                actual = true;
+            else if (!cv_pdffont_map(f, k0, g->text, g->tlen))
+                actual = true;
+        }
+        bool restate = g->face != cur_face || g->size != cur_size || g->y != line_y ||
+                       g->color != cur_fill || actual;
+        if (restate && in_tj) {
+            cv_buf_puts(b, "]TJ\n");
+            in_tj = false;
+        }
+        if (g->color != cur_fill) {
+            put_color(b, g->color, false);
+            cur_fill = g->color;
+        }
+        if (g->face != cur_face || g->size != cur_size) {
+            cv_buf_printf(b, "/%s ", font_names[g->face]);
+            put_num(b, g->size);
+            cv_buf_puts(b, " Tf\n");
+            cur_face = g->face;
+            cur_size = g->size;
+        }
+        if (actual)
+            put_actual_text(b, g->text, g->tlen);
+        for (size_t k = i; k < i + ncl; k++) {
+            const cv_pglyph *h = &pg->glyphs.v[k];
+            long kk = f ? cv_pdffont_find(f, h->gid) : -1;
+            uint32_t code = kk >= 0 ? f->codes[kk] : 0;
+            int width = kk >= 0 ? f->widths[kk] : 0;
+            if (!in_tj || h->y != line_y) {
+                if (in_tj)
+                    cv_buf_puts(b, "]TJ\n");
+                cv_buf_puts(b, "1 0 0 1 ");
+                put_num(b, h->x);
+                cv_buf_puts(b, " ");
+                put_num(b, page_h - h->y);
+                cv_buf_puts(b, " Tm[");
+                in_tj = true;
+                pen = h->x;
+                line_y = h->y;
+            }
+            cvu diff = h->x - pen;
+            if (diff > 1 || diff < -1) {
+                /* TJ numbers are thousandths of the font size, positive to the left */
+                cv_buf_puts(b, " ");
+                cv_buf_fixed(b, -(diff * 1000 * 65536 / h->size), 3);
+                cv_buf_puts(b, " ");
+            }
+            cv_buf_printf(b, "<%04X>", code);
+            pen = h->x + (cvu)width * h->size / 1000;
+        }
+        if (actual) {
+            cv_buf_puts(b, "]TJ\nEMC\n");
+            in_tj = false;
+        }
+        i += ncl;
+    }
+    if (in_tj)
+        cv_buf_puts(b, "]TJ\n");
+    cv_buf_puts(b, "ET\n");
+}
+
+static HPDF_Binary text_string(HPDF_MMgr mm, const char *s, size_t len)
+{
+    size_t ul;
+    /* newlines inside a heading become spaces in its bookmark */
+    char *t = cv_strndup(s, len);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if (t[i] == '\n')
+            t[i] = ' ';
+    unsigned char *u = cv_utf16be(t, len, true, &ul);
+    free(t);
+    if (!u)
+        return NULL;
+    HPDF_Binary bin = HPDF_Binary_New(mm, u, (HPDF_UINT)ul);
+    free(u);
+    return bin;
+}
+
+/* A URI for a link annotation: ASCII only (other bytes percent-encoded), or NULL when the
+ * target is not something a reader should be sent to from a résumé. */
+static char *link_uri(cv_ctx *ctx, const char *url)
+{
+    static const char *ok[] = {"http:", "https:", "mailto:", "tel:", "ftp:"};
+    bool safe = false;
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
+        safe |= !strncasecmp(url, ok[k], strlen(ok[k]));
+    bool email = !safe && strchr(url, '@') && !strchr(url, ':') && !strchr(url, '/');
+    if (!safe && !email) {
+        const char *colon = strchr(url, ':');
+        const char *slash = strchr(url, '/');
+        if (colon && (!slash || colon < slash))
+            cv_diag(ctx, CVPDF_WARNING, 0, 0, "link target '%.80s' is not made clickable (only http, https, mailto and tel are)", url);
+        return NULL; /* relative targets stay text */
+    }
+    cv_buf b = {0};
+    if (email)
+        cv_buf_puts(&b, "mailto:");
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
+        if (*p > 0x20 && *p < 0x7F && *p != '\\' && *p != '(' && *p != ')')
+            cv_buf_add(&b, p, 1);
+        else
+            cv_buf_printf(&b, "%%%02X", *p);
+    }
+    if (b.oom) {
+        cv_buf_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+static double pt(cvu v) { return (double)v / CVU_PT; }
+
+int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,
+                 unsigned char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    pdf_state pst = {ctx, 0, 0};
+    HPDF_Doc pdf = HPDF_New(on_error, &pst);
+    if (!pdf)
+        return -1;
+    int rc = -1;
+    int nf = cv_fonts_count(fonts);
+    struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);
+    const char **names = calloc((size_t)(nf ? nf : 1), sizeof *names);
+    CV_VEC(uint32_t) used;
+    memset(&used, 0, sizeof used);
+    cv_buf content = {0};
+    if (!pf || !names)
+        goto done;
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+
+    /* 1. fonts: the glyphs each face uses, subset once */
+    for (int fi = 0; fi < nf; fi++) {
+        used.n = 0;
+        for (size_t p = 0; p < pages->pages.n; p++)
+            for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++)
+                if (pages->pages.v[p].glyphs.v[k].face == fi &&
+                    CV_PUSH(used, pages->pages.v[p].glyphs.v[k].gid))
+                    goto done;
+        if (!used.n)
+            continue;
+        /* sort and dedupe */
+        for (size_t i = 1; i < used.n; i++) {
+            uint32_t v = used.v[i];
+            size_t j = i;
+            while (j > 0 && used.v[j - 1] > v) {
+                used.v[j] = used.v[j - 1];
+                j--;
+            }
+            used.v[j] = v;
+        }
+        size_t w = 0;
+        for (size_t i = 0; i < used.n; i++)
+            if (!w || used.v[w - 1] != used.v[i])
+                used.v[w++] = used.v[i];
+        used.n = w;
+        pf[fi] = cv_pdffont_new(pdf, cv_fonts_face(fonts, fi), used.v, used.n);
+        if (!pf[fi]) {
+            cv_diag(ctx, CVPDF_ERROR, 0, 0, "cannot embed font %s",
+                    cv_face_get_info(cv_fonts_face(fonts, fi))->psname);
+            goto done;
+        }
+    }
+
+    /* 2. pages */
+    CV_VEC(HPDF_Page) hp;
+    memset(&hp, 0, sizeof hp);
+    for (size_t p = 0; p < pages->pages.n; p++) {
+        const cv_page *pg = &pages->pages.v[p];
+        HPDF_Page page = HPDF_AddPage(pdf);
+        if (!page || CV_PUSH(hp, page)) {
+            free(hp.v);
+            goto done;
+        }
+        HPDF_Page_SetWidth(page, (HPDF_REAL)pt(pages->width));
+        HPDF_Page_SetHeight(page, (HPDF_REAL)pt(pages->height));
+        for (int fi = 0; fi < nf; fi++)
+            names[fi] = NULL;
+        for (size_t k = 0; k < pg->glyphs.n; k++) {
+            int fi = pg->glyphs.v[k].face;
+            if (pf[fi] && !names[fi])
+                names[fi] = HPDF_Page_GetLocalFontName(page, (HPDF_Font)pf[fi]->type0);
+        }
+        content.len = 0;
+        page_content(&content, pg, pages->height, pf, names);
+        if (content.oom) {
+            free(hp.v);
+            goto done;
+        }
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)content.p, (HPDF_UINT)content.len);
+        for (size_t k = 0; k < pg->links.n; k++) {
+            const cv_plink *lk = &pg->links.v[k];
+            if (lk->link < 0 || (size_t)lk->link >= info->nlinks)
+                continue;
+            char *uri = link_uri(ctx, info->links[lk->link]);
+            if (!uri)
+                continue;
+            HPDF_Rect r = {(HPDF_REAL)pt(lk->x0), (HPDF_REAL)pt(pages->height - lk->y1),
+                           (HPDF_REAL)pt(lk->x1), (HPDF_REAL)pt(pages->height - lk->y0)};
+            HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, uri);
+            free(uri);
+            if (a)
+                HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        }
+    }
+
+    /* 3. the outline: headings nest by level */
+    HPDF_Outline stack[7] = {0};
+    int stack_level[7] = {0};
+    int depth = 0;
+    for (size_t p = 0; p < pages->pages.n; p++) {
+        for (size_t k = 0; k < pages->pages.v[p].marks.n; k++) {
+            const cv_pmark *m = &pages->pages.v[p].marks.v[k];
+            while (depth > 0 && stack_level[depth - 1] >= m->level)
+                depth--;
+            HPDF_Outline parent = depth ? stack[depth - 1] : NULL;
+            HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "", NULL);
+            if (!o)
+                continue;
+            HPDF_Binary title = text_string(pdf->mmgr, m->text, m->tlen);
+            if (title)
+                HPDF_Dict_Add(o, "Title", title);
+            HPDF_Destination d = HPDF_Page_CreateDestination(hp.v[p]);
+            if (d) {
+                /* [page /XYZ left top null]: null keeps the reader's zoom, which libharu's
+                 * HPDF_Destination_SetXYZ cannot express */
+                HPDF_Array_Clear(d);
+                HPDF_Array_Add(d, hp.v[p]);
+                HPDF_Array_AddName(d, "XYZ");
+                HPDF_Array_AddNumber(d, 0);
+                HPDF_Array_AddNumber(d, (HPDF_INT32)((pages->height - m->y) / CVU_PT));
+                HPDF_Array_Add(d, HPDF_Null_New(pdf->mmgr));
+                HPDF_Outline_SetDestination(o, d);
+            }
+            HPDF_Outline_SetOpened(o, HPDF_TRUE);
+            if (depth < 7) {
+                stack[depth] = o;
+                stack_level[depth] = m->level;
+                depth++;
+            }
+        }
+    }
+    free(hp.v);
+
+    /* 4. ToUnicode maps, now that every page has registered its text */
+    for (int fi = 0; fi < nf; fi++)
+        if (pf[fi] && cv_pdffont_finish(pf[fi]))
+            goto done;
+
+    /* 5. document info and catalog */
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, info->producer);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, info->producer);
+    if (info->title && *info->title)
+        HPDF_Dict_Add(pdf->info, "Title", text_string(pdf->mmgr, info->title, strlen(info->title)));
+    if (info->author && *info->author)
+        HPDF_Dict_Add(pdf->info, "Author", text_string(pdf->mmgr, info->author, strlen(info->author)));
+    if (info->date >= 0) {
+        time_t t = (time_t)info->date;
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) {
+            HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                           tm.tm_sec, 'Z', 0, 0};
+            HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
+            HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+        }
+    }
+    if (info->lang && *info->lang)
+        HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, info->lang, NULL));
+    pdf->pdf_version = HPDF_VER_17;
+
+    if (pst.err || HPDF_SaveToStream(pdf) != HPDF_OK)
+        goto done;
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf)
+        goto done;
+    HPDF_UINT32 got = 0;
+    while (got < size) {
+        HPDF_UINT32 n = size - got;
+        HPDF_STATUS s = HPDF_ReadFromStream(pdf, buf + got, &n);
+        got += n;
+        if (s != HPDF_OK || n == 0)
+            break;
+    }
+    if (got != size) {
+        free(buf);
+        goto done;
+    }
+    *out = buf;
+    *out_len = size;
+    rc = 0;
+done:
+    if (rc && pst.err)
+        cv_diag(ctx, CVPDF_ERROR, 0, 0, "PDF writer error 0x%04X (detail %u)", (unsigned)pst.err,
+                (unsigned)pst.detail);
+    for (int fi = 0; fi < nf; fi++)
+        cv_pdffont_free(pf ? pf[fi] : NULL);
+    free(pf);
+    free(names);
+    free(used.v);
+    cv_buf_free(&content);
+    HPDF_Free(pdf);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* pdf.h: shared between the two libharu clients, pdf.c (document, pages, links, outline) and
+ * pdffont.c (Type0 fonts). No other file includes hpdf.h. */
+#ifndef CVPDF_PDF_H
+#define CVPDF_PDF_H
+
+#include <hpdf.h>
+
+#include "internal.h"
+
+/* One embedded face: a Type0 font over a subset CIDFont, with its ToUnicode map. */
+struct cv_pdffont {
+    HPDF_Dict type0;
+    HPDF_Dict tounicode;
+    cv_face *face;
+    int kind;               /* enum cv_font_kind */
+    uint32_t *gids;         /* the used glyphs, ascending */
+    uint32_t *codes;        /* their PDF codes */
+    int *widths;            /* their advances in 1/1000 em */
+    size_t n;
+    const char **tu_text;   /* per used glyph: the text its code maps to (NULL: none yet) */
+    uint32_t *tu_len;
+};
+
+/* Builds the font objects for the glyphs gids[0..n) (ascending, unique) of face.
+ * Returns NULL on failure. */
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n);
+/* Index of gid among the font's glyphs, or -1. */
+long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid);
+/* Maps glyph k to text for copy and paste. false when it already maps to other text: the
+ * caller marks this occurrence with /ActualText instead. */
+bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len);
+/* Writes the ToUnicode map; call after all pages. */
+int cv_pdffont_finish(struct cv_pdffont *f);
+void cv_pdffont_free(struct cv_pdffont *f);
+
+/* UTF-8 to UTF-16BE with a byte-order mark (PDF text strings); caller frees. */
+unsigned char *cv_utf16be(const char *s, size_t len, bool bom, size_t *out_len);
+
+#endif

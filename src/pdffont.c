@@ -1,0 +1,269 @@
+/* pdffont.c: our own Type0 (Identity-H) fonts as libharu objects.
+ *
+ * libharu's font API maps text through a cmap itself, which would throw away shaping, and
+ * cannot embed CFF; so the font dictionaries are built here from libharu's object layer
+ * (verified recipe: ../shared/DESIGN.md §3):
+ *   TrueType (glyf)       CIDFontType2 + FontFile2, CIDToGIDMap Identity, code = new GID
+ *   name-keyed CFF        CIDFontType0 + FontFile3/CIDFontType0C, code = new GID
+ *   CID-keyed CFF         CIDFontType0 + FontFile3/CIDFontType0C, code = the glyph's CID
+ * Every code gets a ToUnicode entry with the text of the cluster it starts (a ligature maps
+ * to all its letters; astral characters as surrogate pairs), so text copies back exactly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+
+unsigned char *cv_utf16be(const char *s, size_t len, bool bom, size_t *out_len)
+{
+    unsigned char *o = malloc(len * 4 + 2 + 1);
+    if (!o)
+        return NULL;
+    size_t n = 0;
+    if (bom) {
+        o[n++] = 0xFE;
+        o[n++] = 0xFF;
+    }
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = cv_utf8_next(s, len, &i);
+        if (cp >= 0x10000) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            o[n++] = (unsigned char)(hi >> 8);
+            o[n++] = (unsigned char)hi;
+            o[n++] = (unsigned char)(lo >> 8);
+            o[n++] = (unsigned char)lo;
+        } else {
+            o[n++] = (unsigned char)(cp >> 8);
+            o[n++] = (unsigned char)cp;
+        }
+    }
+    *out_len = n;
+    return o;
+}
+
+/* A subset tag (six capitals) derived from the font and its glyphs, so output is stable. */
+static void subset_tag(const char *psname, const uint32_t *gids, size_t n, char tag[7])
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = psname; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ gids[i]) * 1099511628211ULL;
+    for (int k = 0; k < 6; k++) {
+        tag[k] = (char)('A' + h % 26);
+        h /= 26;
+    }
+    tag[6] = 0;
+}
+
+static int scale1000(int v, int upem) { return (int)(((long)v * 1000 + (v >= 0 ? upem / 2 : -upem / 2)) / upem); }
+
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n)
+{
+    struct cv_pdffont *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->face = face;
+    f->n = n;
+    f->gids = malloc((n ? n : 1) * sizeof *f->gids);
+    f->widths = malloc((n ? n : 1) * sizeof *f->widths);
+    f->tu_text = calloc(n ? n : 1, sizeof *f->tu_text);
+    f->tu_len = calloc(n ? n : 1, sizeof *f->tu_len);
+    if (!f->gids || !f->widths || !f->tu_text || !f->tu_len)
+        goto fail;
+    memcpy(f->gids, gids, n * sizeof *gids);
+    const cv_face_info *in = cv_face_get_info(face);
+    for (size_t i = 0; i < n; i++)
+        f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem);
+
+    cv_subset sub;
+    if (cv_subset_face(face, gids, n, &sub))
+        goto fail;
+    f->kind = sub.kind;
+    f->codes = sub.codes;
+    sub.codes = NULL;
+
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Xref xref = pdf->xref;
+    char tag[7], base[96];
+    subset_tag(in->psname, gids, n, tag);
+    snprintf(base, sizeof base, "%s+%s", tag, in->psname);
+
+    /* the font program */
+    HPDF_Dict file = HPDF_DictStream_New(mm, xref);
+    if (!file) {
+        cv_subset_free(&sub);
+        goto fail;
+    }
+    file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (sub.kind == CV_FK_TRUETYPE)
+        HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
+    else
+        HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    HPDF_Stream_Write(file->stream, sub.data, (HPDF_UINT)sub.len);
+    cv_subset_free(&sub);
+
+    HPDF_Dict desc = HPDF_Dict_New(mm);
+    HPDF_Xref_Add(xref, desc);
+    HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    HPDF_Dict_AddName(desc, "FontName", base);
+    int flags = 4; /* symbolic: glyphs are addressed by code, not a standard encoding */
+    if (in->italic_angle)
+        flags |= 64;
+    HPDF_Dict_AddNumber(desc, "Flags", flags);
+    HPDF_Array bbox = HPDF_Array_New(mm);
+    HPDF_Dict_Add(desc, "FontBBox", bbox);
+    for (int k = 0; k < 4; k++)
+        HPDF_Array_AddNumber(bbox, scale1000(in->bbox[k], in->upem));
+    HPDF_Dict_AddNumber(desc, "ItalicAngle", in->italic_angle);
+    HPDF_Dict_AddNumber(desc, "Ascent", scale1000(in->ascender, in->upem));
+    HPDF_Dict_AddNumber(desc, "Descent", scale1000(in->descender, in->upem));
+    HPDF_Dict_AddNumber(desc, "CapHeight", scale1000(in->cap_height, in->upem));
+    HPDF_Dict_AddNumber(desc, "StemV", 80);
+    HPDF_Dict_Add(desc, f->kind == CV_FK_TRUETYPE ? "FontFile2" : "FontFile3", file);
+
+    HPDF_Dict cid = HPDF_Dict_New(mm);
+    HPDF_Xref_Add(xref, cid);
+    HPDF_Dict_AddName(cid, "Type", "Font");
+    HPDF_Dict_AddName(cid, "Subtype", f->kind == CV_FK_TRUETYPE ? "CIDFontType2" : "CIDFontType0");
+    HPDF_Dict_AddName(cid, "BaseFont", base);
+    HPDF_Dict sysinfo = HPDF_Dict_New(mm);
+    HPDF_Dict_Add(cid, "CIDSystemInfo", sysinfo);
+    HPDF_Dict_Add(sysinfo, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    HPDF_Dict_Add(sysinfo, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    HPDF_Dict_AddNumber(sysinfo, "Supplement", 0);
+    HPDF_Dict_Add(cid, "FontDescriptor", desc);
+    if (f->kind == CV_FK_TRUETYPE)
+        HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    HPDF_Dict_AddNumber(cid, "DW", 1000);
+    /* W: [code [w]] entries sorted by code, consecutive codes grouped */
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) { /* insertion sort by code: n is small and nearly sorted */
+        size_t v = order[i], j = i;
+        while (j > 0 && f->codes[order[j - 1]] > f->codes[v]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+    HPDF_Array w = HPDF_Array_New(mm);
+    HPDF_Dict_Add(cid, "W", w);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && f->codes[order[j]] == f->codes[order[j - 1]] + 1 && j - i < 1000)
+            j++;
+        HPDF_Array_AddNumber(w, (HPDF_INT32)f->codes[order[i]]);
+        HPDF_Array ws = HPDF_Array_New(mm);
+        HPDF_Array_Add(w, ws);
+        for (size_t k = i; k < j; k++)
+            HPDF_Array_AddNumber(ws, f->widths[order[k]]);
+        /* the same code twice (two glyphs sharing a CID cannot happen, but be safe) */
+        while (j < n && f->codes[order[j]] == f->codes[order[j - 1]])
+            j++;
+        i = j;
+    }
+    free(order);
+
+    f->tounicode = HPDF_DictStream_New(mm, xref);
+    if (!f->tounicode)
+        goto fail;
+    f->tounicode->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+
+    f->type0 = HPDF_Dict_New(mm);
+    HPDF_Xref_Add(xref, f->type0);
+    HPDF_Dict_AddName(f->type0, "Type", "Font");
+    HPDF_Dict_AddName(f->type0, "Subtype", "Type0");
+    HPDF_Dict_AddName(f->type0, "BaseFont", base);
+    HPDF_Dict_AddName(f->type0, "Encoding", "Identity-H");
+    HPDF_Array desc_fonts = HPDF_Array_New(mm);
+    HPDF_Dict_Add(f->type0, "DescendantFonts", desc_fonts);
+    HPDF_Array_Add(desc_fonts, cid);
+    HPDF_Dict_Add(f->type0, "ToUnicode", f->tounicode);
+    if (pdf->error.error_no)
+        goto fail;
+    return f;
+fail:
+    cv_pdffont_free(f);
+    return NULL;
+}
+
+long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (f->gids[mid] == gid)
+            return (long)mid;
+        if (f->gids[mid] < gid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len)
+{
+    if (!f->tu_text[k]) {
+        f->tu_text[k] = text;
+        f->tu_len[k] = len;
+        return true;
+    }
+    return f->tu_len[k] == len && !memcmp(f->tu_text[k], text, len);
+}
+
+int cv_pdffont_finish(struct cv_pdffont *f)
+{
+    cv_buf b = {0};
+    cv_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t count = 0;
+    for (size_t i = 0; i < f->n; i++)
+        count += f->tu_text[i] && f->tu_len[i] ? 1 : 0;
+    size_t done = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        if (!f->tu_text[i] || !f->tu_len[i])
+            continue;
+        if (done % 100 == 0) {
+            size_t left = count - done;
+            cv_buf_printf(&b, "%zu beginbfchar\n", left < 100 ? left : 100);
+        }
+        size_t ul;
+        unsigned char *u = cv_utf16be(f->tu_text[i], f->tu_len[i], false, &ul);
+        if (!u) {
+            cv_buf_free(&b);
+            return -1;
+        }
+        cv_buf_printf(&b, "<%04X> <", f->codes[i]);
+        for (size_t k = 0; k < ul && k < 512; k++)
+            cv_buf_printf(&b, "%02X", u[k]);
+        cv_buf_puts(&b, ">\n");
+        free(u);
+        done++;
+        if (done % 100 == 0 || done == count)
+            cv_buf_puts(&b, "endbfchar\n");
+    }
+    cv_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    int rc = b.oom ? -1 : (HPDF_Stream_Write(f->tounicode->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.len) == HPDF_OK ? 0 : -1);
+    cv_buf_free(&b);
+    return rc;
+}
+
+void cv_pdffont_free(struct cv_pdffont *f)
+{
+    if (!f)
+        return;
+    free(f->gids);
+    free(f->codes);
+    free(f->widths);
+    free(f->tu_text);
+    free(f->tu_len);
+    free(f);
+}

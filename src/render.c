@@ -1,0 +1,378 @@
+/* render.c: the public API: options, and the pipeline from Markdown bytes to PDF bytes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef CVPDF_VERSION
+#define CVPDF_VERSION "0.1.0"
+#endif
+#ifndef CVPDF_FONTDIR
+#define CVPDF_FONTDIR "/usr/local/share/cvpdf/fonts"
+#endif
+
+const char *cvpdf_version(void) { return CVPDF_VERSION; }
+
+const char *cvpdf_status_string(cvpdf_status s)
+{
+    switch (s) {
+    case CVPDF_OK: return "success";
+    case CVPDF_ERR_IO: return "input/output error";
+    case CVPDF_ERR_NOMEM: return "out of memory";
+    case CVPDF_ERR_FONT: return "font error";
+    case CVPDF_ERR_PDF: return "PDF writer error";
+    case CVPDF_ERR_USAGE: return "bad argument";
+    }
+    return "unknown error";
+}
+
+cvpdf_options *cvpdf_options_new(void)
+{
+    cvpdf_options *o = calloc(1, sizeof *o);
+    if (o)
+        o->date = -1;
+    return o;
+}
+
+void cvpdf_options_free(cvpdf_options *o)
+{
+    if (!o)
+        return;
+    free(o->fonts_dir);
+    free(o->lang);
+    free(o);
+}
+
+static cvpdf_status set_str(char **slot, const char *v)
+{
+    char *c = v ? cv_strndup(v, strlen(v)) : NULL;
+    if (v && !c)
+        return CVPDF_ERR_NOMEM;
+    free(*slot);
+    *slot = c;
+    return CVPDF_OK;
+}
+
+cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *value)
+{
+    if (!o || !key)
+        return CVPDF_ERR_USAGE;
+    if (!strcmp(key, "fonts-dir"))
+        return set_str(&o->fonts_dir, value);
+    if (!strcmp(key, "lang"))
+        return set_str(&o->lang, value);
+    if (!strcmp(key, "date")) {
+        char *end;
+        long long v = value ? strtoll(value, &end, 10) : -1;
+        if (value && (*end || v < 0))
+            return CVPDF_ERR_USAGE;
+        o->date = v;
+        return CVPDF_OK;
+    }
+    return CVPDF_ERR_USAGE;
+}
+
+void cvpdf_options_set_diagnostics(cvpdf_options *o, cvpdf_diag_fn fn, void *user)
+{
+    if (!o)
+        return;
+    o->diag = fn;
+    o->diag_user = user;
+}
+
+void cvpdf_buffer_free(void *buf) { free(buf); }
+
+/* The language of a document without `lang`: from its share of Han, kana and hangul. */
+static const char *detect_lang(const char *s, size_t len)
+{
+    size_t letters = 0, han = 0, kana = 0, hangul = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = cv_utf8_next(s, len, &i);
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+            letters++;
+        else if ((cp >= 0x3040 && cp <= 0x30FF))
+            kana++;
+        else if (cp >= 0xAC00 && cp <= 0xD7AF)
+            hangul++;
+        else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+            han++;
+    }
+    size_t cjk = han + kana + hangul;
+    /* a CJK character carries about a word's worth of text: compare with Latin words */
+    if (cjk * 5 < letters / 5 || cjk < 8)
+        return "en";
+    if (hangul > han + kana)
+        return "ko";
+    if (kana * 10 > cjk)
+        return "ja";
+    return "zh";
+}
+
+static long long env_date(void)
+{
+    const char *e = getenv("SOURCE_DATE_EPOCH");
+    if (!e || !*e)
+        return -1;
+    char *end;
+    long long v = strtoll(e, &end, 10);
+    return (*end || v < 0) ? -1 : v;
+}
+
+cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const char *md,
+                          size_t len, unsigned char **pdf, size_t *pdf_len)
+{
+    if (!pdf || !pdf_len || (!md && len))
+        return CVPDF_ERR_USAGE;
+    *pdf = NULL;
+    *pdf_len = 0;
+    cvpdf_options defaults = {NULL, NULL, -1, NULL, NULL};
+    if (!opts)
+        opts = &defaults;
+    if (!md)
+        md = "";
+    /* a byte-order mark is not content */
+    if (len >= 3 && !memcmp(md, "\xEF\xBB\xBF", 3)) {
+        md += 3;
+        len -= 3;
+    }
+    cv_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.opts = opts;
+    ctx.name = name ? name : "-";
+    ctx.src = md;
+    ctx.src_len = len;
+
+    cvpdf_status st = CVPDF_ERR_NOMEM;
+    cv_meta meta;
+    memset(&meta, 0, sizeof meta);
+    cv_model model;
+    memset(&model, 0, sizeof model);
+    cv_vlist vl;
+    memset(&vl, 0, sizeof vl);
+    cv_pages pages;
+    memset(&pages, 0, sizeof pages);
+    cv_fonts *fonts = NULL;
+    cv_layout *lay = NULL;
+
+    int body_line;
+    size_t body = cv_frontmatter(&ctx, md, len, &meta, &body_line);
+    ctx.body_line = body_line;
+    ctx.body_off = body;
+    if (ctx.oom)
+        goto done;
+    const char *lang = opts->lang ? opts->lang : meta.lang ? meta.lang : detect_lang(md + body, len - body);
+    if (cv_build(&ctx, md + body, len - body, &model))
+        goto done;
+
+    cv_style style;
+    cv_style_default(&style, lang);
+    const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
+    fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang);
+    if (!fonts)
+        goto done;
+    if (cv_fonts_role(fonts, CV_F_REGULAR) < 0) {
+        st = CVPDF_ERR_FONT;
+        goto done;
+    }
+    lay = cv_layout_new(&ctx, fonts, &style, lang);
+    if (!lay || cv_layout_model(lay, &model, &vl))
+        goto done;
+    if (cv_paginate(&ctx, lay, &style, &vl, &pages))
+        goto done;
+
+    const char *title = meta.title ? meta.title : model.first_heading;
+    const char *author = meta.author;
+    if (!author && model.blocks.n) {
+        /* a résumé's first level-1 heading is its author's name */
+        for (size_t i = 0; i < model.blocks.n; i++)
+            if (model.blocks.v[i].kind == CV_B_HEADING) {
+                if (model.blocks.v[i].level == 1)
+                    author = model.blocks.v[i].text;
+                break;
+            }
+    }
+    char producer[64];
+    snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION);
+    cv_docinfo info = {title, author, lang, producer, opts->date >= 0 ? opts->date : env_date(),
+                       (const char *const *)model.links.v, model.links.n};
+    if (cv_pdf_write(&ctx, fonts, &pages, &info, pdf, pdf_len)) {
+        st = ctx.oom ? CVPDF_ERR_NOMEM : CVPDF_ERR_PDF;
+        goto done;
+    }
+    st = CVPDF_OK;
+done:
+    cv_layout_free(lay);
+    cv_pages_free(&pages);
+    cv_vlist_free(&vl);
+    cv_fonts_free(fonts);
+    cv_model_free(&model);
+    cv_meta_free(&meta);
+    if (st != CVPDF_OK && st != CVPDF_ERR_FONT)
+        cv_diag(&ctx, CVPDF_ERROR, 0, 0, "cannot render: %s", cvpdf_status_string(st));
+    return st;
+}
+
+static void io_error(const cvpdf_options *opts, const char *name, const char *what)
+{
+    if (opts && opts->diag) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+        opts->diag(opts->diag_user, CVPDF_ERROR, name, 0, 0, msg);
+    }
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    for (;;) {
+        if (n == cap) {
+            char *nb = cap < ((size_t)1 << 40) ? realloc(b, cap * 2) : NULL;
+            if (!nb) {
+                free(b);
+                return NULL;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f)) {
+                free(b);
+                return NULL;
+            }
+            break;
+        }
+    }
+    *len = n;
+    return b;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, const char *out_path)
+{
+    if (!in_path || !out_path)
+        return CVPDF_ERR_USAGE;
+    bool from_stdin = !strcmp(in_path, "-"), to_stdout = !strcmp(out_path, "-");
+    struct stat si, so;
+    if (!from_stdin && !to_stdout && stat(in_path, &si) == 0 && stat(out_path, &so) == 0 &&
+        si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+        errno = EEXIST;
+        io_error(opts, in_path, "refusing to overwrite the input with the output");
+        return CVPDF_ERR_IO;
+    }
+    FILE *in = from_stdin ? stdin : fopen(in_path, "rb");
+    if (!in) {
+        io_error(opts, in_path, "cannot open");
+        return CVPDF_ERR_IO;
+    }
+    if (!from_stdin && fstat(fileno(in), &si) == 0 && S_ISDIR(si.st_mode)) {
+        fclose(in);
+        errno = EISDIR;
+        io_error(opts, in_path, "cannot read");
+        return CVPDF_ERR_IO;
+    }
+    size_t len = 0;
+    char *md = read_all(in, &len);
+    int read_errno = errno;
+    if (!from_stdin)
+        fclose(in);
+    if (!md) {
+        errno = read_errno;
+        io_error(opts, in_path, "cannot read");
+        return CVPDF_ERR_IO;
+    }
+    unsigned char *pdf = NULL;
+    size_t pdf_len = 0;
+    cvpdf_status st = cvpdf_render(opts, from_stdin ? "<stdin>" : in_path, md, len, &pdf, &pdf_len);
+    free(md);
+    if (st != CVPDF_OK)
+        return st;
+    if (to_stdout) {
+        int rc = write_all(STDOUT_FILENO, pdf, pdf_len);
+        free(pdf);
+        if (rc) {
+            io_error(opts, "<stdout>", "cannot write");
+            return CVPDF_ERR_IO;
+        }
+        return CVPDF_OK;
+    }
+    if (stat(out_path, &so) == 0 && !S_ISREG(so.st_mode)) {
+        /* a device or a pipe (/dev/stdout, a FIFO) is written in place: renaming over it
+         * would replace the device node */
+        if (S_ISDIR(so.st_mode)) {
+            free(pdf);
+            errno = EISDIR;
+            io_error(opts, out_path, "cannot write");
+            return CVPDF_ERR_IO;
+        }
+        int fd = open(out_path, O_WRONLY);
+        int rc = fd < 0 ? -1 : write_all(fd, pdf, pdf_len);
+        if (fd >= 0 && close(fd) && !rc)
+            rc = -1;
+        free(pdf);
+        if (rc) {
+            io_error(opts, out_path, "cannot write");
+            return CVPDF_ERR_IO;
+        }
+        return CVPDF_OK;
+    }
+    /* write beside the target, then rename: readers never see a partial file, and a failure
+     * leaves any previous PDF as it was. */
+    size_t ol = strlen(out_path);
+    char *tmp = malloc(ol + 16);
+    if (!tmp) {
+        free(pdf);
+        return CVPDF_ERR_NOMEM;
+    }
+    const char *slash = strrchr(out_path, '/');
+    size_t dl = slash ? (size_t)(slash - out_path) + 1 : 0;
+    snprintf(tmp, ol + 16, "%.*s.%s.XXXXXX", (int)dl, out_path, out_path + dl);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        io_error(opts, out_path, "cannot create");
+        free(tmp);
+        free(pdf);
+        return CVPDF_ERR_IO;
+    }
+    int rc = write_all(fd, pdf, pdf_len);
+    free(pdf);
+    if (!rc)
+        rc = fchmod(fd, 0644);
+    if (!rc)
+        rc = fsync(fd) && errno != EINVAL ? -1 : 0;
+    if (close(fd) && !rc)
+        rc = -1;
+    if (!rc)
+        rc = rename(tmp, out_path);
+    if (rc) {
+        io_error(opts, out_path, "cannot write");
+        unlink(tmp);
+        free(tmp);
+        return CVPDF_ERR_IO;
+    }
+    free(tmp);
+    return CVPDF_OK;
+}

@@ -1,0 +1,138 @@
+/* shape.c: font faces and text shaping with HarfBuzz (its only client besides hb-subset in
+ * subset.c).
+ *
+ * Font files are memory-mapped by hb_blob_create_from_file, so opening the 65,535-glyph CJK
+ * collection costs a page-in of the tables actually read, not a copy. Shaping happens in
+ * font units (the font's scale is its units per em) and is scaled once to cvu, so positions
+ * do not depend on a size-dependent rounding inside HarfBuzz.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hb-ot.h>
+#include <hb.h>
+
+#include "internal.h"
+
+struct cv_face {
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;
+    hb_buffer_t *buf;
+    cv_face_info info;
+};
+
+static int16_t be16(const unsigned char *p) { return (int16_t)((p[0] << 8) | p[1]); }
+
+cv_face *cv_face_open(const char *path, unsigned index)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob)
+        return NULL;
+    cv_face *f = calloc(1, sizeof *f);
+    if (!f) {
+        hb_blob_destroy(blob);
+        return NULL;
+    }
+    f->blob = blob;
+    f->face = hb_face_create(blob, index);
+    f->info.nglyphs = hb_face_get_glyph_count(f->face);
+    if (f->info.nglyphs == 0) {
+        cv_face_free(f);
+        return NULL;
+    }
+    f->font = hb_font_create(f->face);
+    f->buf = hb_buffer_create();
+    if (!hb_buffer_allocation_successful(f->buf)) {
+        cv_face_free(f);
+        return NULL;
+    }
+    cv_face_info *in = &f->info;
+    in->upem = (int)hb_face_get_upem(f->face);
+    hb_font_set_scale(f->font, in->upem, in->upem);
+    hb_position_t v;
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &v))
+        in->ascender = v;
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &v))
+        in->descender = v;
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &v))
+        in->cap_height = v;
+    else
+        in->cap_height = in->ascender * 7 / 10;
+    hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+    unsigned hl;
+    const unsigned char *hd = (const unsigned char *)hb_blob_get_data(head, &hl);
+    if (hl >= 44)
+        for (int k = 0; k < 4; k++)
+            in->bbox[k] = be16(hd + 36 + 2 * k);
+    hb_blob_destroy(head);
+    hb_blob_t *post = hb_face_reference_table(f->face, HB_TAG('p', 'o', 's', 't'));
+    const unsigned char *pd = (const unsigned char *)hb_blob_get_data(post, &hl);
+    if (hl >= 8)
+        in->italic_angle = be16(pd + 4);
+    hb_blob_destroy(post);
+    hb_blob_t *cff = hb_face_reference_table(f->face, HB_TAG('C', 'F', 'F', ' '));
+    in->cff = hb_blob_get_length(cff) > 0;
+    hb_blob_destroy(cff);
+    unsigned int nl = sizeof in->psname;
+    if (!hb_ot_name_get_utf8(f->face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &nl,
+                             in->psname) || !in->psname[0])
+        strcpy(in->psname, "Font");
+    /* a PostScript name is printable ASCII without delimiters */
+    for (char *c = in->psname; *c; c++)
+        if (*c <= ' ' || *c > '~' || strchr("()<>[]{}/%#", *c))
+            *c = '-';
+    return f;
+}
+
+void cv_face_free(cv_face *f)
+{
+    if (!f)
+        return;
+    hb_buffer_destroy(f->buf);
+    hb_font_destroy(f->font);
+    hb_face_destroy(f->face);
+    hb_blob_destroy(f->blob);
+    free(f);
+}
+
+bool cv_face_has(const cv_face *f, uint32_t cp)
+{
+    hb_codepoint_t g;
+    return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
+}
+
+const cv_face_info *cv_face_get_info(const cv_face *f) { return &f->info; }
+
+int cv_face_advance(const cv_face *f, uint32_t gid)
+{
+    return (int)hb_font_get_glyph_h_advance(f->font, gid);
+}
+
+void *cv_face_hb(const cv_face *f) { return f->face; }
+
+int cv_shape(cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
+             const char *lang, cv_sglyphs *out)
+{
+    hb_buffer_t *b = f->buf;
+    hb_buffer_clear_contents(b);
+    hb_buffer_add_utf8(b, text, (int)text_len, (unsigned)off, (int)len);
+    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_guess_segment_properties(b);
+    if (lang)
+        hb_buffer_set_language(b, hb_language_from_string(lang, -1));
+    hb_shape(f->font, b, NULL, 0);
+    if (!hb_buffer_allocation_successful(b))
+        return -1;
+    unsigned n;
+    hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
+    hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, &n);
+    int upem = f->info.upem;
+    for (unsigned i = 0; i < n; i++) {
+        cv_sglyph g = {gi[i].codepoint, gi[i].cluster, (cvu)gp[i].x_advance * size / upem,
+                       (cvu)gp[i].x_offset * size / upem, (cvu)gp[i].y_offset * size / upem};
+        if (CV_PUSH(*out, g))
+            return -1;
+    }
+    return 0;
+}

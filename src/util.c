@@ -1,0 +1,200 @@
+/* util.c: growable arrays and buffers, UTF-8, locale-free number formatting, diagnostics. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int cv_grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > ((size_t)-1) / 2 / elem)
+            return -1;
+        nc *= 2;
+    }
+    void *p = realloc(*v, nc * elem);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = nc;
+    return 0;
+}
+
+void cv_buf_add(cv_buf *b, const void *data, size_t len)
+{
+    if (b->oom)
+        return;
+    if (cv_grow((void **)&b->p, &b->cap, b->len + len + 1, 1)) {
+        b->oom = true;
+        return;
+    }
+    memcpy(b->p + b->len, data, len);
+    b->len += len;
+    b->p[b->len] = 0;
+}
+
+void cv_buf_puts(cv_buf *b, const char *s) { cv_buf_add(b, s, strlen(s)); }
+
+void cv_buf_printf(cv_buf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = true;
+        return;
+    }
+    if ((size_t)n < sizeof tmp) {
+        cv_buf_add(b, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cv_buf_add(b, big, (size_t)n);
+    free(big);
+}
+
+/* printf("%f") follows LC_NUMERIC, and a host program may have set a locale with a decimal
+ * comma, which would corrupt the PDF; so numbers are formatted with integer arithmetic. */
+void cv_buf_fixed(cv_buf *b, int64_t v, int decimals)
+{
+    static const int64_t pow10[] = {1, 10, 100, 1000, 10000, 100000};
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 5)
+        decimals = 5;
+    int64_t scale = pow10[decimals];
+    bool neg = v < 0;
+    uint64_t a = neg ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+    /* round half away from zero */
+    uint64_t q = (a * (uint64_t)scale + 32768) / 65536;
+    uint64_t ip = q / (uint64_t)scale, fp = q % (uint64_t)scale;
+    char tmp[48];
+    int n;
+    if (fp == 0) {
+        n = snprintf(tmp, sizeof tmp, "%s%llu", neg && ip ? "-" : "", (unsigned long long)ip);
+    } else {
+        char frac[24];
+        snprintf(frac, sizeof frac, "%0*llu", decimals, (unsigned long long)fp);
+        for (int k = decimals - 1; k > 0 && frac[k] == '0'; k--)
+            frac[k] = 0;
+        n = snprintf(tmp, sizeof tmp, "%s%llu.%s", neg ? "-" : "", (unsigned long long)ip, frac);
+    }
+    cv_buf_add(b, tmp, (size_t)n);
+}
+
+void cv_buf_free(cv_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+char *cv_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+uint32_t cv_utf8_next(const char *str, size_t len, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t p = *i;
+    unsigned c = s[p];
+    if (c < 0x80) {
+        *i = p + 1;
+        return c;
+    }
+    int n;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+        *i = p + 1;
+        return 0xFFFD;
+    }
+    for (int k = 1; k <= n; k++) {
+        if (p + (size_t)k >= len || (s[p + k] & 0xC0) != 0x80) {
+            *i = p + 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[p + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i = p + 1;
+        return 0xFFFD;
+    }
+    *i = p + (size_t)n + 1;
+    return cp;
+}
+
+uint32_t cv_utf8_prev(const char *str, size_t i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (i == 0)
+        return 0;
+    size_t p = i - 1;
+    while (p > 0 && (s[p] & 0xC0) == 0x80 && i - p < 4)
+        p--;
+    size_t q = p;
+    uint32_t cp = cv_utf8_next(str, i, &q);
+    return q == i ? cp : 0xFFFD;
+}
+
+int cv_utf8_put(uint32_t cp, char *o)
+{
+    unsigned char *out = (unsigned char *)o;
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xE0 | (cp >> 12));
+        out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | (cp >> 18));
+    out[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
+{
+    if (sev == CVPDF_WARNING)
+        ctx->warnings++;
+    if (!ctx->opts || !ctx->opts->diag)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
+}

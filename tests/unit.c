@@ -1,0 +1,149 @@
+/* unit.c: unit tests of cvpdf's internal modules. Prints one "ok - name" or "FAIL - name"
+ * line per check and a final "N passed, N failed" line (the format tests/run.sh reads). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int passed, failed;
+
+#define CHECK(name, cond)                                                                     \
+    do {                                                                                      \
+        if (cond) {                                                                           \
+            passed++;                                                                         \
+            printf("ok - %s\n", name);                                                        \
+        } else {                                                                              \
+            failed++;                                                                         \
+            printf("FAIL - %s (%s:%d)\n", name, __FILE__, __LINE__);                          \
+        }                                                                                     \
+    } while (0)
+
+static void test_fixed(void)
+{
+    cv_buf b = {0};
+    cv_buf_fixed(&b, CVU_R(21, 2), 3);
+    cv_buf_puts(&b, " ");
+    cv_buf_fixed(&b, -CVU_R(1, 4), 3);
+    cv_buf_puts(&b, " ");
+    cv_buf_fixed(&b, CVU_R(12, 1), 3);
+    cv_buf_puts(&b, " ");
+    cv_buf_fixed(&b, 1, 3); /* 1/65536 rounds to 0 */
+    CHECK("fixed-point numbers print without locale", !strcmp(b.p, "10.5 -0.25 12 0"));
+    cv_buf_free(&b);
+}
+
+static void test_utf8(void)
+{
+    const char s[] = "a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x9A\x80\xFF";
+    size_t i = 0, n = sizeof s - 1;
+    uint32_t cps[6];
+    int k = 0;
+    while (i < n && k < 6)
+        cps[k++] = cv_utf8_next(s, n, &i);
+    CHECK("utf8 decodes 1-4 byte sequences",
+          k == 5 && cps[0] == 'a' && cps[1] == 0xE9 && cps[2] == 0x4E2D && cps[3] == 0x1F680);
+    CHECK("utf8 invalid byte is U+FFFD", cps[4] == 0xFFFD);
+    const char trunc[] = "\xE4\xB8";
+    i = 0;
+    CHECK("utf8 truncated sequence is U+FFFD", cv_utf8_next(trunc, 2, &i) == 0xFFFD && i == 1);
+    CHECK("utf8 prev finds the previous code point", cv_utf8_prev(s, 10) == 0x1F680);
+    char out[4];
+    CHECK("utf8 encodes astral", cv_utf8_put(0x1F680, out) == 4 && !memcmp(out, "\xF0\x9F\x9A\x80", 4));
+}
+
+/* Offset of the first occurrence of needle in s. */
+static size_t at(const char *s, const char *needle) { return (size_t)(strstr(s, needle) - s); }
+
+static void test_breaks(void)
+{
+    uint8_t brk[256];
+    const char *zh = "经验，成为行业（主流）选型";
+    size_t n = strlen(zh);
+    CHECK("line breaks run on Chinese", cv_line_breaks(zh, n, "zh", brk) == 0);
+    CHECK("no break before a full-width comma", brk[at(zh, "，")] == CV_BRK_NONE);
+    CHECK("break allowed after a full-width comma", brk[at(zh, "成")] == CV_BRK_ALLOW);
+    CHECK("no break after an opening bracket", brk[at(zh, "主")] == CV_BRK_NONE);
+    CHECK("no break before a closing bracket", brk[at(zh, "）")] == CV_BRK_NONE);
+    CHECK("break between two Han characters", brk[at(zh, "验")] == CV_BRK_ALLOW);
+    const char *dash = "2021年——2023年";
+    n = strlen(dash);
+    cv_line_breaks(dash, n, "zh", brk);
+    CHECK("never break inside a doubled dash", brk[at(dash, "——") + 3] == CV_BRK_NONE);
+    const char *en = "Built a 560B MoE model.\nNext";
+    n = strlen(en);
+    cv_line_breaks(en, n, "en", brk);
+    CHECK("break after a space", brk[at(en, "MoE")] == CV_BRK_ALLOW);
+    CHECK("no break inside a word", brk[at(en, "oE")] == CV_BRK_NONE);
+    CHECK("a newline is a mandatory break", brk[at(en, "Next")] == CV_BRK_MUST);
+    const char *flag = "China \xF0\x9F\x87\xA8\xF0\x9F\x87\xB3 flag";
+    n = strlen(flag);
+    uint8_t gb[64];
+    CHECK("a flag emoji does not crash line breaking", cv_line_breaks(flag, n, "en", brk) == 0);
+    cv_grapheme_breaks(flag, n, gb);
+    CHECK("a flag is one grapheme", gb[6] == 1 && gb[10] == 0 && gb[14] == 1);
+    CHECK("middle dot may not start a line", cv_char_no_line_start(0xB7));
+    CHECK("opening corner bracket may not end a line", cv_char_no_line_end(0x300C));
+    CHECK("Han is CJK, Latin is not", cv_char_is_cjk_ideo(0x4E2D) && !cv_char_is_cjk_ideo('A'));
+    CHECK("full-width comma is wide", cv_char_eaw(0xFF0C) == 'W');
+}
+
+static int diag_line;
+static void on_diag(void *u, cvpdf_severity s, const char *f, int line, int col, const char *m)
+{
+    (void)u, (void)s, (void)f, (void)col, (void)m;
+    diag_line = line;
+}
+
+static void test_frontmatter(void)
+{
+    cvpdf_options o = {NULL, NULL, -1, on_diag, NULL};
+    cv_ctx ctx = {0};
+    ctx.opts = &o;
+    ctx.name = "t.md";
+    cv_meta m = {0};
+    int bl;
+    const char *src = "---\ntitle: 简历\nlang: zh\nlayout: page\n---\n# Name\n";
+    size_t off = cv_frontmatter(&ctx, src, strlen(src), &m, &bl);
+    CHECK("front matter: body offset", off == at(src, "# Name"));
+    CHECK("front matter: body line", bl == 6);
+    CHECK("front matter: title and lang", m.title && !strcmp(m.title, "简历") && m.lang && !strcmp(m.lang, "zh"));
+    CHECK("front matter: unknown keys kept", m.keys.n == 1 && !strcmp(m.keys.v[0], "layout") && !strcmp(m.values.v[0], "page"));
+    cv_meta_free(&m);
+    const char *bad = "---\r\ntitle: ok\r\nfoo: [unclosed\r\n...\r\nBody\r\n";
+    diag_line = 0;
+    off = cv_frontmatter(&ctx, bad, strlen(bad), &m, &bl);
+    CHECK("malformed front matter is reported with a line", diag_line >= 3 && ctx.warnings == 1);
+    CHECK("malformed front matter is skipped (CRLF, '...' close)", off == at(bad, "Body"));
+    cv_meta_free(&m);
+    const char *none = "# Title\n---\n";
+    CHECK("no front matter without a leading fence", cv_frontmatter(&ctx, none, strlen(none), &m, &bl) == 0);
+    cv_meta_free(&m);
+}
+
+static void test_build(void)
+{
+    cvpdf_options o = {NULL, NULL, -1, NULL, NULL};
+    cv_ctx ctx = {0};
+    ctx.opts = &o;
+    ctx.body_line = 1;
+    cv_model m = {0};
+    const char *md = "1. one\n2. two\n\n1. three\n\n中文\n换行\n\nLatin\nwrap\n";
+    CHECK("build runs", cv_build(&ctx, md, strlen(md), &m) == 0);
+    CHECK("a list continues across a blank line and a restarted number",
+          m.blocks.n == 5 && !strcmp(m.blocks.v[2].marker, "3."));
+    CHECK("a soft break between Han characters is no space", m.blocks.n == 5 && !strcmp(m.blocks.v[3].text, "中文换行"));
+    CHECK("a soft break between Latin words is a space", m.blocks.n == 5 && !strcmp(m.blocks.v[4].text, "Latin wrap"));
+    cv_model_free(&m);
+}
+
+int main(void)
+{
+    test_fixed();
+    test_utf8();
+    test_breaks();
+    test_frontmatter();
+    test_build();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
