@@ -300,8 +300,8 @@ static void add_html(builder *b, const char *s, size_t n, bool block)
         }
         i = j;
     }
-    /* trim trailing whitespace and breaks */
-    while (b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+    /* an HTML block's text ends without trailing whitespace or breaks */
+    while (block && b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
         b->text.len--;
         b->text.p[b->text.len] = 0;
         if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
@@ -433,7 +433,7 @@ static void walk_table(builder *b, cmark_node *table)
         bool first = true;
         for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
             if (!first)
-                add_text(b, "\xE2\x80\x83", 3); /* an em space between cells */
+                add_text(b, " | ", 3); /* until tables get a grid, a visible separator */
             first = false;
             set_pos(b, cell);
             walk_inlines(b, cell);
