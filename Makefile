@@ -51,8 +51,13 @@ render: $(BIN)
 	@for f in $(CONTENT); do b=$$(basename $$f .md); \
 	  ./$(BIN) $$f -o out/$$b.pdf && echo "rendered out/$$b.pdf"; done
 
-check test: $(BIN) $(O)/unit
-	CVPDF_UNIT=$(O)/unit bash tests/run.sh
+# a locale with a decimal comma, built here so the test needs no system change
+$(O)/locale/de_DE.UTF-8:
+	mkdir -p $(O)/locale
+	localedef -i de_DE -f UTF-8 $@ 2>/dev/null || test -d $@
+
+check test: $(BIN) $(O)/unit $(O)/locale/de_DE.UTF-8
+	CVPDF_UNIT=$(O)/unit CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
 clean:
 	rm -rf build $(BIN) out

@@ -68,6 +68,19 @@ bool cv_char_is_cjk_ideo(uint32_t cp)
            sc == USCRIPT_HANGUL || sc == USCRIPT_BOPOMOFO || cp == 0x3005 || cp == 0x30FC;
 }
 
+int cv_char_script(uint32_t cp)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+    if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
+        return 0;
+    /* Han, kana and hangul are shaped together in a CJK face */
+    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA || sc == USCRIPT_HANGUL ||
+        sc == USCRIPT_BOPOMOFO)
+        return USCRIPT_HAN;
+    return (int)sc;
+}
+
 bool cv_char_is_ignorable(uint32_t cp)
 {
     return u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||

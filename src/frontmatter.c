@@ -68,10 +68,13 @@ size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, i
             yaml_parser_set_input_string(&parser, (const unsigned char *)src + yaml_start,
                                          yaml_end - yaml_start);
             if (!yaml_parser_load(&parser, &doc)) {
-                cv_diag(ctx, CVPDF_WARNING, 2 + (int)parser.problem_mark.line,
-                        1 + (int)parser.problem_mark.column,
-                        "front matter is not valid YAML (%s); it is ignored",
-                        parser.problem ? parser.problem : "syntax error");
+                /* libyaml notices an unclosed bracket or quote only where the input ends;
+                 * the user needs the line where the construct began (its context mark) */
+                yaml_mark_t mk = parser.context ? parser.context_mark : parser.problem_mark;
+                cv_diag(ctx, CVPDF_WARNING, 2 + (int)mk.line, 1 + (int)mk.column,
+                        "front matter is not valid YAML (%s%s%s); it is ignored",
+                        parser.problem ? parser.problem : "syntax error",
+                        parser.context ? " " : "", parser.context ? parser.context : "");
                 yaml_parser_delete(&parser);
                 return next;
             }

@@ -159,6 +159,9 @@ int cv_grapheme_breaks(const char *text, size_t len, uint8_t *gb);
 char cv_char_eaw(uint32_t cp);
 /* Han ideographs, kana, hangul, bopomofo: the characters that take CJK spacing rules. */
 bool cv_char_is_cjk_ideo(uint32_t cp);
+/* The ICU script code of cp, 0 for characters shared by scripts (Common, Inherited), which
+ * join the run they are in; kana and hangul count as Han. */
+int cv_char_script(uint32_t cp);
 /* Format/variation selectors/joiners that any face may lack without harm. */
 bool cv_char_is_ignorable(uint32_t cp);
 bool cv_char_is_space(uint32_t cp);

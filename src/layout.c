@@ -290,6 +290,8 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
         while (g < len && !gb[g])
             g++;
         int face = pick_face(l, blk, style, t, a, g, sline, scol);
+        size_t q = a;
+        int script = cv_char_script(cv_utf8_next(t, len, &q));
         size_t b = g;
         while (b < span_end && t[b] != '\n') {
             size_t e = b + 1;
@@ -297,8 +299,12 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
                 e++;
             if (e > span_end)
                 break;
-            if (pick_face(l, blk, style, t, b, e, sline, scol) != face)
+            q = b;
+            int sc = cv_char_script(cv_utf8_next(t, len, &q));
+            if ((sc && script && sc != script) || pick_face(l, blk, style, t, b, e, sline, scol) != face)
                 break;
+            if (!script)
+                script = sc;
             b = e;
         }
         cv_face *f = cv_fonts_face(l->fonts, face);

@@ -1,5 +1,6 @@
 /* unit.c: unit tests of cvpdf's internal modules. Prints one "ok - name" or "FAIL - name"
  * line per check and a final "N passed, N failed" line (the format tests/run.sh reads). */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,27 @@ static void test_build(void)
     cv_model_free(&m);
 }
 
+/* A host program may run under a locale with a decimal comma; the PDF's numbers must not
+ * change. make check builds de_DE.UTF-8 into CVPDF_LOCPATH with localedef. */
+static void test_locale(void)
+{
+    const char *md = "# Name\n\nSome *text* with [a link](https://example.org) and 10.5 pt.\n";
+    unsigned char *a = NULL, *b = NULL;
+    size_t al = 0, bl = 0;
+    const char *lp = getenv("CVPDF_LOCPATH");
+    if (lp)
+        setenv("LOCPATH", lp, 1);
+    bool comma = setlocale(LC_ALL, "de_DE.UTF-8") && !strcmp(localeconv()->decimal_point, ",");
+    CHECK("a decimal-comma locale is available to the test", comma);
+    cvpdf_status s1 = cvpdf_render(NULL, "t.md", md, strlen(md), &a, &al);
+    setlocale(LC_ALL, "C");
+    cvpdf_status s2 = cvpdf_render(NULL, "t.md", md, strlen(md), &b, &bl);
+    CHECK("rendering under a decimal-comma locale gives the same bytes",
+          s1 == CVPDF_OK && s2 == CVPDF_OK && al == bl && !memcmp(a, b, al));
+    cvpdf_buffer_free(a);
+    cvpdf_buffer_free(b);
+}
+
 int main(void)
 {
     test_fixed();
@@ -144,6 +166,7 @@ int main(void)
     test_breaks();
     test_frontmatter();
     test_build();
+    test_locale();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

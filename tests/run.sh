@@ -1,0 +1,673 @@
+#!/usr/bin/env bash
+# The cvpdf test suite. Build first (`make`; `make check` does both), then from the repo root:
+#
+#   bash tests/run.sh             all checks
+#   bash tests/run.sh corpus      only the checks whose name contains "corpus"
+#
+# Each check prints `ok - NAME` or `FAIL - NAME: REASON` (followed by `#`-lines of context);
+# the last line is `N passed, N failed` and the exit status is 1 when any check failed.
+#
+# Environment: CVPDF (binary, default ./cvpdf), CVPDF_UNIT (the unit-test binary built from
+# tests/unit.c; `make check` sets it, unset skips the unit tests), SHARED (default ../shared, beside the repo),
+# TIMEOUT (seconds per cvpdf run, default 120), CORPUS_MIN_FIDELITY (default 0.9),
+# KEEP=1 (keep the scratch directory and print its path).
+#
+# Adding a check: write a function (or use a helper directly) and register it with
+#
+#   check "area: what must hold" my_function ARGS...
+#
+# The body runs in its own subshell, from the repo root, with $CASE set to a fresh scratch
+# directory. It passes when it returns 0. Assertions (fail, expect_rc, expect_grep, ...) end the
+# check with a reason: call them as plain commands, not inside $(...) or a pipeline, where their
+# `exit` would only leave the inner subshell. `note TEXT` appends "(TEXT)" to the check's line,
+# `skip REASON` ends it as skipped. Use `run CMD...` to capture a command's stdout, stderr and exit
+# status ($CASE/stdout, $CASE/stderr, $RC) and `render NAME SRC` to share one rendering of SRC
+# ($OUT/NAME.pdf) between checks.
+set -u
+
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$PWD
+CVPDF=${CVPDF:-$ROOT/cvpdf}
+SHARED=${SHARED:-$ROOT/../shared}
+PDFCHECK=$SHARED/tools/pdfcheck
+TIMEOUT=${TIMEOUT:-120}
+CORPUS_MIN_FIDELITY=${CORPUS_MIN_FIDELITY:-0.9}
+FILTER=${1:-}
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/cvpdf-tests.XXXXXX") || { echo "cannot create a scratch directory" >&2; exit 2; }
+cleanup() {
+	if [ -n "${KEEP:-}" ]; then
+		echo "# scratch directory kept: $TMP" >&2
+	else
+		chmod -R u+rwx "$TMP" 2>/dev/null
+		rm -rf "$TMP"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+OUT=$TMP/out   # renderings shared between checks (see render)
+mkdir -p "$OUT" "$TMP/cases"
+: >"$TMP/fidelity"
+
+PASSED=0 FAILED=0 SKIPPED=0 NCHECK=0
+
+# ---------------------------------------------------------------------------------------------
+# The harness
+
+# check NAME CMD...: runs CMD as one check (see the top of this file).
+check() {
+	local name=$1 rc=0 note="" reason dir
+	shift
+	if [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]]; then
+		return 0
+	fi
+	NCHECK=$((NCHECK + 1))
+	dir=$TMP/cases/$NCHECK
+	mkdir -p "$dir"
+	(CASE=$dir; "$@") >"$dir/log" 2>&1 </dev/null || rc=$?
+	[ -s "$dir/note" ] && note=" ($(cat "$dir/note"))"
+	if [ "$rc" -eq 0 ]; then
+		PASSED=$((PASSED + 1))
+		echo "ok - $name$note"
+	elif [ "$rc" -eq 77 ] && [ -f "$dir/skip" ]; then
+		SKIPPED=$((SKIPPED + 1))
+		PASSED=$((PASSED + 1))
+		echo "ok - $name # SKIP $(cat "$dir/skip")"
+	else
+		FAILED=$((FAILED + 1))
+		reason=$(grep -v '^[[:space:]]*$' "$dir/log" | tail -n 1)
+		[ -n "$reason" ] || reason="exit status $rc"
+		echo "FAIL - $name$note: $reason"
+		# everything the check printed before its reason, as context
+		grep -v '^[[:space:]]*$' "$dir/log" | sed '$d' | head -n 60 | sed 's/^/#   /'
+	fi
+}
+
+# fail REASON: ends the current check as failed.
+fail() {
+	printf '%s\n' "$*" >&2
+	exit 1
+}
+
+# skip REASON: ends the current check as skipped (counted as passed, marked # SKIP).
+skip() {
+	printf '%s\n' "$*" >"$CASE/skip"
+	exit 77
+}
+
+# note TEXT: shown in parentheses after the check's name (e.g. a measured figure).
+note() {
+	printf '%s' "$*" >"$CASE/note"
+}
+
+# need TOOL...: fails the check when a tool is not installed.
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || fail "$t is not installed (scripts/deps.sh --test)"
+	done
+}
+
+# cvpdf ARGS...: the binary under test, with a time limit. A missing binary exits 127
+# (so no expected status can match) and a time-out 124.
+cvpdf() {
+	if [ ! -x "$CVPDF" ]; then
+		echo "cvpdf: no executable $CVPDF (run make first)" >&2
+		return 127
+	fi
+	timeout "$TIMEOUT" "$CVPDF" "$@"
+}
+
+# run CMD...: runs CMD with stdin from $RUN_STDIN (default /dev/null), stdout to $CASE/stdout,
+# stderr to $CASE/stderr, and its exit status in $RC.
+run() {
+	RC=0
+	"$@" <"${RUN_STDIN:-/dev/null}" >"$CASE/stdout" 2>"$CASE/stderr" || RC=$?
+}
+
+# describe_rc N: the exit status in words.
+describe_rc() {
+	case $1 in
+	124) echo "timed out after ${TIMEOUT}s" ;;
+	127) echo "exit 127 (not found)" ;;
+	*) if [ "$1" -ge 128 ]; then echo "crashed (exit $1, signal $(($1 - 128)))"; else echo "exit $1"; fi ;;
+	esac
+}
+
+# show_stderr: copies the last command's stderr into the check's log (context on failure).
+show_stderr() {
+	[ -s "$CASE/stderr" ] && head -n 20 "$CASE/stderr" | sed 's/^/stderr: /' >&2
+	return 0
+}
+
+# expect_rc N: the last run exited with status N.
+expect_rc() {
+	[ "$RC" -eq "$1" ] && return 0
+	show_stderr
+	fail "$(describe_rc "$RC"), expected $1"
+}
+
+# expect_grep FILE ERE [WHAT]: some line of FILE matches the extended regex ERE.
+expect_grep() {
+	grep -Eq -- "$2" "$1" && return 0
+	head -n 20 "$1" | sed 's/^/got: /' >&2
+	fail "${3:-$(basename "$1")} does not match /$2/"
+}
+
+# expect_same A B [WHAT]: files A and B are byte-identical.
+expect_same() {
+	cmp -s -- "$1" "$2" && return 0
+	fail "${3:-$1 and $2 differ}"
+}
+
+# expect_only DIR NAME: DIR holds exactly one entry, NAME (no temporary files left behind).
+expect_only() {
+	local got
+	got=$(ls -A "$1")
+	[ "$got" = "$2" ] || fail "$1 holds [$(echo $got)], expected only [$2]"
+}
+
+# expect_pdf FILE: FILE exists and passes qpdf --check.
+expect_pdf() {
+	need qpdf
+	[ -s "$1" ] || fail "no PDF written at $1"
+	qpdf --check "$1" >"$CASE/qpdf" 2>&1 && return 0
+	tail -n 5 "$CASE/qpdf" >&2
+	fail "qpdf --check $1 failed"
+}
+
+# render NAME SRC: renders SRC once into $OUT/NAME.pdf (stderr $OUT/NAME.err) and fails unless
+# that exited 0 with a PDF; later calls with the same NAME reuse the result.
+render() {
+	local name=$1 src=$2 rc=0
+	if [ ! -f "$OUT/$name.rc" ]; then
+		cvpdf "$src" -o "$OUT/$name.pdf" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null || rc=$?
+		echo "$rc" >"$OUT/$name.rc"
+	fi
+	rc=$(cat "$OUT/$name.rc")
+	if [ "$rc" -ne 0 ]; then
+		head -n 20 "$OUT/$name.err" | sed 's/^/stderr: /' >&2
+		fail "cvpdf $src: $(describe_rc "$rc")"
+	fi
+	[ -s "$OUT/$name.pdf" ] || fail "cvpdf $src wrote no PDF"
+}
+
+# pdf_text PDF FILE [pdftotext options]: the text of PDF, in UTF-8, into FILE.
+pdf_text() {
+	local pdf=$1 txt=$2
+	shift 2
+	need pdftotext
+	pdftotext -enc UTF-8 "$@" "$pdf" "$txt" 2>"$CASE/pdftotext.err" || fail "pdftotext $pdf failed: $(head -n 1 "$CASE/pdftotext.err")"
+}
+
+# info_field PDF KEY: prints the value of KEY in `pdfinfo PDF` (call as VAR=$(info_field ...);
+# check the result, since a failure inside $(...) does not end the check).
+info_field() {
+	pdfinfo -enc UTF-8 "$1" 2>/dev/null | sed -n "s/^$2: *//p" | head -n 1
+}
+
+# as_unprivileged CMD...: runs CMD as a user without root's privileges: root may write into
+# read-only directories and onto /dev. Skips the check when that is not possible.
+as_unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$@"
+	elif command -v setpriv >/dev/null 2>&1; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent "$@"
+	else
+		skip "running as root and setpriv(1) is missing"
+	fi
+}
+
+# small_md: a short résumé-like document, for the CLI checks.
+small_md() {
+	cat <<-'EOF'
+	---
+	title: Small Test
+	---
+
+	# Small Heading
+
+	A short paragraph with **bold** and *italic* words,
+	and a soft line break.
+
+	- first item
+	- second item
+	EOF
+}
+
+# run_unit_tests: the C unit tests (tests/unit.c), whose binary `make check` passes in
+# CVPDF_UNIT. Each of their `ok - NAME` / `FAIL - NAME ...` lines counts here as `unit: NAME`;
+# a crash or a failing exit status without a FAIL line is a failure of its own.
+run_unit_tests() {
+	local bin=${CVPDF_UNIT:-} rc=0 line name fails=0 oks=0
+	if [ -z "$bin" ]; then
+		echo "# unit tests not run: CVPDF_UNIT is not set (make check sets it)"
+		return 0
+	fi
+	if [ ! -x "$bin" ]; then
+		check "unit: $bin runs" fail "no executable $bin (CVPDF_UNIT)"
+		return 0
+	fi
+	timeout "$TIMEOUT" "$bin" >"$TMP/unit.out" 2>&1 </dev/null || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) name="unit: ${line#ok - }" ;;
+		"FAIL - "*) name="unit: ${line#FAIL - }" ;;
+		*) continue ;;
+		esac
+		if [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]]; then
+			continue
+		fi
+		if [ "${line%% *}" = ok ]; then
+			oks=$((oks + 1)) PASSED=$((PASSED + 1))
+			echo "ok - $name"
+		else
+			fails=$((fails + 1)) FAILED=$((FAILED + 1))
+			echo "FAIL - $name"
+		fi
+	done <"$TMP/unit.out"
+	if [ -n "$FILTER" ] && [[ "unit: $bin" != *"$FILTER"* ]]; then
+		return 0
+	fi
+	if [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; then
+		FAILED=$((FAILED + 1))
+		echo "FAIL - unit: $bin: $(describe_rc "$rc")"
+		tail -n 20 "$TMP/unit.out" | sed 's/^/#   /'
+	elif [ "$oks" -eq 0 ] && [ "$fails" -eq 0 ]; then
+		FAILED=$((FAILED + 1))
+		echo "FAIL - unit: $bin: printed no ok/FAIL lines"
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+t_binary() {
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF: run make first"
+}
+
+t_help() {
+	run cvpdf --help
+	expect_rc 0
+	expect_grep "$CASE/stdout" '(^|[^[:alnum:]-])-o([^[:alnum:]]|$)' "--help on stdout"
+}
+
+t_version() {
+	run cvpdf --version
+	expect_rc 0
+	expect_grep "$CASE/stdout" '^cvpdf [0-9]+\.[0-9]+\.[0-9]+' "--version on stdout"
+}
+
+# bad usage: status 2 and a message on stderr
+t_usage() {
+	run cvpdf "$@"
+	expect_rc 2
+	[ -s "$CASE/stderr" ] || fail "exit 2 but nothing on stderr"
+}
+
+t_missing_input() {
+	run cvpdf "$CASE/no-such-file.md" -o "$CASE/x.pdf"
+	expect_rc 1
+	expect_grep "$CASE/stderr" 'no-such-file\.md' "stderr"
+	[ ! -e "$CASE/x.pdf" ] || fail "a PDF was written for a missing input"
+}
+
+# t_output_is_input PREFIX INFIX: -o names the input as PREFIX$CASE/INFIXsame.md
+t_output_is_input() {
+	small_md >"$CASE/same.md"
+	cp "$CASE/same.md" "$CASE/orig.md"
+	run cvpdf "$CASE/same.md" -o "$1$CASE/$2same.md"
+	expect_rc 1
+	expect_same "$CASE/same.md" "$CASE/orig.md" "the input file was changed"
+}
+
+t_default_output() {
+	mkdir "$CASE/d"
+	small_md >"$CASE/d/x.md"
+	run cvpdf "$CASE/d/x.md"
+	expect_rc 0
+	expect_pdf "$CASE/d/x.pdf"
+	expect_only "$CASE/d" "x.md
+x.pdf"
+}
+
+t_stdio() {
+	small_md >"$CASE/in.md"
+	RUN_STDIN=$CASE/in.md run cvpdf - -o -
+	expect_rc 0
+	head -c 5 "$CASE/stdout" | grep -q '^%PDF-' || fail "stdout does not start with %PDF-"
+	expect_pdf "$CASE/stdout"
+}
+
+t_unwritable_dir() {
+	small_md >"$CASE/in.md"
+	run cvpdf "$CASE/in.md" -o /nonexistent/dir/x.pdf
+	expect_rc 1
+	[ -s "$CASE/stderr" ] || fail "exit 1 but nothing on stderr"
+}
+
+# A failed run leaves a previous output byte-identical and no temporary files in its directory.
+# prepare_previous: $CASE/o/OUT.pdf with known content, $CASE/in.md a valid input.
+prepare_previous() {
+	mkdir "$CASE/o"
+	printf 'previous output\n' >"$CASE/o/OUT.pdf"
+	cp "$CASE/o/OUT.pdf" "$CASE/previous"
+	small_md >"$CASE/in.md"
+}
+
+expect_previous_kept() {
+	expect_rc 1
+	expect_same "$CASE/o/OUT.pdf" "$CASE/previous" "the previous OUT.pdf was changed"
+	expect_only "$CASE/o" OUT.pdf
+}
+
+t_keep_missing_input() {
+	prepare_previous
+	run cvpdf "$CASE/no-such-file.md" -o "$CASE/o/OUT.pdf"
+	expect_previous_kept
+}
+
+t_keep_input_is_dir() {
+	prepare_previous
+	mkdir "$CASE/indir.md"
+	run cvpdf "$CASE/indir.md" -o "$CASE/o/OUT.pdf"
+	expect_previous_kept
+}
+
+# The write itself fails half-way: a file-size limit (SIGXFSZ ignored, so write() returns EFBIG).
+t_keep_write_error() {
+	prepare_previous
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	run timeout "$TIMEOUT" bash -c 'trap "" XFSZ; ulimit -f 4 && exec "$@"' limit \
+		"$CVPDF" content/en.md -o "$CASE/o/OUT.pdf"
+	expect_previous_kept
+}
+
+t_keep_readonly_dir() {
+	prepare_previous
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	chmod 755 "$TMP" "$TMP/cases" "$CASE"
+	chmod 644 "$CASE/in.md"
+	chmod 555 "$CASE/o"
+	run as_unprivileged timeout "$TIMEOUT" "$CVPDF" "$CASE/in.md" -o "$CASE/o/OUT.pdf"
+	chmod 755 "$CASE/o"
+	expect_previous_kept
+}
+
+t_dev_full() {
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	[ -c /dev/full ] || skip "no /dev/full"
+	chmod 755 "$TMP" "$TMP/cases" "$CASE"
+	small_md >"$CASE/in.md"
+	chmod 644 "$CASE/in.md"
+	run as_unprivileged timeout "$TIMEOUT" "$CVPDF" "$CASE/in.md" -o /dev/full
+	expect_rc 1
+	[ -c /dev/full ] || fail "/dev/full is no longer a character device"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The user's résumés
+
+t_pdfcheck() {
+	local name=$1 src=$2
+	[ -x "$PDFCHECK" ] || fail "no $PDFCHECK (clone the repo beside shared/)"
+	render "$name" "$src"
+	"$PDFCHECK" "$OUT/$name.pdf" "$src" >"$CASE/pdfcheck" 2>&1 && return 0
+	cat "$CASE/pdfcheck" >&2
+	fail "pdfcheck: $(tail -n 1 "$CASE/pdfcheck")"
+}
+
+# determinism NAME SRC [ENV...]: a second rendering (in another directory, under ENV) gives the
+# same bytes as the shared one.
+t_deterministic() {
+	local name=$1 src=$2
+	shift 2
+	render "$name" "$src"
+	mkdir "$CASE/again"
+	run env "$@" timeout "$TIMEOUT" "$CVPDF" "$src" -o "$CASE/again/$name.pdf"
+	expect_rc 0
+	expect_same "$OUT/$name.pdf" "$CASE/again/$name.pdf" "two renderings of $src differ"
+}
+
+t_en_numbering() {
+	render en content/en.md
+	pdf_text "$OUT/en.pdf" "$CASE/en.txt" -layout
+	expect_grep "$CASE/en.txt" '^[[:space:]]*12\.' "en.pdf text (a line starting with 12.)"
+}
+
+t_renders() {
+	run cvpdf "$1" -o "$CASE/out.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/out.pdf"
+}
+
+t_info_equals() {
+	local name=$1 src=$2 key=$3 want=$4 got
+	need pdfinfo
+	render "$name" "$src"
+	got=$(info_field "$OUT/$name.pdf" "$key")
+	[ "$got" = "$want" ] || fail "pdfinfo $key is '$got', expected '$want'"
+}
+
+t_a4() {
+	need pdfinfo
+	render en content/en.md
+	pdfinfo -f 1 -l 100000 "$OUT/en.pdf" >"$CASE/info" 2>&1 || fail "pdfinfo failed"
+	awk '/^Page +[0-9]+ size:/ { n++; w = $4; h = $6
+		if (w < 594.28 || w > 596.28 || h < 840.89 || h > 842.89) { print "page " $2 ": " w " x " h " pt"; bad = 1 } }
+		END { if (!n) { print "no page sizes"; bad = 1 } exit bad }' "$CASE/info" >&2 ||
+		fail "not every page is A4 (595.28 x 841.89 pt)"
+}
+
+t_en_mailto() {
+	need pdfinfo
+	render en content/en.md
+	pdfinfo -url "$OUT/en.pdf" >"$CASE/urls" 2>&1 || fail "pdfinfo -url failed"
+	expect_grep "$CASE/urls" 'mailto:qianyulei@126\.com' "pdfinfo -url"
+}
+
+t_en_outline() {
+	need mutool
+	render en content/en.md
+	mutool show "$OUT/en.pdf" outline >"$CASE/outline" 2>&1 || fail "mutool show outline failed"
+	expect_grep "$CASE/outline" 'Work Experience' "the outline"
+}
+
+t_zh_font() {
+	need pdffonts
+	render zh content/zh.md
+	pdffonts "$OUT/zh.pdf" >"$CASE/fonts" 2>&1 || fail "pdffonts failed"
+	awk 'NR > 2 { print $1 }' "$CASE/fonts" >"$CASE/names"
+	cat "$CASE/fonts" >&2
+	expect_grep "$CASE/names" 'CJKsc|CJK-SC|SC' "font names"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Real-world inputs: every corpus résumé and the seeds
+
+t_corpus() {
+	local src=$1 base fid
+	base=$(basename "$src")
+	[ -f "$src" ] || fail "no $src (clone the repo beside shared/)"
+	[ -x "$PDFCHECK" ] || fail "no $PDFCHECK"
+	run cvpdf "$src" -o "$CASE/out.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/out.pdf"
+	"$PDFCHECK" --json "$CASE/out.pdf" "$src" >"$CASE/pdfcheck.json" 2>"$CASE/pdfcheck.err"
+	fid=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["fidelity"])' <"$CASE/pdfcheck.json" 2>/dev/null)
+	[ -n "$fid" ] || { cat "$CASE/pdfcheck.err" >&2; fail "pdfcheck --json gave no fidelity"; }
+	note "fidelity $fid"
+	printf '%s\t%s\n' "$fid" "$base" >>"$TMP/fidelity"
+	awk -v f="$fid" -v min="$CORPUS_MIN_FIDELITY" 'BEGIN { exit !(f + 0 >= min + 0) }' ||
+		fail "fidelity $fid < $CORPUS_MIN_FIDELITY"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Input robustness
+
+# The same document with a BOM, with CRLF line endings and with both gives the same text and title.
+t_bom_crlf() {
+	local v
+	{
+		small_md
+		printf '\n```\ncode line\n```\n\nBefore a hard break  \nafter it.\n'
+	} >"$CASE/lf.md"
+	{ printf '\357\273\277'; cat "$CASE/lf.md"; } >"$CASE/bom.md"
+	sed 's/$/\r/' "$CASE/lf.md" >"$CASE/crlf.md"
+	sed 's/$/\r/' "$CASE/bom.md" >"$CASE/bomcrlf.md"
+	for v in lf bom crlf bomcrlf; do
+		run cvpdf "$CASE/$v.md" -o "$CASE/$v.pdf"
+		[ "$RC" -eq 0 ] || { show_stderr; fail "$v.md: $(describe_rc "$RC")"; }
+		pdf_text "$CASE/$v.pdf" "$CASE/$v.txt"
+		info_field "$CASE/$v.pdf" Title >"$CASE/$v.title"
+	done
+	grep -q 'Small Heading' "$CASE/lf.txt" || fail "lf.pdf lacks 'Small Heading'"
+	for v in bom crlf bomcrlf; do
+		if ! cmp -s "$CASE/lf.txt" "$CASE/$v.txt"; then
+			diff "$CASE/lf.txt" "$CASE/$v.txt" | head -n 20 | cat -A >&2
+			fail "$v.md renders different text from lf.md"
+		fi
+		expect_same "$CASE/lf.title" "$CASE/$v.title" "$v.md has Title '$(cat "$CASE/$v.title")', lf.md '$(cat "$CASE/lf.title")'"
+	done
+}
+
+t_bad_front_matter() {
+	printf -- '---\ntitle: [unclosed\n---\n# Hi\n' >"$CASE/fm.md"
+	run cvpdf "$CASE/fm.md" -o "$CASE/fm.pdf"
+	expect_rc 0
+	grep ':2:' "$CASE/stderr" | grep -q 'warning' || { show_stderr; fail "no warning naming line 2 (:2:) on stderr"; }
+	pdf_text "$CASE/fm.pdf" "$CASE/fm.txt"
+	expect_grep "$CASE/fm.txt" 'Hi' "fm.pdf text"
+}
+
+# uncovered BYTES CODEPOINT: a character no font covers, on line 3, is reported with its U+ name.
+t_uncovered() {
+	printf '# Heading\n\nA paragraph with %s inside.\n' "$1" >"$CASE/u.md"
+	run cvpdf "$CASE/u.md" -o "$CASE/u.pdf"
+	expect_rc 0
+	grep -F "$2" "$CASE/stderr" | grep -q 'u\.md:3:[0-9]' ||
+		{ show_stderr; fail "no warning with $2 and u.md:3:COL on stderr"; }
+	expect_pdf "$CASE/u.pdf"
+}
+
+t_empty() {
+	: >"$CASE/empty.md"
+	run cvpdf "$CASE/empty.md" -o "$CASE/empty.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/empty.pdf"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Every Markdown construct renders its text (tests/inputs/blocks.md)
+
+BLOCK_WORDS="alphaheading betaheading gammaheading deltaheading epsilonheading zetaheading
+settextheading emphword strongword codespanword linkword autolinkword strikeword hardbreakword
+softbreakword tightouter tightinner looseouter loosepara sevenitem eightitem quotedword
+nestedquoteword fencedcode indentedcode tablehead otherhead tablecell alttextword htmlboldword
+closingword"
+
+t_blocks_text() {
+	local w missing=""
+	render blocks tests/inputs/blocks.md
+	pdf_text "$OUT/blocks.pdf" "$CASE/blocks.txt"
+	for w in $BLOCK_WORDS; do
+		grep -q "$w" "$CASE/blocks.txt" || missing="$missing $w"
+	done
+	[ -z "$missing" ] || fail "missing from the text:$missing"
+}
+
+t_blocks_start7() {
+	render blocks tests/inputs/blocks.md
+	pdf_text "$OUT/blocks.pdf" "$CASE/blocks.txt" -layout
+	expect_grep "$CASE/blocks.txt" '^[[:space:]]*7\.[[:space:]]+sevenitem' "blocks.pdf text"
+	expect_grep "$CASE/blocks.txt" '^[[:space:]]*8\.[[:space:]]+eightitem' "blocks.pdf text"
+}
+
+t_blocks_links() {
+	need pdfinfo
+	render blocks tests/inputs/blocks.md
+	pdfinfo -url "$OUT/blocks.pdf" >"$CASE/urls" 2>&1 || fail "pdfinfo -url failed"
+	expect_grep "$CASE/urls" 'https://example\.com/linktarget' "pdfinfo -url"
+	expect_grep "$CASE/urls" 'https://example\.org/autolinkword' "pdfinfo -url"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Manual page
+
+# mandoc -Tlint must print nothing. Debian's mandoc builds no mandoc.db, so it says
+# "outdated mandoc.db lacks pdftotext(1) entry" for every .Xr to an installed page: that line is
+# about the machine, not the page (makewhatis(8) silences it), and is not counted.
+t_man() {
+	need mandoc
+	run mandoc -Tlint man/cvpdf.1
+	cat "$CASE/stdout" "$CASE/stderr" |
+		grep -v '^mandoc: outdated mandoc\.db lacks .* entry, run makewhatis' >"$CASE/lint"
+	cat "$CASE/lint" >&2
+	[ ! -s "$CASE/lint" ] || fail "mandoc -Tlint man/cvpdf.1 is not silent"
+	expect_rc 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+check "build: $CVPDF exists" t_binary
+run_unit_tests
+
+check "cli: --help exits 0 and mentions -o" t_help
+check "cli: --version prints cvpdf X.Y.Z" t_version
+check "cli: unknown option exits 2" t_usage --no-such-option content/en.md
+check "cli: no arguments exits 2" t_usage
+check "cli: -o without its argument exits 2" t_usage content/en.md -o
+check "cli: missing input exits 1 and names the file" t_missing_input
+check "cli: -o equal to the input exits 1, input unchanged" t_output_is_input "" ""
+check "cli: -o naming the input by another path exits 1, input unchanged" t_output_is_input "" "./"
+check "cli: without -o writes IN with .pdf" t_default_output
+check "cli: - -o - reads stdin and writes a valid PDF to stdout" t_stdio
+check "cli: -o in a missing directory exits 1" t_unwritable_dir
+check "cli: failed run (missing input) keeps the previous output" t_keep_missing_input
+check "cli: failed run (input is a directory) keeps the previous output" t_keep_input_is_dir
+check "cli: failed write (file size limit) keeps the previous output, no temp files" t_keep_write_error
+check "cli: read-only output directory exits 1, keeps the previous output" t_keep_readonly_dir
+check "cli: -o /dev/full exits 1" t_dev_full
+
+check "content: en.md passes pdfcheck" t_pdfcheck en content/en.md
+check "content: zh.md passes pdfcheck" t_pdfcheck zh content/zh.md
+check "determinism: en.md renders byte-identically twice" t_deterministic en content/en.md
+check "determinism: zh.md renders byte-identically twice" t_deterministic zh content/zh.md
+
+check "en: publications are numbered through 12." t_en_numbering
+check "en: tests/inputs/en-mojibake.md renders" t_renders tests/inputs/en-mojibake.md
+check "en: pdfinfo Title is Resume" t_info_equals en content/en.md Title Resume
+check "en: PDF version 1.7" t_info_equals en content/en.md "PDF version" 1.7
+check "en: every page is A4" t_a4
+check "en: the e-mail autolink is a mailto: link" t_en_mailto
+check "en: the outline has Work Experience" t_en_outline
+check "zh: uses the Noto Sans CJK SC face" t_zh_font
+check "zh: pdfinfo Title is 简历" t_info_equals zh content/zh.md Title 简历
+
+for f in "$SHARED"/corpus/*.md "$SHARED"/seeds/*.txt; do
+	[ -e "$f" ] || continue
+	check "corpus: $(basename "$f") renders" t_corpus "$f"
+done
+[ -d "$SHARED/corpus" ] || check "corpus: $SHARED/corpus exists" fail "no $SHARED/corpus (clone the repo beside shared/)"
+
+check "input: BOM and CRLF render as LF does" t_bom_crlf
+check "input: malformed front matter warns with its line, rest renders" t_bad_front_matter
+check "input: U+2FFFF (unassigned) warns with U+2FFFF and file:3:col" t_uncovered $'\xf0\xaf\xbf\xbf' U+2FFFF
+# (not U+E000: Inter has glyphs at U+E000 and up, so that one is covered)
+check "input: U+F0000 (private use, no font) warns with U+F0000 and file:3:col" t_uncovered $'\xf3\xb0\x80\x80' U+F0000
+check "input: empty file renders a valid PDF" t_empty
+
+check "blocks: every construct renders its text" t_blocks_text
+check "blocks: ordered list starting at 7 is numbered 7., 8." t_blocks_start7
+check "blocks: links and autolinks are link annotations" t_blocks_links
+
+check "man: mandoc -Tlint man/cvpdf.1 is clean" t_man
+
+if [ -s "$TMP/fidelity" ]; then
+	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
+		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'
+fi
+[ "$SKIPPED" -eq 0 ] || echo "# $SKIPPED skipped (counted as passed)"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
