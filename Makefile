@@ -8,7 +8,7 @@ FONTDIR ?= $(CURDIR)/fonts
 
 PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_release  = -O2 -g
@@ -22,7 +22,7 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 
 O        = build/$(BUILD)
 LIB_SRC  = util.c frontmatter.c build.c breaks.c shape.c font.c layout.c paginate.c \
-           cff.c subset.c pdffont.c pdf.c render.c
+           cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 BIN      = cvpdf
 

@@ -81,6 +81,8 @@ int cv_char_script(uint32_t cp)
     return (int)sc;
 }
 
+bool cv_char_is_letter(uint32_t cp) { return u_isalpha((UChar32)cp); }
+
 bool cv_char_is_ignorable(uint32_t cp)
 {
     return u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||

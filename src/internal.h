@@ -169,6 +169,61 @@ bool cv_char_is_space(uint32_t cp);
 bool cv_char_no_line_start(uint32_t cp);
 bool cv_char_no_line_end(uint32_t cp);
 
+/* Alphabetic (UAX #44 Alphabetic), for finding words to hyphenate. */
+bool cv_char_is_letter(uint32_t cp);
+
+/* ---- hyphenation (hyphen.c, libhyphen) ------------------------------------------------- */
+
+typedef struct cv_hyph cv_hyph;
+/* The patterns for a language, or NULL when none are installed. */
+cv_hyph *cv_hyph_new(const char *lang);
+void cv_hyph_free(cv_hyph *h);
+/* points[i] = 1 where a hyphen may go before byte i of word[0..len) (2 letters before, 3
+ * after at least). */
+int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points);
+
+/* ---- line breaking (linebreak.c) ------------------------------------------------------- */
+
+enum cv_item_kind { CV_I_BOX, CV_I_GLUE, CV_I_PENALTY, CV_I_KERN };
+#define CV_PEN_INF 10000
+
+/* What a glue stands for; justification treats them differently. */
+enum cv_glue_role { CV_G_SPACE, CV_G_CJK, CV_G_HANLATIN, CV_G_PUNCT, CV_G_FILL };
+
+typedef struct cv_item {
+    uint8_t kind;
+    uint8_t role;       /* glue: enum cv_glue_role */
+    bool flagged;       /* penalty: a hyphenation point */
+    bool join;          /* penalty: inside a word (hyphenation, after "-" or "/", an emergency
+                         * cut): a break here sends the word's rest to this line's text */
+    bool fil;           /* glue: infinite stretch */
+    int32_t penalty;    /* penalty: cost; >= CV_PEN_INF forbids, <= -CV_PEN_INF forces */
+    cvu width, stretch, shrink;
+    /* layout payload */
+    uint32_t a, b;      /* box: its clusters' bytes; penalty: the hyphen point, and b the
+                         * word's end; glue: the bytes it stands for */
+    uint32_t ws;        /* flagged penalty: the word's start */
+    cvu pen0, shift;    /* box: pen position of byte a; glyph origin offset */
+    uint16_t face;      /* flagged penalty: the hyphen glyph */
+    uint32_t gid;
+    cvu size;
+} cv_item;
+
+typedef struct cv_kp_params {
+    int threshold;      /* the largest badness accepted (INF_BAD 10000 accepts any) */
+    int line_penalty;
+    int max_hyphen_run; /* hyphenated lines in a row, at most */
+    int64_t double_hyphen_demerits, final_hyphen_demerits, adj_demerits;
+    cvu rightskip_stretch; /* ragged right: stretch at each line end */
+    bool final_pass;    /* never give up: take the least bad break even when none fits */
+} cv_kp_params;
+
+typedef CV_VEC(size_t) cv_sizes;
+/* Chooses breaks (item indices, the last being the paragraph's final forced break).
+ * 0 on success, 1 when no breaks fit the threshold, -1 on OOM. */
+int cv_knuth_plass(const cv_item *items, size_t n, cvu measure, const cv_kp_params *p,
+                   cv_sizes *breaks);
+
 /* ---- faces and shaping (shape.c, HarfBuzz) -------------------------------------------- */
 
 typedef struct cv_face cv_face;
@@ -190,6 +245,12 @@ bool cv_face_has(const cv_face *face, uint32_t cp);
 const cv_face_info *cv_face_get_info(const cv_face *face);
 int cv_face_advance(const cv_face *face, uint32_t gid); /* font units */
 void *cv_face_hb(const cv_face *face);                  /* the hb_face_t, for subset.c */
+/* Appends the glyph's outline as PDF path operators (m l c h) in font units. */
+int cv_face_outline(const cv_face *face, uint32_t gid, cv_buf *out);
+/* Horizontal ink extent of a glyph in font units; false for a blank glyph. */
+bool cv_face_ink(const cv_face *face, uint32_t gid, int *x0, int *x1);
+/* The nominal glyph of cp, 0 when the face has none. */
+uint32_t cv_face_glyph(const cv_face *face, uint32_t cp);
 
 typedef struct cv_sglyph {
     uint32_t gid;
@@ -231,10 +292,19 @@ typedef struct cv_style {
     cvu h_space_before[6], h_space_after[6];
     cvu para_space, list_indent, quote_indent, marker_gap;
     cvu footer_size;
+    bool justify;    /* paragraphs set flush on both sides (headings and code stay ragged) */
+    bool hyphenate;  /* when the language has patterns */
     uint32_t text_color, heading_color, rule_color, link_color, muted_color;
 } cv_style;
 
 void cv_style_default(cv_style *st, const char *lang);
+
+/* How a glyph reaches the PDF. A hyphenated word must extract whole ("collaborated", not
+ * "collab-" and "orated"), in extractors with and without /ActualText support (MuPDF 1.21
+ * has none): its head stays text and is followed by the rest of the word as invisible text
+ * squeezed to no width; the visible hyphen and tail are drawn as outlines, which no
+ * extractor reads. */
+enum cv_glyph_mode { CV_GM_TEXT, CV_GM_INVISIBLE, CV_GM_PATH };
 
 /* A glyph placed on a line: x from the line's left edge, dy from the baseline (up). */
 typedef struct cv_lglyph {
@@ -245,6 +315,12 @@ typedef struct cv_lglyph {
     uint32_t color;
     const char *text;  /* the cluster's source text (first glyph only) */
     uint32_t tlen;
+    uint8_t mode;      /* enum cv_glyph_mode */
+    /* On the first glyph of a hyphenated word's head: the head and its invisible tail (aspan
+     * glyphs) are also marked /ActualText atext[0..alen), for extractors that prefer it */
+    uint16_t aspan;
+    const char *atext;
+    uint32_t alen;
 } cv_lglyph;
 
 typedef struct cv_lbox {
@@ -266,8 +342,11 @@ typedef struct cv_vitem {
     int quote_depth; /* LINE: bars to draw at the left */
     bool keep_next;  /* no page break between this item and the next */
     int level;       /* MARK: outline level; title in text/tlen */
-    const char *text;
+    const char *text;/* MARK: the title; LINE: its source text, for traces */
     uint32_t tlen;
+    cvu width;       /* LINE: the set width */
+    int32_t ratio;   /* LINE: glue set ratio in thousandths (+ stretched, - shrunk) */
+    bool hyphen;     /* LINE: ends with a hyphenation hyphen */
 } cv_vitem;
 
 typedef struct cv_vlist {
@@ -296,6 +375,10 @@ typedef struct cv_pglyph {
     uint32_t color;
     const char *text;
     uint32_t tlen;
+    uint8_t mode;   /* enum cv_glyph_mode */
+    uint16_t aspan; /* as in cv_lglyph */
+    const char *atext;
+    uint32_t alen;
 } cv_pglyph;
 
 typedef struct cv_prule {
@@ -315,7 +398,17 @@ typedef struct cv_pmark {
     uint32_t tlen;
 } cv_pmark;
 
+/* A line as placed, for traces. */
+typedef struct cv_pline {
+    cvu x, y, width;
+    int32_t ratio;
+    bool hyphen;
+    const char *text;
+    uint32_t tlen;
+} cv_pline;
+
 typedef struct cv_page {
+    CV_VEC(cv_pline) lines;
     CV_VEC(cv_pglyph) glyphs;
     CV_VEC(cv_prule) rules;
     CV_VEC(cv_plink) links;

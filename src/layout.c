@@ -45,6 +45,10 @@ struct cv_layout {
     cv_sglyphs sg;
     CV_VEC(uint32_t) warned; /* code points already reported as uncovered */
     int uncovered_more;
+    CV_VEC(cv_item) items;   /* the block being broken */
+    cv_sizes breaks;
+    cv_hyph *hyph;           /* loaded on first use */
+    bool hyph_tried;
 };
 
 void cv_style_default(cv_style *st, const char *lang)
@@ -78,6 +82,8 @@ void cv_style_default(cv_style *st, const char *lang)
     st->rule_color = 0x8C8C8C;
     st->link_color = 0x1F4E79;
     st->muted_color = 0x666666;
+    st->justify = true;
+    st->hyphenate = !cjk;
 }
 
 cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang)
@@ -104,6 +110,9 @@ void cv_layout_free(cv_layout *l)
     free(l->bg.v);
     free(l->sg.v);
     free(l->warned.v);
+    free(l->items.v);
+    free(l->breaks.v);
+    cv_hyph_free(l->hyph);
     free(l);
 }
 
@@ -364,79 +373,577 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
     return pen;
 }
 
-static bool is_trailing_space(char c) { return c == ' ' || c == '\n'; }
+/* ---- from clusters to boxes, glue and penalties ------------------------------------------
+ *
+ * The item list of a block, built from its shaped clusters:
+ *   a run of spaces            glue (width w; justified: stretch w/2, shrink w/3), a break
+ *                              where UAX #14 allows one after it;
+ *   a break between two CJK    justified: glue (0, stretch 0.05 em); ragged: penalty 0;
+ *   characters
+ *   Han beside a Latin letter  glue ¼ em, shrinkable to ⅛ em, stretchable to ⅜ em (clreq);
+ *   or digit, with no space
+ *   a full-width punctuation   the box holds its ink; the blank half beside it is a glue
+ *   mark                       that vanishes at a line start (opening marks) or a line end
+ *                              (closing marks), and that is dropped when two marks meet
+ *                              ("）。" takes 1½ em). The blanks are measured from the glyph,
+ *                              so Traditional Chinese faces, whose marks are centred, get
+ *                              quarter-em blanks on both sides;
+ *   a hyphenation point        penalty 50 carrying the hyphen's width, flagged;
+ *   a forced break             fil glue, penalty −∞ (also ends the paragraph);
+ *   a stretch wider than the   penalties at its grapheme boundaries, with a warning: the
+ *   measure with no break      only way a line could otherwise be overfull.
+ */
 
-/* A line of block glyphs [a, b) of the text into the vertical list. */
-static int emit_line(cv_layout *l, const cv_block *blk, const cvu *px, size_t a, size_t b,
-                     cvu x0, cvu lh, bool first_line, cv_vlist *out, cvu *marker_w)
+enum { P_NONE, P_OPEN, P_CLOSE };
+
+static bool is_cjk_punct(uint32_t cp)
 {
-    const cv_style *st = l->st;
-    (void)st;
+    return (cp >= 0x3001 && cp <= 0x3003) || (cp >= 0x3008 && cp <= 0x3011) ||
+           (cp >= 0x3014 && cp <= 0x301F) || (cp >= 0x2018 && cp <= 0x201F) || cp == 0xFF01 ||
+           cp == 0xFF08 || cp == 0xFF09 || cp == 0xFF0C || cp == 0xFF0E || cp == 0xFF1A ||
+           cp == 0xFF1B || cp == 0xFF1F || cp == 0xFF3B || cp == 0xFF3D || cp == 0xFF5B ||
+           cp == 0xFF5D;
+}
+
+static bool is_latin_alnum(uint32_t cp)
+{
+    return (cp < 0x80 && ((cp | 32) - 'a' < 26 || cp - '0' < 10)) ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+typedef struct clus {
+    uint32_t cs, ce;  /* bytes */
+    size_t g0, g1;    /* glyphs in l->bg */
+    cvu w, size;
+    uint32_t first, last; /* code points */
+    uint16_t face;
+    int punct;        /* P_OPEN / P_CLOSE when a full-width mark with a blank half */
+    cvu blank;        /* its trimmable blank */
+} clus;
+
+static void punct_class(cv_layout *l, clus *c)
+{
+    c->punct = P_NONE;
+    c->blank = 0;
+    if (c->g1 != c->g0 + 1 || c->first != c->last || !is_cjk_punct(c->first))
+        return;
+    const bglyph *g = &l->bg.v[c->g0];
+    cv_face *f = cv_fonts_face(l->fonts, g->face);
+    int x0, x1;
+    if (!f || c->w < c->size * 3 / 4 || !cv_face_ink(f, g->gid, &x0, &x1))
+        return;
+    int upem = cv_face_get_info(f)->upem;
+    cvu left = (cvu)x0 * c->size / upem, right = c->w - (cvu)x1 * c->size / upem;
+    cvu em = c->size;
+    if (right >= em / 5 && right >= left) {
+        c->punct = P_CLOSE;
+        c->blank = left < em * 3 / 20 ? right : right < em / 4 ? right : em / 4;
+    } else if (left >= em / 5 && left > right) {
+        c->punct = P_OPEN;
+        c->blank = right < em * 3 / 20 ? left : left < em / 4 ? left : em / 4;
+    }
+    if (c->blank > em / 2)
+        c->blank = em / 2;
+    if (c->blank < 0)
+        c->blank = 0;
+}
+
+static int push_item(cv_layout *l, cv_item it)
+{
+    if (CV_PUSH(l->items, it)) {
+        l->ctx->oom = true;
+        return -1;
+    }
+    return 0;
+}
+
+static int push_glue(cv_layout *l, int role, cvu w, cvu st, cvu sh, uint32_t a, uint32_t b, bool breakable)
+{
+    if (!breakable && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
+        cv_item p = {.kind = CV_I_PENALTY, .penalty = CV_PEN_INF};
+        if (push_item(l, p))
+            return -1;
+    }
+    cv_item g = {.kind = CV_I_GLUE, .role = (uint8_t)role, .width = w, .stretch = st, .shrink = sh, .a = a, .b = b};
+    return push_item(l, g);
+}
+
+static int push_penalty(cv_layout *l, int pen, uint32_t at)
+{
+    cv_item p = {.kind = CV_I_PENALTY, .penalty = pen, .a = at, .b = at};
+    return push_item(l, p);
+}
+
+/* The hyphen glyph of a face at a size (shaped, so it is the face's own hyphen). */
+static int hyphen_glyph(cv_layout *l, uint16_t face, cvu size, uint32_t *gid, cvu *w)
+{
+    cv_face *f = cv_fonts_face(l->fonts, face);
+    if (!f)
+        return -1;
+    uint32_t g = cv_face_glyph(f, '-');
+    if (!g)
+        return -1;
+    *gid = g;
+    *w = (cvu)cv_face_advance(f, g) * size / cv_face_get_info(f)->upem;
+    return 0;
+}
+
+/* Hyphenation points of the block: hy[p] = 1 where a word may take a hyphen before byte p.
+ * Only whole words of letters (no digits, no inner punctuation, at most one capital, not in
+ * code or a link), never the paragraph's last word. */
+static void find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, uint8_t *hy)
+{
+    size_t len = blk->len;
+    const char *t = blk->text;
+    memset(hy, 0, len + 1);
+    if (!l->hyph)
+        return;
+    uint8_t pts[256];
+    size_t last_word_start = 0;
+    bool have_last = false;
+    /* find the start of the last word, which is never hyphenated */
+    for (size_t i = len; i > 0;) {
+        uint32_t cp = cv_utf8_prev(t, i);
+        size_t w = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (cv_char_is_letter(cp)) {
+            size_t j = i - w;
+            while (j > 0 && cv_char_is_letter(cv_utf8_prev(t, j))) {
+                uint32_t c2 = cv_utf8_prev(t, j);
+                j -= c2 < 0x80 ? 1 : c2 < 0x800 ? 2 : c2 < 0x10000 ? 3 : 4;
+            }
+            last_word_start = j;
+            have_last = true;
+            break;
+        }
+        i = i >= w ? i - w : 0;
+    }
+    size_t seg = 0;
+    size_t si = 0;
+    for (size_t p = 1; p <= len; p++) {
+        if (p < len && brk[p] == CV_BRK_NONE)
+            continue;
+        /* the segment [seg, p): its core word after leading and before trailing non-letters */
+        size_t a = seg, b = p;
+        seg = p;
+        while (a < b) {
+            size_t q = a;
+            uint32_t cp = cv_utf8_next(t, b, &q);
+            if (cv_char_is_letter(cp))
+                break;
+            a = q;
+        }
+        while (b > a && !cv_char_is_letter(cv_utf8_prev(t, b))) {
+            uint32_t cp = cv_utf8_prev(t, b);
+            b -= cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        }
+        if (b - a < 5 || b - a > 200 || (have_last && a >= last_word_start))
+            continue;
+        bool ok = true;
+        int caps = 0;
+        for (size_t q = a; q < b && ok;) {
+            uint32_t cp = cv_utf8_next(t, b, &q);
+            if (!cv_char_is_letter(cp) || cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp))
+                ok = false;
+            if (cp >= 'A' && cp <= 'Z')
+                caps++;
+        }
+        /* the span style: no hyphens in code, links (URLs, e-mail) or acronyms */
+        while (si + 1 < blk->spans.n && blk->spans.v[si].end <= a)
+            si++;
+        if (si < blk->spans.n && (blk->spans.v[si].style & (CV_S_CODE | CV_S_LINK)))
+            ok = false;
+        if (!ok || caps > 1)
+            continue;
+        if (cv_hyph_word(l->hyph, t + a, b - a, pts))
+            continue;
+        for (size_t k = 1; k < b - a; k++)
+            if (pts[k])
+                hy[a + k] = 1;
+    }
+}
+
+/* The word around byte `at`: the run of non-space, non-CJK characters containing it. */
+static void word_extent(const char *t, size_t len, size_t at, uint32_t *ws, uint32_t *we)
+{
+    size_t a = at, b = at;
+    while (a > 0) {
+        uint32_t cp = cv_utf8_prev(t, a);
+        if (cv_char_is_space(cp) || cp == '\n' || cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp))
+            break;
+        a -= cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+    while (b < len) {
+        size_t q = b;
+        uint32_t cp = cv_utf8_next(t, len, &q);
+        if (cv_char_is_space(cp) || cp == '\n' || cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp))
+            break;
+        b = q;
+    }
+    *ws = (uint32_t)a;
+    *we = (uint32_t)b;
+}
+
+/* A penalty inside a Latin word: a break there keeps the word whole for extraction. */
+static int push_join_penalty(cv_layout *l, int pen, const char *t, size_t len, uint32_t at)
+{
+    cv_item p = {.kind = CV_I_PENALTY, .penalty = pen, .join = true, .a = at};
+    word_extent(t, len, at, &p.ws, &p.b);
+    return push_item(l, p);
+}
+
+/* Builds l->items for the block. Returns 0, or -1 on OOM. */
+static int build_items(cv_layout *l, const cv_block *blk, const cvu *px, const uint8_t *gb,
+                       const uint8_t *brk, const uint8_t *hy, const uint8_t *emerg, bool justify)
+{
+    const char *t = blk->text;
+    size_t len = blk->len;
+    l->items.n = 0;
+    long open_box = -1;
+    clus prev;
+    memset(&prev, 0, sizeof prev);
+    bool have_prev = false;
+    cvu pending = 0;      /* a closing mark's trailing blank, not yet placed */
+    uint32_t pending_at = 0;
+    size_t gi = 0;
+    uint32_t last_end = 0;
+    while (gi < l->bg.n) {
+        const bglyph *g = &l->bg.v[gi];
+        clus c = {g->cluster, g->cend, gi, gi, 0, g->size, 0, 0, g->face, P_NONE, 0};
+        while (gi < l->bg.n && l->bg.v[gi].cluster == c.cs) {
+            c.w += l->bg.v[gi].adv;
+            gi++;
+        }
+        c.g1 = gi;
+        if (c.ce <= c.cs)
+            c.ce = gi < l->bg.n ? l->bg.v[gi].cluster : (uint32_t)len;
+        size_t q = c.cs;
+        c.first = cv_utf8_next(t, len, &q);
+        c.last = cv_utf8_prev(t, c.ce);
+        /* forced breaks in the bytes no glyph covers */
+        for (uint32_t k = last_end; k < c.cs; k++)
+            if (t[k] == '\n') {
+                pending = 0;
+                cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = k, .b = k};
+                if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, k))
+                    return -1;
+                have_prev = false;
+                open_box = -1;
+            }
+        last_end = c.ce;
+        if (cv_char_is_space(c.first) && c.first != 0xA0 && c.first != 0x3000 && c.first != 0x202F) {
+            /* a run of spaces is one glue; a closing mark's blank before it is kept */
+            if (pending) {
+                cv_item k = {.kind = CV_I_KERN, .width = pending, .a = pending_at, .b = pending_at};
+                if (push_item(l, k))
+                    return -1;
+                pending = 0;
+            }
+            cv_item *lg = l->items.n ? &l->items.v[l->items.n - 1] : NULL;
+            if (lg && lg->kind == CV_I_GLUE && lg->role == CV_G_SPACE && lg->b == c.cs) {
+                lg->width += c.w;
+                lg->b = c.ce;
+                if (justify) {
+                    lg->stretch = lg->width / 2;
+                    lg->shrink = lg->width / 3;
+                }
+            } else {
+                bool breakable = brk[c.ce] != CV_BRK_NONE || c.ce >= len;
+                if (push_glue(l, CV_G_SPACE, c.w, justify ? c.w / 2 : 0, justify ? c.w / 3 : 0,
+                              c.cs, c.ce, breakable))
+                    return -1;
+            }
+            /* a space that may not be broken after must still not become a breakpoint */
+            if (brk[c.ce] == CV_BRK_NONE && c.ce < len) {
+                cv_item *gl = &l->items.v[l->items.n - 1];
+                if (l->items.n >= 2 && l->items.v[l->items.n - 2].kind == CV_I_BOX) {
+                    cv_item moved = *gl;
+                    *gl = (cv_item){.kind = CV_I_PENALTY, .penalty = CV_PEN_INF, .a = c.cs, .b = c.cs};
+                    if (push_item(l, moved))
+                        return -1;
+                }
+            }
+            have_prev = false;
+            open_box = -1;
+            continue;
+        }
+        punct_class(l, &c);
+        bool brk_here = have_prev && brk[c.cs] == CV_BRK_ALLOW;
+        bool emitted = false;
+        cvu em = c.size > prev.size || !have_prev ? c.size : prev.size;
+        bool drop_left = false;
+        if (have_prev && pending) {
+            if (c.punct != P_NONE) {
+                /* two marks meet: the first loses its blank half */
+                if (brk_here && push_penalty(l, 0, c.cs))
+                    return -1;
+            } else if (push_glue(l, CV_G_PUNCT, pending, justify ? em / 20 : 0, pending / 2,
+                                 pending_at, pending_at, brk_here)) {
+                return -1;
+            }
+            pending = 0;
+            emitted = true;
+        } else if (have_prev) {
+            bool hl = (cv_char_is_cjk_ideo(prev.last) && is_latin_alnum(c.first)) ||
+                      (is_latin_alnum(prev.last) && cv_char_is_cjk_ideo(c.first));
+            bool cjk = cv_char_eaw(prev.last) == 'W' || cv_char_eaw(c.first) == 'W' ||
+                       cv_char_is_cjk_ideo(prev.last) || cv_char_is_cjk_ideo(c.first);
+            if (hl && blk->kind != CV_B_CODE) {
+                cvu hem = cv_char_is_cjk_ideo(c.first) ? c.size : prev.size;
+                if (push_glue(l, CV_G_HANLATIN, hem / 4, justify ? hem / 8 : 0, hem / 8, c.cs, c.cs, brk_here))
+                    return -1;
+                emitted = true;
+            } else if (brk_here && cjk) {
+                if (justify) {
+                    if (push_glue(l, CV_G_CJK, 0, em / 20, 0, c.cs, c.cs, true))
+                        return -1;
+                } else if (push_penalty(l, 0, c.cs)) {
+                    return -1;
+                }
+                emitted = true;
+            } else if (brk_here) {
+                /* a break inside Latin text without a space: after a hyphen, a slash */
+                if (push_join_penalty(l, prev.last == '-' || prev.last == 0x2010 ? 50 : 100, t, len, c.cs))
+                    return -1;
+                emitted = true;
+            } else if (hy[c.cs] && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
+                uint32_t hg;
+                cvu hw;
+                if (!hyphen_glyph(l, prev.face, prev.size, &hg, &hw)) {
+                    cv_item p = {.kind = CV_I_PENALTY, .penalty = 50, .flagged = true, .join = true,
+                                 .width = hw, .a = c.cs, .face = prev.face, .gid = hg, .size = prev.size};
+                    word_extent(t, len, c.cs, &p.ws, &p.b);
+                    if (push_item(l, p))
+                        return -1;
+                    emitted = true;
+                }
+            } else if (emerg[c.cs] && gb[c.cs]) {
+                if (blk->kind == CV_B_CODE ? push_penalty(l, 1000, c.cs) : push_join_penalty(l, 1000, t, len, c.cs))
+                    return -1;
+                emitted = true;
+            }
+            if (prev.punct == P_OPEN && c.punct == P_OPEN)
+                drop_left = true; /* "（「": the second loses its blank half */
+        }
+        (void)emitted;
+        if (l->items.n == 0 || l->items.v[l->items.n - 1].kind != CV_I_BOX)
+            open_box = -1;
+        if (c.punct == P_OPEN && c.blank) {
+            if (!drop_left && push_glue(l, CV_G_PUNCT, c.blank, justify ? em / 20 : 0, c.blank / 2, c.cs, c.cs,
+                                        false))
+                return -1;
+            cv_item bx = {.kind = CV_I_BOX, .width = c.w - c.blank, .a = c.cs, .b = c.ce,
+                          .pen0 = px[c.cs], .shift = -c.blank};
+            if (push_item(l, bx))
+                return -1;
+            open_box = -1;
+        } else if (c.punct == P_CLOSE && c.blank) {
+            if (open_box >= 0) {
+                l->items.v[open_box].width += c.w - c.blank;
+                l->items.v[open_box].b = c.ce;
+            } else {
+                cv_item bx = {.kind = CV_I_BOX, .width = c.w - c.blank, .a = c.cs, .b = c.ce, .pen0 = px[c.cs]};
+                if (push_item(l, bx))
+                    return -1;
+            }
+            pending = c.blank;
+            pending_at = c.ce;
+            open_box = -1;
+        } else if (open_box >= 0) {
+            l->items.v[open_box].width += c.w;
+            l->items.v[open_box].b = c.ce;
+        } else {
+            cv_item bx = {.kind = CV_I_BOX, .width = c.w, .a = c.cs, .b = c.ce, .pen0 = px[c.cs]};
+            if (push_item(l, bx))
+                return -1;
+            open_box = (long)l->items.n - 1;
+        }
+        prev = c;
+        have_prev = true;
+    }
+    for (uint32_t k = last_end; k < len; k++)
+        if (t[k] == '\n') {
+            cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = k, .b = k};
+            if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, k))
+                return -1;
+        }
+    /* the paragraph ends: \parfillskip and a forced break */
+    cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = (uint32_t)len, .b = (uint32_t)len};
+    if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, (uint32_t)len))
+        return -1;
+    return 0;
+}
+
+/* Index of the first glyph of l->bg whose cluster is at or after byte a. */
+static size_t glyph_at(const cv_layout *l, uint32_t a)
+{
+    size_t lo = 0, hi = l->bg.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (l->bg.v[mid].cluster < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const bglyph *g, cvu x,
+                       int mode)
+{
+    cv_lglyph lg = {x, g->dy, g->size, g->gid, g->face, g->first ? g->ncl : 0, g->color,
+                    g->first ? blk->text + g->cluster : NULL, g->first ? g->cend - g->cluster : 0,
+                    (uint8_t)mode, 0, NULL, 0};
+    if (CV_PUSH(out->glyphs, lg)) {
+        l->ctx->oom = true;
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets the line of items [from, to) (to: the break item) into out. */
+static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, cvu x0, cvu measure,
+                    bool justify, bool first_line, uint32_t *carry_we, cv_vlist *out)
+{
+    const cv_item *it = l->items.v;
+    const cv_item *brk_item = &it[to];
+    bool hyph = brk_item->kind == CV_I_PENALTY && brk_item->flagged;
+    bool join = brk_item->kind == CV_I_PENALTY && brk_item->join && brk_item->b > brk_item->a;
+    cvu L = hyph ? brk_item->width : 0, Y = 0, Z = 0;
+    bool fil = false;
+    for (size_t k = from; k < to; k++) {
+        if (it[k].kind == CV_I_BOX || it[k].kind == CV_I_KERN)
+            L += it[k].width;
+        else if (it[k].kind == CV_I_GLUE) {
+            L += it[k].width;
+            Y += it[k].stretch;
+            Z += it[k].shrink;
+            fil |= it[k].fil;
+        }
+    }
+    /* the glue set: stretch only when justifying a line that does not end a paragraph */
+    cvu delta = measure - L;
+    if (delta > 0 && (!justify || fil || Y <= 0))
+        delta = 0;
+    if (delta < 0 && Z <= 0)
+        delta = 0;
+    if (delta < -Z)
+        delta = -Z;
+    cv_vitem line;
+    memset(&line, 0, sizeof line);
+    line.kind = CV_V_LINE;
+    line.x0 = x0;
+    line.g0 = out->glyphs.n;
+    line.b0 = out->boxes.n;
+    line.quote_depth = blk->quote_depth;
+    line.hyphen = hyph;
+    line.ratio = delta > 0 ? (int32_t)(delta * 1000 / Y) : delta < 0 ? (int32_t)(delta * 1000 / Z) : 0;
     cvu maxsize = block_size(l->st, blk);
-    cvu origin = px[a] >= 0 ? px[a] : 0;
-    cv_vitem it;
-    memset(&it, 0, sizeof it);
-    it.kind = CV_V_LINE;
-    it.x0 = x0;
-    it.g0 = out->glyphs.n;
-    it.b0 = out->boxes.n;
-    it.quote_depth = blk->quote_depth;
     /* the list marker hangs left of the text */
     if (first_line && blk->marker[0]) {
         cv_vlist tmp;
         memset(&tmp, 0, sizeof tmp);
-        cvu w = cv_layout_text(l, blk->marker, strlen(blk->marker), l->st->body_size,
-                               l->st->text_color, &tmp);
-        if (w >= 0) {
-            for (size_t k = 0; k < tmp.glyphs.n; k++) {
-                cv_lglyph g = tmp.glyphs.v[k];
-                g.x += -l->st->marker_gap - w;
-                if (CV_PUSH(out->glyphs, g))
-                    l->ctx->oom = true;
-            }
-            *marker_w = w;
+        cvu w = cv_layout_text(l, blk->marker, strlen(blk->marker), l->st->body_size, l->st->text_color, &tmp);
+        for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
+            cv_lglyph g = tmp.glyphs.v[k];
+            g.x += -l->st->marker_gap - w;
+            if (CV_PUSH(out->glyphs, g))
+                l->ctx->oom = true;
         }
         cv_vlist_free(&tmp);
     }
-    for (size_t k = 0; k < l->bg.n; k++) {
-        bglyph *g = &l->bg.v[k];
-        if (g->cluster < a || g->cluster >= b)
-            continue;
-        if (g->size > maxsize)
-            maxsize = g->size;
-        cv_lglyph lg = {g->pen - origin + g->dx, g->dy, g->size, g->gid, g->face,
-                        g->first ? g->ncl : 0, g->color,
-                        g->first ? blk->text + g->cluster : NULL,
-                        g->first ? g->cend - g->cluster : 0};
-        if (CV_PUSH(out->glyphs, lg)) {
+    size_t text_g0 = out->glyphs.n;
+    uint32_t src_a = UINT32_MAX, src_b = 0;
+    cvu x = 0;
+    for (size_t k = from; k < to; k++) {
+        const cv_item *c = &it[k];
+        if (c->kind == CV_I_BOX) {
+            if (c->a < src_a)
+                src_a = c->a;
+            if (c->b > src_b)
+                src_b = c->b;
+            for (size_t gi = glyph_at(l, c->a); gi < l->bg.n && l->bg.v[gi].cluster < c->b; gi++) {
+                const bglyph *g = &l->bg.v[gi];
+                if (g->size > maxsize)
+                    maxsize = g->size;
+                /* the tail of a word hyphenated on the line before is drawn, not text */
+                int mode = *carry_we && g->cluster < *carry_we ? CV_GM_PATH : CV_GM_TEXT;
+                if (push_lglyph(l, out, blk, g, x + c->shift + (g->pen - c->pen0) + g->dx, mode))
+                    return -1;
+                /* link and strike boxes */
+                if (g->link >= 0 || g->strike) {
+                    cvu gx0 = x + c->shift + (g->pen - c->pen0), gx1 = gx0 + g->adv;
+                    cv_lbox *pb = out->boxes.n > line.b0 ? &out->boxes.v[out->boxes.n - 1] : NULL;
+                    int32_t key = g->link >= 0 ? g->link : -2;
+                    if (pb && pb->link == key && pb->x1 >= gx0 - CVU_PT * 4)
+                        pb->x1 = gx1;
+                    else {
+                        cv_lbox bx = {gx0, gx1, g->size * 8 / 10, -g->size * 2 / 10, key};
+                        if (CV_PUSH(out->boxes, bx)) {
+                            l->ctx->oom = true;
+                            return -1;
+                        }
+                    }
+                }
+            }
+            x += c->width;
+        } else if (c->kind == CV_I_KERN) {
+            x += c->width;
+        } else if (c->kind == CV_I_GLUE) {
+            cvu w = c->width;
+            if (delta > 0 && Y > 0)
+                w += c->stretch * delta / Y;
+            else if (delta < 0 && Z > 0)
+                w += c->shrink * delta / Z;
+            x += w;
+        }
+    }
+    if (join) {
+        /* a word broken again inside its carried tail needs no second invisible copy */
+        bool inside_carry = *carry_we && brk_item->a < *carry_we;
+        if (!inside_carry) {
+            /* the head starts at the word's first glyph on this line */
+            size_t hs = out->glyphs.n;
+            while (hs > text_g0 && out->glyphs.v[hs - 1].mode == CV_GM_TEXT &&
+                   (!out->glyphs.v[hs - 1].text || out->glyphs.v[hs - 1].text >= blk->text + brk_item->ws))
+                hs--;
+            /* the rest of the word, as invisible text right after its head */
+            for (size_t gi = glyph_at(l, brk_item->a); gi < l->bg.n && l->bg.v[gi].cluster < brk_item->b; gi++)
+                if (push_lglyph(l, out, blk, &l->bg.v[gi], x, CV_GM_INVISIBLE))
+                    return -1;
+            if (out->glyphs.n > hs) {
+                out->glyphs.v[hs].aspan = (uint16_t)(out->glyphs.n - hs);
+                out->glyphs.v[hs].atext = blk->text + brk_item->ws;
+                out->glyphs.v[hs].alen = brk_item->b - brk_item->ws;
+            }
+            *carry_we = brk_item->b;
+        }
+    } else {
+        *carry_we = 0;
+    }
+    if (hyph) {
+        cv_lglyph hg = {x, 0, brk_item->size, brk_item->gid, brk_item->face, 1, l->st->text_color,
+                        NULL, 0, CV_GM_PATH, 0, NULL, 0};
+        /* the hyphen takes the colour of the glyph before it */
+        if (out->glyphs.n > text_g0)
+            hg.color = out->glyphs.v[out->glyphs.n - 1].color;
+        if (CV_PUSH(out->glyphs, hg)) {
             l->ctx->oom = true;
             return -1;
         }
-        /* link and strike boxes: extend the previous box when contiguous */
-        if (g->link >= 0 || g->strike) {
-            cvu gx0 = g->pen - origin, gx1 = gx0 + g->adv;
-            cv_lbox *pb = out->boxes.n > it.b0 ? &out->boxes.v[out->boxes.n - 1] : NULL;
-            int32_t key = g->link >= 0 ? g->link : -2;
-            if (pb && pb->link == key && pb->x1 >= gx0 - 1)
-                pb->x1 = gx1;
-            else {
-                cv_lbox bx = {gx0, gx1, g->size * 8 / 10, -g->size * 2 / 10, key};
-                if (CV_PUSH(out->boxes, bx)) {
-                    l->ctx->oom = true;
-                    return -1;
-                }
-            }
-        }
+        x += brk_item->width;
     }
-    it.g1 = out->glyphs.n;
-    it.b1 = out->boxes.n;
-    (void)lh;
-    it.height = maxsize * l->st->leading_num / l->st->leading_den;
+    line.g1 = out->glyphs.n;
+    line.b1 = out->boxes.n;
+    line.width = x;
+    line.height = maxsize * l->st->leading_num / l->st->leading_den;
     if (blk->kind == CV_B_HEADING || blk->kind == CV_B_CODE)
-        it.height = maxsize * 13 / 10;
-    /* half-leading above an em box whose baseline sits at 0.8 em */
-    it.ascent = (it.height - maxsize) / 2 + maxsize * 8 / 10;
-    if (CV_PUSH(out->items, it)) {
+        line.height = maxsize * 13 / 10;
+    line.ascent = (line.height - maxsize) / 2 + maxsize * 8 / 10;
+    if (src_a < src_b) {
+        line.text = blk->text + src_a;
+        line.tlen = src_b - src_a;
+    }
+    if (CV_PUSH(out->items, line)) {
         l->ctx->oom = true;
         return -1;
     }
@@ -462,9 +969,9 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
 {
     size_t len = blk->len;
     cvu *px = malloc((len + 1) * sizeof *px);
-    uint8_t *brk = malloc(len + 1), *gb = malloc(len + 1);
+    uint8_t *brk = malloc(len + 1), *gb = malloc(len + 1), *hy = malloc(len + 1), *em = calloc(len + 1, 1);
     int rc = -1;
-    if (!px || !brk || !gb) {
+    if (!px || !brk || !gb || !hy || !em) {
         l->ctx->oom = true;
         goto done;
     }
@@ -473,79 +980,77 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     shape_block(l, blk, px, gb);
     if (l->ctx->oom)
         goto done;
+    bool justify = l->st->justify && blk->kind == CV_B_PARA && !blk->in_table;
+    bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && !blk->in_table;
+    if (may_hyphenate && !l->hyph_tried) {
+        l->hyph = cv_hyph_new(l->lang);
+        l->hyph_tried = true;
+    }
+    /* stretches wider than the measure with no break inside: mark their graphemes */
+    bool too_wide = false;
+    for (size_t s = 0, p = 1; p <= len; p++) {
+        if (p < len && brk[p] == CV_BRK_NONE)
+            continue;
+        size_t e = p;
+        while (e > s && (blk->text[e - 1] == ' ' || blk->text[e - 1] == '\n'))
+            e--;
+        cvu ps = -1, pe = -1;
+        for (size_t k = s; k <= e && ps < 0; k++)
+            ps = px[k];
+        for (size_t k = e; k > s && pe < 0; k--)
+            pe = px[k];
+        if (ps >= 0 && pe >= 0 && pe - ps > measure) {
+            for (size_t k = s + 1; k < e; k++)
+                em[k] = 1;
+            if (!too_wide && blk->kind != CV_B_CODE) {
+                int ol, oc;
+                locate(l->ctx, blk->line, blk->col, blk->text + s, e - s < 16 ? e - s : 16, &ol, &oc);
+                cv_diag(l->ctx, CVPDF_WARNING, ol, oc, "a word is wider than the line and is broken inside it");
+            }
+            too_wide = true;
+        }
+        s = p;
+    }
     size_t first_item = out->items.n;
-    size_t start = 0;
-    size_t last_fit = 0;
-    bool first_line = true;
-    bool warned = false;
-    cvu marker_w = 0;
-    /* an empty block (an empty list item) is still one line, to carry its marker */
-    if (len == 0) {
-        rc = emit_line(l, blk, px, 0, 0, x0, 0, true, out, &marker_w);
+    /* TeX's passes: without hyphens at the pretolerance, with hyphens at the tolerance,
+     * and a final pass that accepts any badness (it never fails) */
+    cv_kp_params kp = {100, 10, 2, 10000, 5000, 10000, justify ? 0 : 3 * block_size(l->st, blk), false};
+    memset(hy, 0, len + 1);
+    int r = -1;
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1) {
+            if (!may_hyphenate || !l->hyph)
+                continue;
+            find_hyphens(l, blk, brk, hy);
+            kp.threshold = 200;
+        }
+        if (pass == 2) {
+            kp.threshold = 10000;
+            kp.final_pass = true;
+        }
+        if (build_items(l, blk, px, gb, brk, hy, em, justify))
+            goto done;
+        r = cv_knuth_plass(l->items.v, l->items.n, measure, &kp, &l->breaks);
+        if (r <= 0)
+            break;
+    }
+    if (r != 0) {
+        l->ctx->oom = true;
         goto done;
     }
-    size_t p = 1;
-    while (start < len) {
-        /* the next candidate: a break opportunity or the end */
-        while (p < len && (brk[p] == CV_BRK_NONE || px[p] < 0))
-            p++;
-        size_t e = p;
-        while (e > start && is_trailing_space(blk->text[e - 1]))
-            e--;
-        cvu w = (px[e] >= 0 ? px[e] : px[p]) - px[start];
-        if (w <= measure) {
-            last_fit = p;
-            if (p >= len || brk[p] == CV_BRK_MUST) {
-                if (emit_line(l, blk, px, start, e, x0, 0, first_line, out, &marker_w))
-                    goto done;
-                first_line = false;
-                start = p;
-                last_fit = start;
-                p = start + 1;
-                continue;
-            }
-            p++;
-            continue;
-        }
-        if (last_fit > start) {
-            size_t le = last_fit;
-            while (le > start && is_trailing_space(blk->text[le - 1]))
-                le--;
-            if (emit_line(l, blk, px, start, le, x0, 0, first_line, out, &marker_w))
-                goto done;
-            first_line = false;
-            start = last_fit;
-            p = start + 1;
-            continue;
-        }
-        /* nothing fits: cut at the last grapheme boundary that does (at least one cluster) */
-        size_t q = start + 1, cut = 0;
-        for (; q < e; q++)
-            if (gb[q] && px[q] >= 0) {
-                if (px[q] - px[start] > measure)
-                    break;
-                cut = q;
-            }
-        if (!cut) {
-            cut = start + 1;
-            while (cut < len && (!gb[cut] || px[cut] < 0))
-                cut++;
-        }
-        if (!warned && blk->kind != CV_B_CODE) {
-            int ol, oc;
-            locate(l->ctx, blk->line, blk->col, blk->text + start, cut - start < 16 ? cut - start : 16, &ol, &oc);
-            cv_diag(l->ctx, CVPDF_WARNING, ol, oc,
-                    "a word is wider than the line and is broken inside it");
-            warned = true;
-        }
-        if (emit_line(l, blk, px, start, cut, x0, 0, first_line, out, &marker_w))
+    size_t from = 0;
+    uint32_t carry = 0;
+    for (size_t k = 0; k < l->breaks.n; k++) {
+        size_t to = l->breaks.v[k];
+        /* discardable items at a line start */
+        while (from < to && (l->items.v[from].kind == CV_I_GLUE || l->items.v[from].kind == CV_I_KERN ||
+                             (l->items.v[from].kind == CV_I_PENALTY && l->items.v[from].penalty > -CV_PEN_INF)))
+            from++;
+        if (set_line(l, blk, from, to, x0, measure, justify, k == 0, &carry, out))
             goto done;
-        first_line = false;
-        start = cut;
-        p = start + 1;
+        from = to + 1;
     }
-    /* widows and orphans: a paragraph of two or more lines keeps its first two lines and its
-     * last two together */
+    /* widows and orphans: a paragraph keeps its first two lines and its last two together */
     size_t nlines = out->items.n - first_item;
     if (nlines >= 2 && blk->kind != CV_B_CODE) {
         out->items.v[first_item].keep_next = true;
@@ -559,6 +1064,8 @@ done:
     free(px);
     free(brk);
     free(gb);
+    free(hy);
+    free(em);
     return rc;
 }
 
@@ -661,7 +1168,7 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         uint32_t cend = m < sg.n ? sg.v[m].cluster : (uint32_t)len;
         cv_lglyph g = {pen + sg.v[k].dx, sg.v[k].dy, size, sg.v[k].gid, (uint16_t)id,
                        first ? (uint16_t)(m - k) : 0, color, first ? text + sg.v[k].cluster : NULL,
-                       first ? cend - sg.v[k].cluster : 0};
+                       first ? cend - sg.v[k].cluster : 0, CV_GM_TEXT, 0, NULL, 0};
         pen += sg.v[k].adv;
         if (CV_PUSH(out->glyphs, g)) {
             free(sg.v);

@@ -20,7 +20,7 @@ static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu t
     for (size_t k = it->g0; k < it->g1; k++) {
         const cv_lglyph *g = &vl->glyphs.v[k];
         cv_pglyph p = {it->x0 + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl, g->color,
-                       g->text, g->tlen};
+                       g->text, g->tlen, g->mode, g->aspan, g->atext, g->alen};
         if (CV_PUSH(pg->glyphs, p))
             return -1;
     }
@@ -135,7 +135,7 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
             for (size_t k = 0; k < tmp.glyphs.n; k++) {
                 const cv_lglyph *g = &tmp.glyphs.v[k];
                 cv_pglyph pgl = {x + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl,
-                                 g->color, g->text, g->tlen};
+                                 g->color, g->text, g->tlen, CV_GM_TEXT, 0, NULL, 0};
                 if (CV_PUSH(out->pages.v[p].glyphs, pgl)) {
                     cv_vlist_free(&tmp);
                     return -1;

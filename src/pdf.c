@@ -60,11 +60,46 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
     free(u);
 }
 
-/* The content stream of one page. */
-static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts,
-                         const char **font_names)
+/* Registers the ToUnicode text of a cluster's glyphs; true when that cannot carry the
+ * cluster's text exactly, so the caller adds /ActualText. A cluster of as many glyphs as
+ * characters maps one to one (an emoji and its variation selector); otherwise the first
+ * glyph takes the whole text (a ligature), but never several characters with an astral one
+ * among them: MuPDF 1.21 splits such a string into lone surrogates. */
+static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
 {
-    /* rules first, so text draws over them */
+    const char *t = g->text;
+    size_t len = g->tlen, ncp = 0;
+    bool astral = false;
+    for (size_t i = 0; i < len;) {
+        astral |= cv_utf8_next(t, len, &i) >= 0x10000;
+        ncp++;
+    }
+    bool lossy = false;
+    if (ncl == ncp && ncl > 1) {
+        size_t i = 0;
+        for (size_t k = 0; k < ncl; k++) {
+            size_t s = i;
+            cv_utf8_next(t, len, &i);
+            long kk = cv_pdffont_find(f, g[k].gid);
+            if (kk < 0 || !cv_pdffont_map(f, kk, t + s, (uint32_t)(i - s)))
+                lossy = true;
+        }
+        return lossy;
+    }
+    long k0 = cv_pdffont_find(f, g->gid);
+    size_t first = 0;
+    cv_utf8_next(t, len, &first);
+    size_t take = astral && ncp > 1 ? first : len;
+    if (k0 < 0 || !cv_pdffont_map(f, k0, t, (uint32_t)take))
+        lossy = true;
+    return lossy || take < len || ncl > 1;
+}
+
+/* The content stream of one page: rules, then glyphs drawn as outlines (the visible hyphen
+ * and tail of a hyphenated word), then one text object with all the text. */
+static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts,
+                         const char **font_names, cv_fonts *faces)
+{
     uint32_t cur_stroke = 0xFFFFFFFF;
     cvu cur_w = -1;
     for (size_t i = 0; i < pg->rules.n; i++) {
@@ -87,30 +122,62 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         put_num(b, page_h - r->y1);
         cv_buf_puts(b, " l S\n");
     }
-    if (!pg->glyphs.n)
+    bool any_text = false;
+    for (size_t i = 0; i < pg->glyphs.n; i++) {
+        const cv_pglyph *g = &pg->glyphs.v[i];
+        if (g->mode != CV_GM_PATH) {
+            any_text = true;
+            continue;
+        }
+        cv_face *face = cv_fonts_face(faces, g->face);
+        if (!face)
+            continue;
+        int upem = cv_face_get_info(face)->upem;
+        cv_buf_puts(b, "q\n");
+        put_color(b, g->color, false);
+        /* font units to points: scale size/upem, printed ×1000 (then × 0.001, applied to
+         * the outline first) so that five decimals keep six significant digits */
+        cv_buf_fixed(b, g->size * 1000 / upem, 5);
+        cv_buf_puts(b, " 0 0 ");
+        cv_buf_fixed(b, g->size * 1000 / upem, 5);
+        cv_buf_puts(b, " ");
+        put_num(b, g->x);
+        cv_buf_puts(b, " ");
+        put_num(b, page_h - g->y);
+        cv_buf_puts(b, " cm 0.001 0 0 0.001 0 0 cm\n");
+        cv_face_outline(face, g->gid, b);
+        cv_buf_puts(b, "f\nQ\n");
+    }
+    if (!any_text)
         return;
     cv_buf_puts(b, "BT\n");
     int cur_face = -1;
     cvu cur_size = -1, pen = 0, line_y = -1;
     uint32_t cur_fill = 0xFFFFFFFF;
     bool in_tj = false;
+    size_t span_left = 0; /* glyphs left in a hyphenated word's /ActualText span */
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
+        if (g->mode == CV_GM_PATH) {
+            i++;
+            continue;
+        }
+        if (g->aspan && !span_left) {
+            if (in_tj)
+                cv_buf_puts(b, "]TJ\n");
+            in_tj = false;
+            put_actual_text(b, g->atext, g->alen);
+            span_left = g->aspan;
+        }
         struct cv_pdffont *f = fonts[g->face];
         /* a cluster: ncl glyphs from i */
         size_t ncl = g->ncl ? g->ncl : 1;
         if (i + ncl > pg->glyphs.n)
             ncl = pg->glyphs.n - i;
-        long k0 = f ? cv_pdffont_find(f, g->gid) : -1;
-        bool actual = false;
-        if (g->tlen && k0 >= 0) {
-            if (ncl > 1)
-                actual = true;
-            else if (!cv_pdffont_map(f, k0, g->text, g->tlen))
-                actual = true;
-        }
+        bool actual = f && g->tlen && map_cluster(f, pg->glyphs.v + i, ncl) && !span_left;
+        bool invisible = g->mode == CV_GM_INVISIBLE;
         bool restate = g->face != cur_face || g->size != cur_size || g->y != line_y ||
-                       g->color != cur_fill || actual;
+                       g->color != cur_fill || actual || invisible;
         if (restate && in_tj) {
             cv_buf_puts(b, "]TJ\n");
             in_tj = false;
@@ -125,6 +192,34 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             cv_buf_puts(b, " Tf\n");
             cur_face = g->face;
             cur_size = g->size;
+        }
+        if (invisible) {
+            /* the rest of a hyphenated word: text for extractors, neither seen nor wide
+             * (render mode 3, 1% horizontal scale), right where the head ends */
+            cv_buf_puts(b, "3 Tr 1 Tz 1 0 0 1 ");
+            put_num(b, g->x);
+            cv_buf_puts(b, " ");
+            put_num(b, page_h - g->y);
+            cv_buf_puts(b, " Tm[");
+            size_t j = i;
+            for (; j < pg->glyphs.n && pg->glyphs.v[j].mode == CV_GM_INVISIBLE &&
+                   pg->glyphs.v[j].face == g->face && pg->glyphs.v[j].size == g->size;
+                 j++) {
+                const cv_pglyph *h = &pg->glyphs.v[j];
+                long kk = cv_pdffont_find(f, h->gid);
+                if (h->tlen && kk >= 0)
+                    cv_pdffont_map(f, kk, h->text, h->tlen);
+                cv_buf_printf(b, "<%04X>", kk >= 0 ? f->codes[kk] : 0);
+            }
+            cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");
+            line_y = -1; /* the next glyph restates its position */
+            if (span_left) {
+                span_left = span_left > j - i ? span_left - (j - i) : 0;
+                if (!span_left)
+                    cv_buf_puts(b, "EMC\n");
+            }
+            i = j;
+            continue;
         }
         if (actual)
             put_actual_text(b, g->text, g->tlen);
@@ -160,9 +255,20 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             in_tj = false;
         }
         i += ncl;
+        if (span_left) {
+            span_left = span_left > ncl ? span_left - ncl : 0;
+            if (!span_left) {
+                if (in_tj)
+                    cv_buf_puts(b, "]TJ\n");
+                in_tj = false;
+                cv_buf_puts(b, "EMC\n");
+            }
+        }
     }
     if (in_tj)
         cv_buf_puts(b, "]TJ\n");
+    if (span_left)
+        cv_buf_puts(b, "EMC\n");
     cv_buf_puts(b, "ET\n");
 }
 
@@ -292,7 +398,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
                 names[fi] = HPDF_Page_GetLocalFontName(page, (HPDF_Font)pf[fi]->type0);
         }
         content.len = 0;
-        page_content(&content, pg, pages->height, pf, names);
+        page_content(&content, pg, pages->height, pf, names, fonts);
         if (content.oom) {
             free(hp.v);
             goto done;

@@ -111,6 +111,100 @@ int cv_face_advance(const cv_face *f, uint32_t gid)
 
 void *cv_face_hb(const cv_face *f) { return f->face; }
 
+/* Outlines to PDF path operators. HarfBuzz gives quadratic segments for TrueType; PDF has
+ * only cubic ones, so each becomes the equivalent cubic (control points at 2/3). */
+typedef struct outline_ctx {
+    cv_buf *b;
+    float x, y;
+} outline_ctx;
+
+static void put_pt(cv_buf *b, float x, float y)
+{
+    cv_buf_fixed(b, (int64_t)(x * 65536.0f), 2);
+    cv_buf_puts(b, " ");
+    cv_buf_fixed(b, (int64_t)(y * 65536.0f), 2);
+    cv_buf_puts(b, " ");
+}
+
+static void o_move(hb_draw_funcs_t *d, void *p, hb_draw_state_t *st, float x, float y, void *u)
+{
+    (void)d, (void)st, (void)u;
+    outline_ctx *o = p;
+    put_pt(o->b, x, y);
+    cv_buf_puts(o->b, "m\n");
+    o->x = x, o->y = y;
+}
+
+static void o_line(hb_draw_funcs_t *d, void *p, hb_draw_state_t *st, float x, float y, void *u)
+{
+    (void)d, (void)st, (void)u;
+    outline_ctx *o = p;
+    put_pt(o->b, x, y);
+    cv_buf_puts(o->b, "l\n");
+    o->x = x, o->y = y;
+}
+
+static void o_quad(hb_draw_funcs_t *d, void *p, hb_draw_state_t *st, float cx, float cy, float x,
+                   float y, void *u)
+{
+    (void)d, (void)st, (void)u;
+    outline_ctx *o = p;
+    put_pt(o->b, o->x + 2.0f / 3.0f * (cx - o->x), o->y + 2.0f / 3.0f * (cy - o->y));
+    put_pt(o->b, x + 2.0f / 3.0f * (cx - x), y + 2.0f / 3.0f * (cy - y));
+    put_pt(o->b, x, y);
+    cv_buf_puts(o->b, "c\n");
+    o->x = x, o->y = y;
+}
+
+static void o_cubic(hb_draw_funcs_t *d, void *p, hb_draw_state_t *st, float c1x, float c1y,
+                    float c2x, float c2y, float x, float y, void *u)
+{
+    (void)d, (void)st, (void)u;
+    outline_ctx *o = p;
+    put_pt(o->b, c1x, c1y);
+    put_pt(o->b, c2x, c2y);
+    put_pt(o->b, x, y);
+    cv_buf_puts(o->b, "c\n");
+    o->x = x, o->y = y;
+}
+
+static void o_close(hb_draw_funcs_t *d, void *p, hb_draw_state_t *st, void *u)
+{
+    (void)d, (void)st, (void)u;
+    outline_ctx *o = p;
+    cv_buf_puts(o->b, "h\n");
+}
+
+int cv_face_outline(const cv_face *f, uint32_t gid, cv_buf *out)
+{
+    hb_draw_funcs_t *df = hb_draw_funcs_create();
+    hb_draw_funcs_set_move_to_func(df, o_move, NULL, NULL);
+    hb_draw_funcs_set_line_to_func(df, o_line, NULL, NULL);
+    hb_draw_funcs_set_quadratic_to_func(df, o_quad, NULL, NULL);
+    hb_draw_funcs_set_cubic_to_func(df, o_cubic, NULL, NULL);
+    hb_draw_funcs_set_close_path_func(df, o_close, NULL, NULL);
+    outline_ctx o = {out, 0, 0};
+    hb_font_get_glyph_shape(f->font, gid, df, &o);
+    hb_draw_funcs_destroy(df);
+    return out->oom ? -1 : 0;
+}
+
+bool cv_face_ink(const cv_face *f, uint32_t gid, int *x0, int *x1)
+{
+    hb_glyph_extents_t e;
+    if (!hb_font_get_glyph_extents(f->font, gid, &e) || e.width == 0)
+        return false;
+    *x0 = e.x_bearing;
+    *x1 = e.x_bearing + e.width;
+    return true;
+}
+
+uint32_t cv_face_glyph(const cv_face *f, uint32_t cp)
+{
+    hb_codepoint_t g;
+    return hb_font_get_nominal_glyph(f->font, cp, &g) ? g : 0;
+}
+
 int cv_shape(cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
              const char *lang, cv_sglyphs *out)
 {
