@@ -22,11 +22,11 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 
 O        = build/$(BUILD)
 LIB_SRC  = util.c frontmatter.c build.c breaks.c shape.c font.c layout.c paginate.c \
-           cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c
+           cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 BIN      = cvpdf
 
-.PHONY: all check test render clean
+.PHONY: all check test render clean regen
 all: $(BIN)
 
 $(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h | $(O)
@@ -58,6 +58,11 @@ $(O)/locale/de_DE.UTF-8:
 
 check test: $(BIN) $(O)/unit $(O)/locale/de_DE.UTF-8
 	CVPDF_UNIT=$(O)/unit CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
+
+# Regenerates the golden traces of tests/cases and shows what changed: review before committing.
+regen: $(BIN)
+	@for f in tests/cases/*.md; do ./$(BIN) -q --trace $$f -o $${f%.md}.trace; done
+	@git --no-pager diff --stat -- tests/cases; git --no-pager diff -- tests/cases | head -n 200
 
 clean:
 	rm -rf build $(BIN) out

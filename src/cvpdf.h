@@ -52,7 +52,10 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *   "fonts-dir"   directory of the bundled fonts (default: $CVPDF_FONTS, else the build's)
  *   "lang"        document language (BCP 47), overriding front matter and detection
  *   "date"        creation date as seconds since the epoch (default: $SOURCE_DATE_EPOCH,
- *                 else no date, so output is reproducible) */
+ *                 else no date, so output is reproducible)
+ *   "justify"     "true"/"false": paragraphs flush on both sides (default: the style's)
+ *   "hyphenate"   "true"/"false" (default: on where the language has patterns, not for CJK)
+ *   "trace"       "true": cvpdf_render returns a text trace of the layout instead of a PDF */
 CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
 
 /* Diagnostics go to fn (default: none). */

@@ -68,6 +68,8 @@ int cv_utf8_put(uint32_t cp, char *out);
 struct cvpdf_options {
     char *fonts_dir;
     char *lang;
+    bool trace;      /* render a trace instead of a PDF */
+    int justify, hyphenate; /* -1: the style's choice */
     long long date; /* -1: none */
     cvpdf_diag_fn diag;
     void *diag_user;
@@ -347,6 +349,8 @@ typedef struct cv_vitem {
     cvu width;       /* LINE: the set width */
     int32_t ratio;   /* LINE: glue set ratio in thousandths (+ stretched, - shrunk) */
     bool hyphen;     /* LINE: ends with a hyphenation hyphen */
+    uint16_t glue_n[5]; /* LINE: glue by enum cv_glue_role, and their set widths, for traces */
+    cvu glue_w[5];
 } cv_vitem;
 
 typedef struct cv_vlist {
@@ -405,7 +409,10 @@ typedef struct cv_pline {
     bool hyphen;
     const char *text;
     uint32_t tlen;
+    uint16_t glue_n[5];
+    cvu glue_w[5];
 } cv_pline;
+
 
 typedef struct cv_page {
     CV_VEC(cv_pline) lines;
@@ -420,6 +427,10 @@ typedef struct cv_pages {
     CV_VEC(char *) strings; /* text the pages point into that no earlier stage owns */
     cvu width, height;
 } cv_pages;
+
+/* A readable dump of the laid-out pages (trace.c): lines, breaks, hyphens, glue, rules and
+ * marks, in points with two decimals; for golden tests. */
+int cv_trace(const cv_pages *pages, cv_buf *out);
 
 int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist *vl,
                 cv_pages *out);

@@ -696,6 +696,7 @@ static int build_items(cv_layout *l, const cv_block *blk, const cvu *px, const u
                 if (justify) {
                     if (push_glue(l, CV_G_CJK, 0, em / 20, 0, c.cs, c.cs, true))
                         return -1;
+                    l->items.v[l->items.n - 1].size = em;
                 } else if (push_penalty(l, 0, c.cs)) {
                     return -1;
                 }
@@ -716,9 +717,10 @@ static int build_items(cv_layout *l, const cv_block *blk, const cvu *px, const u
                         return -1;
                     emitted = true;
                 }
-            } else if (emerg[c.cs] && gb[c.cs]) {
+            } else if (emerg && emerg[c.cs] && gb[c.cs]) {
                 if (blk->kind == CV_B_CODE ? push_penalty(l, 1000, c.cs) : push_join_penalty(l, 1000, t, len, c.cs))
                     return -1;
+                l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
                 emitted = true;
             }
             if (prev.punct == P_OPEN && c.punct == P_OPEN)
@@ -820,9 +822,11 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
             fil |= it[k].fil;
         }
     }
-    /* the glue set: stretch only when justifying a line that does not end a paragraph */
+    /* the glue set: stretch only when justifying a line that does not end a paragraph, and
+     * not beyond twice the stretch: a line that would gape (rigid words around it) is better
+     * left ragged */
     cvu delta = measure - L;
-    if (delta > 0 && (!justify || fil || Y <= 0))
+    if (delta > 0 && (!justify || fil || Y <= 0 || delta > 2 * Y))
         delta = 0;
     if (delta < 0 && Z <= 0)
         delta = 0;
@@ -894,7 +898,15 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
                 w += c->stretch * delta / Y;
             else if (delta < 0 && Z > 0)
                 w += c->shrink * delta / Z;
+            /* between two CJK characters no more than 0.08 em: from about 0.1 em, text
+             * extractors take the gap for a space and split the word */
+            if (c->role == CV_G_CJK && w > c->size * 8 / 100)
+                w = c->size * 8 / 100;
             x += w;
+            if (c->role < 5 && !c->fil) {
+                line.glue_n[c->role]++;
+                line.glue_w[c->role] += w;
+            }
         }
     }
     if (join) {
@@ -1002,11 +1014,6 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
         if (ps >= 0 && pe >= 0 && pe - ps > measure) {
             for (size_t k = s + 1; k < e; k++)
                 em[k] = 1;
-            if (!too_wide && blk->kind != CV_B_CODE) {
-                int ol, oc;
-                locate(l->ctx, blk->line, blk->col, blk->text + s, e - s < 16 ? e - s : 16, &ol, &oc);
-                cv_diag(l->ctx, CVPDF_WARNING, ol, oc, "a word is wider than the line and is broken inside it");
-            }
             too_wide = true;
         }
         s = p;
@@ -1028,7 +1035,8 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             kp.threshold = 10000;
             kp.final_pass = true;
         }
-        if (build_items(l, blk, px, gb, brk, hy, em, justify))
+        /* cuts inside over-wide words only in the final pass: hyphenation comes first */
+        if (build_items(l, blk, px, gb, brk, hy, pass == 2 && too_wide ? em : NULL, justify))
             goto done;
         r = cv_knuth_plass(l->items.v, l->items.n, measure, &kp, &l->breaks);
         if (r <= 0)
@@ -1040,8 +1048,18 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     }
     size_t from = 0;
     uint32_t carry = 0;
+    bool warned = false;
     for (size_t k = 0; k < l->breaks.n; k++) {
         size_t to = l->breaks.v[k];
+        const cv_item *bi = &l->items.v[to];
+        if (bi->kind == CV_I_PENALTY && bi->role == 1 && !warned && blk->kind != CV_B_CODE) {
+            int ol, oc;
+            size_t ws = bi->join ? bi->ws : bi->a;
+            locate(l->ctx, blk->line, blk->col, blk->text + ws, bi->a - ws < 16 ? bi->a - ws : 16, &ol, &oc);
+            cv_diag(l->ctx, CVPDF_WARNING, ol, oc,
+                    "a word is wider than the line and is broken inside it without a hyphen");
+            warned = true;
+        }
         /* discardable items at a line start */
         while (from < to && (l->items.v[from].kind == CV_I_GLUE || l->items.v[from].kind == CV_I_KERN ||
                              (l->items.v[from].kind == CV_I_PENALTY && l->items.v[from].penalty > -CV_PEN_INF)))
@@ -1084,9 +1102,24 @@ static cvu space_before(const cv_style *st, const cv_block *b, const cv_block *p
     return st->para_space;
 }
 
+/* A heading keeps with at least two lines of what follows it, whatever blocks they are in. */
+static void keep_after_headings(cv_vlist *out, const size_t *ends, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        int lines = 0;
+        for (size_t j = ends[k]; j < out->items.n && lines < 2; j++) {
+            if (out->items.v[j].kind == CV_V_LINE && ++lines == 2)
+                break;
+            out->items.v[j].keep_next = true;
+        }
+    }
+}
+
 int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
 {
     const cv_style *st = l->st;
+    CV_VEC(size_t) heading_ends;
+    memset(&heading_ends, 0, sizeof heading_ends);
     cvu text_w = st->page_w - st->margin_l - st->margin_r;
     const cv_block *prev = NULL;
     for (size_t i = 0; i < m->blocks.n && !l->ctx->oom; i++) {
@@ -1141,8 +1174,12 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             if (CV_PUSH(out->items, it))
                 return -1;
         }
+        if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
+            l->ctx->oom = true;
         prev = b;
     }
+    keep_after_headings(out, heading_ends.v, heading_ends.n);
+    free(heading_ends.v);
     return l->ctx->oom ? -1 : 0;
 }
 

@@ -16,6 +16,9 @@ static const char usage[] =
     "                      front matter 'lang' and detection\n"
     "      --fonts DIR     directory of the bundled fonts (default: $CVPDF_FONTS or the\n"
     "                      installed fonts directory)\n"
+    "      --no-justify    set paragraphs ragged right (default: justified)\n"
+    "      --no-hyphenate  do not hyphenate\n"
+    "      --trace         write a text trace of the layout instead of a PDF (for tests)\n"
     "  -q, --quiet         do not print warnings\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -61,10 +64,12 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"lang", required_argument, NULL, 'L'},
         {"fonts", required_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
+        {"no-justify", no_argument, NULL, 'J'},   {"no-hyphenate", no_argument, NULL, 'H'},
+        {"trace", no_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL;
-    int c;
+    int c, no_justify = 0, no_hyphenate = 0, trace = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -72,6 +77,9 @@ int main(int argc, char **argv)
         case 'L': lang = optarg; break;
         case 'F': fonts = optarg; break;
         case 'q': quiet = 1; break;
+        case 'J': no_justify = 1; break;
+        case 'H': no_hyphenate = 1; break;
+        case 'T': trace = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -90,7 +98,7 @@ int main(int argc, char **argv)
     const char *in = argv[optind];
     char *def = NULL;
     if (!out) {
-        if (!strcmp(in, "-"))
+        if (!strcmp(in, "-") || trace)
             out = "-";
         else if (!(out = def = default_output(in)))
             return 1;
@@ -102,7 +110,10 @@ int main(int argc, char **argv)
     }
     cvpdf_options_set_diagnostics(opts, on_diag, NULL);
     if ((lang && cvpdf_options_set(opts, "lang", lang)) ||
-        (fonts && cvpdf_options_set(opts, "fonts-dir", fonts))) {
+        (fonts && cvpdf_options_set(opts, "fonts-dir", fonts)) ||
+        (no_justify && cvpdf_options_set(opts, "justify", "false")) ||
+        (no_hyphenate && cvpdf_options_set(opts, "hyphenate", "false")) ||
+        (trace && cvpdf_options_set(opts, "trace", "true"))) {
         cvpdf_options_free(opts);
         free(def);
         return 1;

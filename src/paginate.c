@@ -17,6 +17,11 @@ static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu t
                       const cv_style *st)
 {
     cvu base = top + it->ascent;
+    cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0}};
+    memcpy(pl.glue_n, it->glue_n, sizeof pl.glue_n);
+    memcpy(pl.glue_w, it->glue_w, sizeof pl.glue_w);
+    if (CV_PUSH(pg->lines, pl))
+        return -1;
     for (size_t k = it->g0; k < it->g1; k++) {
         const cv_lglyph *g = &vl->glyphs.v[k];
         cv_pglyph p = {it->x0 + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl, g->color,
@@ -151,6 +156,7 @@ void cv_pages_free(cv_pages *ps)
 {
     for (size_t i = 0; i < ps->pages.n; i++) {
         cv_page *p = &ps->pages.v[i];
+        free(p->lines.v);
         free(p->glyphs.v);
         free(p->rules.v);
         free(p->links.v);

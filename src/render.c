@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,8 +35,10 @@ const char *cvpdf_status_string(cvpdf_status s)
 cvpdf_options *cvpdf_options_new(void)
 {
     cvpdf_options *o = calloc(1, sizeof *o);
-    if (o)
+    if (o) {
         o->date = -1;
+        o->justify = o->hyphenate = -1;
+    }
     return o;
 }
 
@@ -58,6 +61,19 @@ static cvpdf_status set_str(char **slot, const char *v)
     return CVPDF_OK;
 }
 
+/* YAML's and a command line's ways of saying yes and no; -1 for anything else. */
+static int parse_bool(const char *v)
+{
+    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; v && i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return 1;
+        if (!strcasecmp(v, no[i]))
+            return 0;
+    }
+    return -1;
+}
+
 cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *value)
 {
     if (!o || !key)
@@ -66,6 +82,18 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         return set_str(&o->fonts_dir, value);
     if (!strcmp(key, "lang"))
         return set_str(&o->lang, value);
+    if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate")) {
+        int v = parse_bool(value);
+        if (v < 0)
+            return CVPDF_ERR_USAGE;
+        if (!strcmp(key, "trace"))
+            o->trace = v;
+        else if (!strcmp(key, "justify"))
+            o->justify = v;
+        else
+            o->hyphenate = v;
+        return CVPDF_OK;
+    }
     if (!strcmp(key, "date")) {
         char *end;
         long long v = value ? strtoll(value, &end, 10) : -1;
@@ -130,7 +158,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         return CVPDF_ERR_USAGE;
     *pdf = NULL;
     *pdf_len = 0;
-    cvpdf_options defaults = {NULL, NULL, -1, NULL, NULL};
+    cvpdf_options defaults = {.date = -1, .justify = -1, .hyphenate = -1};
     if (!opts)
         opts = &defaults;
     if (!md)
@@ -171,6 +199,24 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
 
     cv_style style;
     cv_style_default(&style, lang);
+    /* front matter may switch justification and hyphenation; options override it */
+    for (size_t i = 0; i < meta.keys.n; i++) {
+        bool j = !strcmp(meta.keys.v[i], "justify"), h = !strcmp(meta.keys.v[i], "hyphenate");
+        if (!j && !h)
+            continue;
+        int v = parse_bool(meta.values.v[i]);
+        if (v < 0)
+            cv_diag(&ctx, CVPDF_WARNING, 0, 0, "front matter '%s: %s' is not true or false; ignored",
+                    meta.keys.v[i], meta.values.v[i]);
+        else if (j)
+            style.justify = v;
+        else
+            style.hyphenate = v;
+    }
+    if (opts->justify >= 0)
+        style.justify = opts->justify;
+    if (opts->hyphenate >= 0)
+        style.hyphenate = opts->hyphenate;
     const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
     fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang);
     if (!fonts)
@@ -195,6 +241,17 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
                     author = model.blocks.v[i].text;
                 break;
             }
+    }
+    if (opts->trace) {
+        cv_buf tb = {0};
+        if (cv_trace(&pages, &tb)) {
+            cv_buf_free(&tb);
+            goto done;
+        }
+        *pdf = (unsigned char *)tb.p;
+        *pdf_len = tb.len;
+        st = CVPDF_OK;
+        goto done;
     }
     char producer[64];
     snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION);

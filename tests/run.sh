@@ -664,6 +664,103 @@ check "blocks: links and autolinks are link annotations" t_blocks_links
 
 check "man: mandoc -Tlint man/cvpdf.1 is clean" t_man
 
+# ---------------------------------------------------------------------------------------------
+# Typography: golden traces of tests/cases/*.md (regenerate on purpose with `make regen`), and
+# the properties that must hold in the PDF itself.
+
+t_golden() {
+	local md=$1 want=${1%.md}.trace
+	[ -f "$want" ] || fail "no golden trace $want (make regen)"
+	run cvpdf -q --trace "$md" -o "$CASE/got.trace"
+	expect_rc 0
+	diff -u "$want" "$CASE/got.trace" >"$CASE/diff" && return 0
+	head -n 40 "$CASE/diff" >&2
+	fail "layout of $md differs from $want (if intended: make regen)"
+}
+
+# No more than two hyphenated lines in a row, in any golden trace.
+t_hyphen_runs() {
+	local f bad=""
+	for f in tests/cases/*.trace; do
+		awk '/^page/{next} / hyphen /{n++; if (n > 2) bad=1; next} {n=0} END{exit bad}' "$f" || bad="$bad $f"
+	done
+	[ -z "$bad" ] || fail "three hyphenated lines in a row in:$bad"
+}
+
+# A hyphenated word comes back whole from both extractors, with no hyphen and no half word.
+t_hyphen_extract() {
+	need pdftotext mutool
+	render hyph tests/cases/en-hyphenate.md
+	grep -q " hyphen " tests/cases/en-hyphenate.trace || fail "the golden trace has no hyphenated line"
+	pdf_text "$OUT/hyph.pdf" "$CASE/poppler.txt"
+	mutool draw -F txt -o "$CASE/mupdf.txt" "$OUT/hyph.pdf" 2>/dev/null || fail "mutool failed"
+	local w tool
+	for w in institutionalization reconsiderations; do
+		for tool in poppler mupdf; do
+			grep -qw "$w" "$CASE/$tool.txt" || { cat "$CASE/$tool.txt" >&2; fail "$tool does not return '$w' whole"; }
+		done
+	done
+	for tool in poppler mupdf; do
+		if grep -Eq 'institutional-|reconsidera-|^ization|^tions' "$CASE/$tool.txt"; then
+			cat "$CASE/$tool.txt" >&2
+			fail "$tool returns a broken half of a hyphenated word"
+		fi
+	done
+}
+
+# Words broken after an explicit hyphen or a slash come back whole too (pdftotext would
+# otherwise drop a line-end hyphen: "EPS-" / "MoE" becomes "EPSMoE").
+t_join_extract() {
+	need pdftotext mutool
+	render join tests/cases/en-explicit-break.md
+	pdf_text "$OUT/join.pdf" "$CASE/poppler.txt"
+	mutool draw -F txt -o "$CASE/mupdf.txt" "$OUT/join.pdf" 2>/dev/null || fail "mutool failed"
+	local tool
+	for tool in poppler mupdf; do
+		grep -qF "Hardware-Software-Co-design-and-Co-operation" "$CASE/$tool.txt" || { cat "$CASE/$tool.txt" >&2; fail "$tool splits the hyphenated compound"; }
+		grep -qF "https://example.com/path/to/a/deeply/nested/resource/on/the/server/index.html" "$CASE/$tool.txt" || { cat "$CASE/$tool.txt" >&2; fail "$tool splits the URL"; }
+	done
+}
+
+# The Chinese résumé: Han–Latin gaps about a quarter em, none missing, no spaces between Han.
+t_zh_spacing() {
+	need python3
+	render zh content/zh.md
+	"$PDFCHECK" --json "$OUT/zh.pdf" content/zh.md >"$CASE/check.json" 2>&1 || true
+	python3 - "$CASE/check.json" <<'PY' || fail "$(cat "$CASE/why")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d.get("cjk-latin", {})
+why = []
+if not (0.2 <= g.get("median-em", 0) <= 0.3): why.append("median Han-Latin gap %s em" % g.get("median-em"))
+if g.get("zero-gap-share", 1) != 0: why.append("zero-gap share %s" % g.get("zero-gap-share"))
+if d.get("han-spaces") != 0: why.append("%s spurious spaces between Han" % d.get("han-spaces"))
+open(sys.argv[1].replace("check.json", "why"), "w").write("; ".join(why))
+print("median %s em, %s pairs" % (g.get("median-em"), g.get("pairs")))
+sys.exit(1 if why else 0)
+PY
+	note "$(python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["cjk-latin"]; print("median %s em over %s pairs" % (g["median-em"], g["pairs"]))' "$CASE/check.json")"
+}
+
+# The English résumé with hyphenation on (the default) still extracts with fidelity >= 0.99.
+t_en_hyphen_fidelity() {
+	render en content/en.md
+	"$PDFCHECK" --json "$OUT/en.pdf" content/en.md >"$CASE/check.json" 2>&1 || true
+	local f
+	f=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(min(d["fidelity"], d["fidelity-mupdf"]))' "$CASE/check.json") || fail "pdfcheck gave no fidelity"
+	note "fidelity $f"
+	python3 -c "import sys; sys.exit(0 if $f >= 0.99 else 1)" || fail "fidelity $f < 0.99"
+}
+
+for f in tests/cases/*.md; do
+	check "golden: $(basename "$f" .md)" t_golden "$f"
+done
+check "typography: at most two hyphenated lines in a row" t_hyphen_runs
+check "typography: hyphenated words extract whole (pdftotext and MuPDF)" t_hyphen_extract
+check "typography: words broken at - and / extract whole" t_join_extract
+check "typography: zh Han-Latin gap 0.2-0.3 em, no zero gaps, no Han spaces" t_zh_spacing
+check "typography: en fidelity >= 0.99 with hyphenation on" t_en_hyphen_fidelity
+
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
 		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'

@@ -98,7 +98,7 @@ static void on_diag(void *u, cvpdf_severity s, const char *f, int line, int col,
 
 static void test_frontmatter(void)
 {
-    cvpdf_options o = {NULL, NULL, -1, on_diag, NULL};
+    cvpdf_options o = {.date = -1, .justify = -1, .hyphenate = -1, .diag = on_diag};
     cv_ctx ctx = {0};
     ctx.opts = &o;
     ctx.name = "t.md";
@@ -124,7 +124,7 @@ static void test_frontmatter(void)
 
 static void test_build(void)
 {
-    cvpdf_options o = {NULL, NULL, -1, NULL, NULL};
+    cvpdf_options o = {.date = -1, .justify = -1, .hyphenate = -1};
     cv_ctx ctx = {0};
     ctx.opts = &o;
     ctx.body_line = 1;
