@@ -217,6 +217,7 @@ typedef struct cv_kp_params {
     int max_hyphen_run; /* hyphenated lines in a row, at most */
     int64_t double_hyphen_demerits, final_hyphen_demerits, adj_demerits;
     cvu rightskip_stretch; /* ragged right: stretch at each line end */
+    cvu emergency_stretch; /* counted in badness only (TeX's \emergencystretch) */
     bool final_pass;    /* never give up: take the least bad break even when none fits */
 } cv_kp_params;
 

@@ -1021,7 +1021,7 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     size_t first_item = out->items.n;
     /* TeX's passes: without hyphens at the pretolerance, with hyphens at the tolerance,
      * and a final pass that accepts any badness (it never fails) */
-    cv_kp_params kp = {100, 10, 2, 10000, 5000, 10000, justify ? 0 : 3 * block_size(l->st, blk), false};
+    cv_kp_params kp = {100, 10, 2, 10000, 5000, 10000, justify ? 0 : 3 * block_size(l->st, blk), 0, false};
     memset(hy, 0, len + 1);
     int r = -1;
     for (int pass = 0; pass < 3; pass++) {
@@ -1034,6 +1034,7 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
         if (pass == 2) {
             kp.threshold = 10000;
             kp.final_pass = true;
+            kp.emergency_stretch = 3 * block_size(l->st, blk);
         }
         /* cuts inside over-wide words only in the final pass: hyphenation comes first */
         if (build_items(l, blk, px, gb, brk, hy, pass == 2 && too_wide ? em : NULL, justify))

@@ -16,6 +16,9 @@
  * (rightskip_stretch) and its inner glue does not stretch, so badness measures how far a line
  * falls short and the chosen lines come out even.
  *
+ * The final pass adds TeX's \emergencystretch to every line: when no set of breaks is good,
+ * badness still ranks the bad ones instead of calling them all "infinitely bad".
+ *
  * Everything is integer arithmetic on scaled points (cvu), as in TeX, so results are the same
  * on every machine.
  */
@@ -131,7 +134,7 @@ int cv_knuth_plass(const cv_item *it, size_t n, cvu measure, const cv_kp_params 
             long ai = active.v[k];
             kp_node *a = &pool.v[ai];
             cvu L = sums[i].w - a->tw + pw;
-            cvu Y = sums[i].y - a->ty + p->rightskip_stretch;
+            cvu Y = sums[i].y - a->ty + p->rightskip_stretch + p->emergency_stretch;
             cvu Z = sums[i].z - a->tz;
             cvu F = sums[i].f - a->tf;
             int b, fit;
