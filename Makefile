@@ -6,7 +6,7 @@ PREFIX  ?= /usr/local
 VERSION  = 0.1.0
 FONTDIR ?= $(CURDIR)/fonts
 
-PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig
+PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen
 
@@ -22,7 +22,8 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 
 O        = build/$(BUILD)
 LIB_SRC  = util.c frontmatter.c build.c breaks.c shape.c font.c layout.c paginate.c \
-           cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c
+           cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
+           html.c image.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 BIN      = cvpdf
 

@@ -1,14 +1,20 @@
 /* build.c: the cmark-gfm tree to cvpdf's document model (the only cmark-gfm client).
  *
  * The box builder is just another cmark renderer: block nodes become cv_blocks (paragraphs,
- * headings, code, rules) that carry their list and quote nesting; inline nodes become styled
- * spans of the block's UTF-8 text. Nothing is dropped silently: tables and raw HTML render
- * their text (a later version lays them out), images their alt text with a warning.
+ * headings, code, rules, tables) that carry their list and quote nesting; inline nodes
+ * become styled spans of the block's UTF-8 text. Raw HTML goes through html.c, which drives
+ * the same builder through the cv_bld_* functions below, so Markdown and HTML meet in one
+ * model. Nothing is dropped silently: an image that cannot be shown leaves its alt text and
+ * a warning, an unsafe link stays text with a warning.
  *
- * A soft line break becomes a space, except between two East Asian wide characters, where
- * Chinese and Japanese put no space (clreq); that is decided when the block is complete.
+ * An image that can be shown becomes U+FFFC (OBJECT REPLACEMENT CHARACTER) in the text with
+ * a span naming it; layout makes it a box, a whole line when the paragraph holds nothing
+ * else. A soft line break becomes a space, except between two East Asian wide characters,
+ * where Chinese and Japanese put no space (clreq); that is decided when the block is
+ * complete.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +25,17 @@
 
 #include "internal.h"
 
-typedef struct builder {
+#define MAX_NESTING 100
+
+typedef struct list_state {
+    bool ordered, paren, tight, first;
+    int next;
+} list_state;
+
+struct cv_bld {
     cv_ctx *ctx;
     cv_model *model;
+    const char *base_dir;
     cv_buf text;
     CV_VEC(cv_span) spans;
     CV_VEC(uint32_t) softbreaks; /* offsets of spaces that soft breaks produced */
@@ -30,106 +44,96 @@ typedef struct builder {
     int list_depth, quote_depth;
     char marker[24];      /* pending marker for the next block */
     bool tight, first_in_list;
+    int align;            /* enum cv_align for the blocks being built */
     int node_line, node_col; /* position of the innermost node with one */
-} builder;
+    list_state lists[MAX_NESTING]; /* HTML lists */
+    int html_lists;
+    /* a table being built */
+    int32_t table;        /* index into model->tables, -1 outside */
+    int row_cells;        /* cells in the current row */
+    CV_VEC(int) row_lens; /* cells in each finished row of the table */
+    bool in_cell, row_header;
+    int cell_align;
+    int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
+    int containers;
+};
+
+typedef struct cv_bld builder;
 
 static int src_line(builder *b, int cm_line) { return cm_line ? cm_line + b->ctx->body_line - 1 : 0; }
 
-static void add_text(builder *b, const char *s, size_t n)
+static void add_span_text(builder *b, const char *s, size_t n, int32_t image)
 {
     if (!n)
         return;
     uint32_t start = (uint32_t)b->text.len;
     cv_buf_add(&b->text, s, n);
     cv_span *last = b->spans.n ? &b->spans.v[b->spans.n - 1] : NULL;
-    if (last && last->end == start && last->style == b->style && last->link == b->link &&
-        last->line == b->node_line && last->col == b->node_col) {
+    if (image < 0 && last && last->end == start && last->style == b->style && last->link == b->link &&
+        last->image < 0 && last->line == b->node_line && last->col == b->node_col) {
         last->end = (uint32_t)b->text.len;
         return;
     }
-    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, b->node_line, b->node_col};
+    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col};
     if (CV_PUSH(b->spans, sp))
         b->ctx->oom = true;
 }
 
+static void add_text(builder *b, const char *s, size_t n) { add_span_text(b, s, n, -1); }
+
 /* Wide on both sides of a soft break: drop the space. */
 static bool is_wide(uint32_t cp) { return cp && (cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp)); }
 
-static void finish_block(builder *b, int kind, int level, int line, int col)
+/* Resolves soft breaks between wide characters, compacting the text and the spans. */
+static bool compact_softbreaks(builder *b)
 {
-    cv_block blk;
-    memset(&blk, 0, sizeof blk);
-    /* resolve soft breaks between wide characters, compacting the text */
     char *t = b->text.p ? b->text.p : "";
     size_t len = b->text.len;
-    if (b->softbreaks.n) {
-        uint8_t *drop = calloc(len + 1, 1);
-        if (!drop) {
-            b->ctx->oom = true;
-            return;
-        }
-        size_t ndrop = 0;
-        for (size_t k = 0; k < b->softbreaks.n; k++) {
-            uint32_t o = b->softbreaks.v[k];
-            size_t nx = o + 1;
-            uint32_t before = cv_utf8_prev(t, o);
-            uint32_t after = nx < len ? cv_utf8_next(t, len, &nx) : 0;
-            if (is_wide(before) && is_wide(after)) {
-                drop[o] = 1;
-                ndrop++;
-            }
-        }
-        if (ndrop) {
-            size_t *newpos = malloc((len + 1) * sizeof *newpos);
-            if (!newpos) {
-                free(drop);
-                b->ctx->oom = true;
-                return;
-            }
-            size_t w = 0;
-            for (size_t i = 0; i <= len; i++) {
-                newpos[i] = w;
-                if (i < len && !drop[i])
-                    t[w++] = t[i];
-            }
-            t[w] = 0;
-            for (size_t k = 0; k < b->spans.n; k++) {
-                b->spans.v[k].start = (uint32_t)newpos[b->spans.v[k].start];
-                b->spans.v[k].end = (uint32_t)newpos[b->spans.v[k].end];
-            }
-            len = w;
-            b->text.len = w;
-            free(newpos);
-        }
+    if (!b->softbreaks.n)
+        return true;
+    uint8_t *drop = calloc(len + 1, 1);
+    size_t *newpos = malloc((len + 1) * sizeof *newpos);
+    if (!drop || !newpos) {
         free(drop);
-    }
-    blk.kind = kind;
-    blk.level = level;
-    blk.text = cv_strndup(t, len);
-    blk.len = (uint32_t)len;
-    if (!blk.text) {
+        free(newpos);
         b->ctx->oom = true;
-        return;
+        return false;
     }
-    /* spans may have become empty by compaction */
-    for (size_t k = 0; k < b->spans.n; k++)
-        if (b->spans.v[k].end > b->spans.v[k].start && CV_PUSH(blk.spans, b->spans.v[k]))
-            b->ctx->oom = true;
-    blk.list_depth = b->list_depth;
-    blk.quote_depth = b->quote_depth;
-    memcpy(blk.marker, b->marker, sizeof blk.marker);
-    b->marker[0] = 0;
-    blk.tight = b->tight && !b->first_in_list;
-    b->first_in_list = false;
-    blk.line = line;
-    blk.col = col;
-    if (kind == CV_B_HEADING && !b->model->first_heading)
-        b->model->first_heading = cv_strndup(t, len);
-    if (CV_PUSH(b->model->blocks, blk)) {
-        free(blk.text);
-        free(blk.spans.v);
-        b->ctx->oom = true;
+    size_t ndrop = 0;
+    for (size_t k = 0; k < b->softbreaks.n; k++) {
+        uint32_t o = b->softbreaks.v[k];
+        if (o >= len || t[o] != ' ')
+            continue;
+        size_t nx = o + 1;
+        uint32_t before = cv_utf8_prev(t, o);
+        uint32_t after = nx < len ? cv_utf8_next(t, len, &nx) : 0;
+        if (is_wide(before) && is_wide(after)) {
+            drop[o] = 1;
+            ndrop++;
+        }
     }
+    if (ndrop) {
+        size_t w = 0;
+        for (size_t i = 0; i <= len; i++) {
+            newpos[i] = w;
+            if (i < len && !drop[i])
+                t[w++] = t[i];
+        }
+        t[w] = 0;
+        for (size_t k = 0; k < b->spans.n; k++) {
+            b->spans.v[k].start = (uint32_t)newpos[b->spans.v[k].start];
+            b->spans.v[k].end = (uint32_t)newpos[b->spans.v[k].end];
+        }
+        b->text.len = w;
+    }
+    free(drop);
+    free(newpos);
+    b->softbreaks.n = 0;
+    return true;
+}
+
+static void reset_text(builder *b)
+{
     b->text.len = 0;
     if (b->text.p)
         b->text.p[0] = 0;
@@ -137,10 +141,102 @@ static void finish_block(builder *b, int kind, int level, int line, int col)
     b->softbreaks.n = 0;
 }
 
+/* Trailing spaces and breaks are not content (HTML's collapsed white space leaves them). */
+static void trim_end(builder *b)
+{
+    while (b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+        b->text.len--;
+        b->text.p[b->text.len] = 0;
+        while (b->spans.n && b->spans.v[b->spans.n - 1].start >= b->text.len)
+            b->spans.n--;
+        if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
+            b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
+    }
+}
+
+static void push_block(builder *b, cv_block *blk)
+{
+    blk->list_depth = b->list_depth;
+    blk->quote_depth = b->quote_depth;
+    memcpy(blk->marker, b->marker, sizeof blk->marker);
+    b->marker[0] = 0;
+    blk->tight = b->tight && !b->first_in_list;
+    b->first_in_list = false;
+    if (!blk->align)
+        blk->align = b->align > 0 ? b->align : CV_ALIGN_DEFAULT;
+    if (CV_PUSH(b->model->blocks, *blk)) {
+        free(blk->text);
+        free(blk->spans.v);
+        b->ctx->oom = true;
+    }
+}
+
+static void finish_block(builder *b, int kind, int level, int line, int col)
+{
+    if (!compact_softbreaks(b))
+        return;
+    if (b->in_cell) {
+        /* inside a table cell, blocks are lines of the cell */
+        if (b->text.len && b->text.p[b->text.len - 1] != '\n')
+            add_text(b, "\n", 1);
+        return;
+    }
+    cv_block blk;
+    memset(&blk, 0, sizeof blk);
+    char *t = b->text.p ? b->text.p : "";
+    size_t len = b->text.len;
+    blk.kind = kind;
+    blk.level = level;
+    blk.table = -1;
+    blk.text = cv_strndup(t, len);
+    blk.len = (uint32_t)len;
+    if (!blk.text) {
+        b->ctx->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < b->spans.n; k++)
+        if (b->spans.v[k].end > b->spans.v[k].start && CV_PUSH(blk.spans, b->spans.v[k]))
+            b->ctx->oom = true;
+    blk.line = line;
+    blk.col = col;
+    if (kind == CV_B_HEADING && !b->model->first_heading)
+        b->model->first_heading = cv_strndup(t, len);
+    push_block(b, &blk);
+    reset_text(b);
+}
+
+/* ---- links ------------------------------------------------------------------------------ */
+
+/* The link's target for the PDF, or NULL when it is shown as text only. http, https, mailto
+ * and tel are clickable; a bare e-mail address gets mailto:. javascript:, file:, data: and
+ * vbscript: are refused with a warning; relative targets and fragments stay text. */
+static char *safe_target(builder *b, const char *url)
+{
+    while (*url == ' ')
+        url++;
+    static const char *ok[] = {"http://", "https://", "mailto:", "tel:"};
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
+        if (!strncasecmp(url, ok[k], strlen(ok[k])))
+            return cv_strndup(url, strlen(url));
+    if (strchr(url, '@') && !strchr(url, ':') && !strchr(url, '/') && !strchr(url, ' ')) {
+        char *m = malloc(strlen(url) + 8);
+        if (m)
+            sprintf(m, "mailto:%s", url);
+        return m;
+    }
+    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+    if (colon && (!slash || colon < slash) && colon > url) {
+        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+                "link target '%.80s' is shown as text, not made clickable (only http, https, mailto and tel are)",
+                url);
+    }
+    return NULL;
+}
+
 static int32_t add_link(builder *b, const char *url)
 {
-    char *u = cv_strndup(url ? url : "", url ? strlen(url) : 0);
-    if (!u || CV_PUSH(b->model->links, u)) {
+    char *u = safe_target(b, url ? url : "");
+    if (CV_PUSH(b->model->links, u)) {
         free(u);
         b->ctx->oom = true;
         return -1;
@@ -148,168 +244,285 @@ static int32_t add_link(builder *b, const char *url)
     return (int32_t)b->model->links.n - 1;
 }
 
-/* Decodes the few entities raw HTML in résumés uses; the rest stay as written. */
-static size_t decode_entity(const char *s, size_t n, char *out, int *outlen)
+/* ---- the interface html.c drives --------------------------------------------------------- */
+
+void cv_bld_text(builder *b, const char *s, size_t n)
 {
-    static const struct { const char *name; uint32_t cp; } ents[] = {
-        {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
-        {"nbsp", 0xA0}, {"mdash", 0x2014}, {"ndash", 0x2013}, {"middot", 0xB7},
-        {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122}, {"hellip", 0x2026},
-        {"bull", 0x2022}, {"emsp", 0x2003}, {"ensp", 0x2002}, {"thinsp", 0x2009},
-    };
-    size_t e = 1;
-    while (e < n && e < 32 && s[e] != ';')
-        e++;
-    if (e >= n || s[e] != ';')
-        return 0;
-    uint32_t cp = 0;
-    if (s[1] == '#') {
-        bool hex = e > 2 && (s[2] == 'x' || s[2] == 'X');
-        char *end;
-        char num[16];
-        size_t k = hex ? 3 : 2;
-        if (e - k == 0 || e - k >= sizeof num)
-            return 0;
-        memcpy(num, s + k, e - k);
-        num[e - k] = 0;
-        unsigned long v = strtoul(num, &end, hex ? 16 : 10);
-        if (*end || v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-            v = 0xFFFD;
-        cp = (uint32_t)v;
-    } else {
-        for (size_t k = 0; k < sizeof ents / sizeof ents[0]; k++)
-            if (strlen(ents[k].name) == e - 1 && !memcmp(s + 1, ents[k].name, e - 1))
-                cp = ents[k].cp;
-        if (!cp)
-            return 0;
+    /* collapsed HTML white space: none at a paragraph's start or after a break or a space */
+    if (n && s[0] == ' ' && (!b->text.len || b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+        s++;
+        n--;
     }
-    *outlen = cv_utf8_put(cp, out);
-    return e + 1;
+    add_text(b, s, n);
 }
 
-static bool tag_is(const char *s, size_t n, const char *name)
+void cv_bld_break(builder *b)
 {
-    size_t k = strlen(name);
-    size_t p = (n > 1 && s[1] == '/') ? 2 : 1;
-    return n > p + k - 1 && !strncasecmp(s + p, name, k) &&
-           (p + k >= n || s[p + k] == '>' || s[p + k] == ' ' || s[p + k] == '/' ||
-            s[p + k] == '\t' || s[p + k] == '\n' || s[p + k] == '\r');
+    trim_end(b);
+    add_text(b, "\n", 1);
 }
 
-/* The value of attribute `name` in tag s[0..n), into out. */
-static bool tag_attr(const char *s, size_t n, const char *name, char *out, size_t outsz)
+uint16_t cv_bld_style(builder *b, uint16_t style)
 {
-    size_t k = strlen(name);
-    for (size_t i = 1; i + k + 1 < n; i++) {
-        if ((s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n') &&
-            !strncasecmp(s + i, name, k) && s[i + k] == '=') {
-            size_t v = i + k + 1;
-            char q = (s[v] == '"' || s[v] == '\'') ? s[v++] : 0;
-            size_t e = v;
-            while (e < n && (q ? s[e] != q : (s[e] != ' ' && s[e] != '>')))
-                e++;
-            size_t l = e - v < outsz - 1 ? e - v : outsz - 1;
-            memcpy(out, s + v, l);
-            out[l] = 0;
-            return true;
+    uint16_t old = b->style;
+    b->style = style;
+    return old;
+}
+
+int32_t cv_bld_link(builder *b, const char *href)
+{
+    int32_t old = b->link;
+    b->link = href ? add_link(b, href) : -1;
+    return old;
+}
+
+void cv_bld_set_link(builder *b, int32_t link) { b->link = link; }
+
+void cv_bld_end_para(builder *b)
+{
+    trim_end(b);
+    if (b->text.len)
+        finish_block(b, CV_B_PARA, 0, b->node_line, b->node_col);
+    else
+        reset_text(b);
+}
+
+void cv_bld_heading(builder *b, int level)
+{
+    trim_end(b);
+    if (b->text.len)
+        finish_block(b, CV_B_HEADING, level, b->node_line, b->node_col);
+}
+
+int cv_bld_align(builder *b, int align)
+{
+    int old = b->align;
+    if (align >= 0) /* -1 keeps the inherited alignment */
+        b->align = align;
+    return old;
+}
+
+void cv_bld_quote(builder *b, int delta)
+{
+    b->quote_depth += delta;
+    if (b->quote_depth < 0)
+        b->quote_depth = 0;
+}
+
+void cv_bld_list(builder *b, bool begin, bool ordered, int start)
+{
+    if (begin) {
+        if (b->html_lists < MAX_NESTING)
+            b->lists[b->html_lists] = (list_state){ordered, false, true, true, start};
+        b->html_lists++;
+        b->list_depth++;
+    } else if (b->html_lists > 0) {
+        b->html_lists--;
+        b->list_depth--;
+    }
+}
+
+void cv_bld_item(builder *b)
+{
+    if (!b->html_lists) {
+        /* an <li> outside a list still shows as an item */
+        snprintf(b->marker, sizeof b->marker, "\xE2\x80\xA2");
+        return;
+    }
+    list_state *ls = &b->lists[(b->html_lists - 1) % MAX_NESTING];
+    static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x97\xA6"};
+    if (ls->ordered)
+        snprintf(b->marker, sizeof b->marker, "%d.", ls->next++);
+    else
+        snprintf(b->marker, sizeof b->marker, "%s", bullets[(b->list_depth - 1) % 3]);
+}
+
+void cv_bld_rule(builder *b)
+{
+    cv_bld_end_para(b);
+    if (b->in_cell)
+        return;
+    finish_block(b, CV_B_RULE, 0, b->node_line, b->node_col);
+}
+
+void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h)
+{
+    cv_image img;
+    memset(&img, 0, sizeof img);
+    img.src = cv_strndup(src, strlen(src));
+    img.alt = cv_strndup(alt, strlen(alt));
+    img.want_w = w;
+    img.want_h = h;
+    if (!img.src || !img.alt) {
+        free(img.src);
+        free(img.alt);
+        b->ctx->oom = true;
+        return;
+    }
+    if (!*src || cv_image_load(b->ctx, b->base_dir, &img, b->node_line, b->node_col)) {
+        /* not shown: its alt text stands in */
+        if (!*src)
+            cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "image without a source; its alt text is shown");
+        uint16_t old = b->style;
+        b->style |= CV_S_ITALIC;
+        add_text(b, alt, strlen(alt));
+        b->style = old;
+        free(img.src);
+        free(img.alt);
+        return;
+    }
+    if (CV_PUSH(b->model->images, img)) {
+        free(img.src);
+        free(img.alt);
+        free(img.data);
+        b->ctx->oom = true;
+        return;
+    }
+    add_span_text(b, "\xEF\xBF\xBC", 3, (int32_t)b->model->images.n - 1);
+}
+
+void cv_bld_table(builder *b, bool begin)
+{
+    if (begin) {
+        if (b->table >= 0) { /* a table inside a cell: its cells become text */
+            return;
         }
+        cv_bld_end_para(b);
+        cv_table t;
+        memset(&t, 0, sizeof t);
+        if (CV_PUSH(b->model->tables, t)) {
+            b->ctx->oom = true;
+            return;
+        }
+        b->table = (int32_t)b->model->tables.n - 1;
+        b->row_cells = 0;
+        return;
     }
-    return false;
-}
-
-/* Raw HTML: its text content, tags removed, comments dropped, <br> and block tags as line
- * breaks, <img alt> as its alt text. (A later version parses it with a real HTML parser.) */
-static void add_html(builder *b, const char *s, size_t n, bool block)
-{
-    static const char *breakers[] = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4",
-                                     "h5", "h6", "center", "ul", "ol", "table", "hr"};
-    size_t i = 0;
-    bool any = false;
-    while (i < n) {
-        if (s[i] == '<') {
-            if (n - i >= 4 && !memcmp(s + i, "<!--", 4)) {
-                const char *end = NULL;
-                for (size_t k = i + 4; k + 3 <= n; k++)
-                    if (!memcmp(s + k, "-->", 3)) {
-                        end = s + k + 3;
-                        break;
-                    }
-                i = end ? (size_t)(end - s) : n;
-                continue;
-            }
-            size_t e = i + 1;
-            char q = 0;
-            while (e < n && (q || s[e] != '>')) {
-                if (!q && (s[e] == '"' || s[e] == '\''))
-                    q = s[e];
-                else if (q && s[e] == q)
-                    q = 0;
-                e++;
-            }
-            if (e >= n) { /* not a tag: a lone '<' */
-                add_text(b, s + i, 1);
-                i++;
-                continue;
-            }
-            size_t tl = e + 1 - i;
-            char alt[512];
-            if (tag_is(s + i, tl, "img") && tag_attr(s + i, tl, "alt", alt, sizeof alt) &&
-                alt[0]) {
-                add_text(b, alt, strlen(alt));
+    if (b->table < 0)
+        return;
+    if (b->in_cell)
+        return; /* the end of a nested table */
+    cv_table *t = &b->model->tables.v[b->table];
+    int32_t ti = b->table;
+    b->table = -1;
+    if (!t->nrows || !t->ncols)
+        return;
+    /* pad short rows and cut long ones: cells are row-major, ncols each */
+    cv_table fixed = *t;
+    memset(&fixed.cells, 0, sizeof fixed.cells);
+    size_t k = 0;
+    for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
+        for (int c = 0; c < b->row_lens.v[r]; c++, k++) {
+            if (c < t->ncols) {
+                if (CV_PUSH(fixed.cells, t->cells.v[k]))
+                    b->ctx->oom = true;
             } else {
-                for (size_t k = 0; k < sizeof breakers / sizeof breakers[0]; k++)
-                    if (tag_is(s + i, tl, breakers[k])) {
-                        if (any && b->text.len && b->text.p[b->text.len - 1] != '\n')
-                            add_text(b, "\n", 1);
-                        break;
-                    }
-            }
-            i = e + 1;
-            continue;
-        }
-        if (s[i] == '&') {
-            char o[4];
-            int ol;
-            size_t used = decode_entity(s + i, n - i, o, &ol);
-            if (used) {
-                add_text(b, o, (size_t)ol);
-                i += used;
-                any = true;
-                continue;
+                free(t->cells.v[k].text);
+                free(t->cells.v[k].spans.v);
             }
         }
-        size_t j = i;
-        while (j < n && s[j] != '<' && s[j] != '&')
-            j++;
-        /* in a block, collapse the layout's newlines and indentation to single spaces */
-        if (block) {
-            for (size_t k = i; k < j; k++) {
-                char c = s[k];
-                if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-                    if (b->text.len && b->text.p[b->text.len - 1] != ' ' &&
-                        b->text.p[b->text.len - 1] != '\n')
-                        add_text(b, " ", 1);
-                } else {
-                    add_text(b, &s[k], 1);
-                    any = true;
-                }
-            }
-        } else {
-            add_text(b, s + i, j - i);
-            any = true;
+        for (int c = b->row_lens.v[r]; c < t->ncols; c++) {
+            cv_cell e;
+            memset(&e, 0, sizeof e);
+            e.text = cv_strndup("", 0);
+            if (!e.text || CV_PUSH(fixed.cells, e))
+                b->ctx->oom = true;
         }
-        i = j;
     }
-    /* an HTML block's text ends without trailing whitespace or breaks */
-    while (block && b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
-        b->text.len--;
-        b->text.p[b->text.len] = 0;
-        if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
-            b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
-        if (b->spans.n && b->spans.v[b->spans.n - 1].end <= b->spans.v[b->spans.n - 1].start)
-            b->spans.n--;
-    }
+    free(t->cells.v);
+    *t = fixed;
+    b->row_lens.n = 0;
+    cv_block blk;
+    memset(&blk, 0, sizeof blk);
+    blk.kind = CV_B_TABLE;
+    blk.table = ti;
+    blk.text = cv_strndup("", 0);
+    blk.line = b->node_line;
+    blk.col = b->node_col;
+    push_block(b, &blk);
 }
+
+void cv_bld_row(builder *b, bool begin, bool header)
+{
+    if (b->table < 0 || b->in_cell) {
+        if (!begin && b->in_cell)
+            add_text(b, " ", 1); /* rows of a nested table, inline */
+        return;
+    }
+    cv_table *t = &b->model->tables.v[b->table];
+    if (begin) {
+        b->row_cells = 0;
+        b->row_header = header;
+        return;
+    }
+    if (b->row_cells == 0)
+        return;
+    if (header && t->header_rows == t->nrows)
+        t->header_rows++;
+    if (b->row_cells > t->ncols)
+        t->ncols = b->row_cells;
+    if (CV_PUSH(b->row_lens, b->row_cells))
+        b->ctx->oom = true;
+    t->nrows++;
+}
+
+void cv_bld_cell(builder *b, bool begin, bool header, int align)
+{
+    if (b->table < 0) {
+        /* a cell outside a table: its text, spaced */
+        if (!begin)
+            add_text(b, " ", 1);
+        return;
+    }
+    if (begin) {
+        if (b->in_cell) { /* a cell of a nested table */
+            if (b->text.len && b->text.p[b->text.len - 1] != ' ')
+                add_text(b, " ", 1);
+            return;
+        }
+        cv_bld_end_para(b);
+        b->in_cell = true;
+        b->cell_align = align;
+        b->row_header = b->row_header || header;
+        return;
+    }
+    if (!b->in_cell)
+        return;
+    compact_softbreaks(b);
+    trim_end(b);
+    cv_cell c;
+    memset(&c, 0, sizeof c);
+    c.text = cv_strndup(b->text.p ? b->text.p : "", b->text.len);
+    c.len = (uint32_t)b->text.len;
+    for (size_t k = 0; k < b->spans.n; k++)
+        if (b->spans.v[k].end > b->spans.v[k].start && CV_PUSH(c.spans, b->spans.v[k]))
+            b->ctx->oom = true;
+    c.align = b->cell_align;
+    c.header = header || b->row_header;
+    c.line = b->node_line;
+    c.col = b->node_col;
+    cv_table *t = &b->model->tables.v[b->table];
+    if (!c.text || CV_PUSH(t->cells, c)) {
+        free(c.text);
+        free(c.spans.v);
+        b->ctx->oom = true;
+    }
+    b->row_cells++;
+    b->in_cell = false;
+    reset_text(b);
+}
+
+void cv_bld_warn(builder *b, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "%s", msg);
+}
+
+/* ---- the cmark walk ----------------------------------------------------------------------- */
 
 static void set_pos(builder *b, cmark_node *n)
 {
@@ -320,12 +533,13 @@ static void set_pos(builder *b, cmark_node *n)
     }
 }
 
-static void walk_inlines(builder *b, cmark_node *parent)
+static void walk_inlines(builder *b, cmark_node *parent, cv_html_stack *html)
 {
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
         int sl = b->node_line, sc = b->node_col;
         uint16_t saved = b->style;
         int32_t saved_link = b->link;
+        bool restore = true;
         set_pos(b, n);
         const char *lit;
         switch (cmark_node_get_type(n)) {
@@ -362,31 +576,42 @@ static void walk_inlines(builder *b, cmark_node *parent)
             break;
         case CMARK_NODE_HTML_INLINE:
             lit = cmark_node_get_literal(n);
-            if (lit)
-                add_html(b, lit, strlen(lit), false);
+            /* an inline tag's style lasts until its closing tag: not restored here */
+            if (lit && cv_html_inline(b, lit, strlen(lit), html))
+                b->ctx->oom = true;
+            restore = false;
             break;
         case CMARK_NODE_EMPH:
             b->style |= CV_S_ITALIC;
-            walk_inlines(b, n);
+            walk_inlines(b, n, html);
             break;
         case CMARK_NODE_STRONG:
             b->style |= CV_S_BOLD;
-            walk_inlines(b, n);
+            walk_inlines(b, n, html);
             break;
         case CMARK_NODE_LINK:
             b->style |= CV_S_LINK;
             b->link = add_link(b, cmark_node_get_url(n));
-            walk_inlines(b, n);
+            walk_inlines(b, n, html);
             break;
         case CMARK_NODE_IMAGE: {
+            /* the alt text is the image's inline content, as plain text */
+            cv_buf alt = {0};
+            cmark_iter *it = cmark_iter_new(n);
+            cmark_event_type ev;
+            while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+                cmark_node *c = cmark_iter_get_node(it);
+                if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
+                                                cmark_node_get_type(c) == CMARK_NODE_CODE)) {
+                    const char *a = cmark_node_get_literal(c);
+                    if (a)
+                        cv_buf_puts(&alt, a);
+                }
+            }
+            cmark_iter_free(it);
             const char *url = cmark_node_get_url(n);
-            cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
-                    "image '%s' is not embedded by this version; its alt text is shown",
-                    url ? url : "");
-            b->style |= CV_S_ITALIC;
-            add_text(b, "[", 1);
-            walk_inlines(b, n);
-            add_text(b, "]", 1);
+            cv_bld_image(b, url ? url : "", alt.p ? alt.p : "", 0, 0);
+            cv_buf_free(&alt);
             break;
         }
         case CMARK_NODE_FOOTNOTE_REFERENCE:
@@ -400,18 +625,33 @@ static void walk_inlines(builder *b, cmark_node *parent)
             const char *ty = cmark_node_get_type_string(n);
             if (ty && !strcmp(ty, "strikethrough"))
                 b->style |= CV_S_STRIKE;
-            walk_inlines(b, n);
+            walk_inlines(b, n, html);
             break;
         }
         }
-        b->style = saved;
-        b->link = saved_link;
+        if (restore) {
+            b->style = saved;
+            b->link = saved_link;
+        }
         b->node_line = sl;
         b->node_col = sc;
     }
 }
 
-static void walk_blocks(builder *b, cmark_node *parent);
+/* A paragraph's inlines, with the inline HTML tags it opens closed at its end. */
+static void paragraph_inlines(builder *b, cmark_node *n)
+{
+    cv_html_stack html;
+    memset(&html, 0, sizeof html);
+    uint16_t style = b->style;
+    int32_t link = b->link;
+    walk_inlines(b, n, &html);
+    b->style = style;
+    b->link = link;
+    free(html.v);
+}
+
+static void walk_blocks(builder *b, cmark_node *parent, int depth);
 
 static void block_pos(builder *b, cmark_node *n, int *line, int *col)
 {
@@ -423,41 +663,76 @@ static void block_pos(builder *b, cmark_node *n, int *line, int *col)
 
 static void walk_table(builder *b, cmark_node *table)
 {
+    uint16_t ncols = cmark_gfm_extensions_get_table_columns(table);
+    uint8_t *aligns = cmark_gfm_extensions_get_table_alignments(table);
+    cv_bld_table(b, true);
     for (cmark_node *row = cmark_node_first_child(table); row; row = cmark_node_next(row)) {
         int line, col;
         block_pos(b, row, &line, &col);
         bool header = cmark_gfm_extensions_get_table_row_is_header(row);
-        uint16_t saved = b->style;
-        if (header)
-            b->style |= CV_S_BOLD;
-        bool first = true;
-        for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
-            if (!first)
-                add_text(b, " | ", 3); /* until tables get a grid, a visible separator */
-            first = false;
+        cv_bld_row(b, true, header);
+        int ci = 0;
+        for (cmark_node *cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell), ci++) {
+            int a = CV_ALIGN_DEFAULT;
+            if (aligns && ci < ncols)
+                a = aligns[ci] == 'c' ? CV_ALIGN_CENTER : aligns[ci] == 'r' ? CV_ALIGN_RIGHT
+                    : aligns[ci] == 'l' ? CV_ALIGN_LEFT : CV_ALIGN_DEFAULT;
             set_pos(b, cell);
-            walk_inlines(b, cell);
+            cv_bld_cell(b, true, header, a);
+            uint16_t old = b->style;
+            if (header)
+                b->style |= CV_S_BOLD;
+            paragraph_inlines(b, cell);
+            b->style = old;
+            cv_bld_cell(b, false, header, a);
         }
-        b->style = saved;
-        finish_block(b, CV_B_PARA, 0, line, col);
-        b->model->blocks.v[b->model->blocks.n - 1].in_table = true;
-        b->model->blocks.v[b->model->blocks.n - 1].header_row = header;
-        b->model->blocks.v[b->model->blocks.n - 1].tight = !header;
+        cv_bld_row(b, false, header);
     }
+    cv_bld_table(b, false);
 }
 
-static void walk_blocks(builder *b, cmark_node *parent)
+/* An HTML block: a lone opening <div align=...> or <center> aligns the Markdown that
+ * follows until its closing tag; anything else is rendered through html.c. */
+static void html_block(builder *b, const char *lit)
 {
+    size_t n = strlen(lit);
+    int c = cv_html_container(lit, n);
+    if (c > 0) {
+        if (b->containers < 16)
+            b->container_align[b->containers] = b->align;
+        b->containers++;
+        if (c - 1 != CV_ALIGN_DEFAULT)
+            b->align = c - 1;
+        return;
+    }
+    if (c < 0) {
+        if (b->containers > 0 && --b->containers < 16)
+            b->align = b->container_align[b->containers];
+        return;
+    }
+    if (cv_html_block(b, lit, n))
+        b->ctx->oom = true;
+}
+
+static void walk_blocks(builder *b, cmark_node *parent, int depth)
+{
+    if (depth > MAX_NESTING) {
+        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+                "blocks nested deeper than %d levels are not rendered", MAX_NESTING);
+        return;
+    }
     for (cmark_node *n = cmark_node_first_child(parent); n && !b->ctx->oom; n = cmark_node_next(n)) {
         int line, col;
         block_pos(b, n, &line, &col);
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
-            walk_inlines(b, n);
+            paragraph_inlines(b, n);
+            trim_end(b);
             finish_block(b, CV_B_PARA, 0, line, col);
             break;
         case CMARK_NODE_HEADING:
-            walk_inlines(b, n);
+            paragraph_inlines(b, n);
+            trim_end(b);
             finish_block(b, CV_B_HEADING, cmark_node_get_heading_level(n), line, col);
             break;
         case CMARK_NODE_CODE_BLOCK: {
@@ -487,9 +762,7 @@ static void walk_blocks(builder *b, cmark_node *parent)
         case CMARK_NODE_HTML_BLOCK: {
             const char *lit = cmark_node_get_literal(n);
             if (lit)
-                add_html(b, lit, strlen(lit), true);
-            if (b->text.len)
-                finish_block(b, CV_B_PARA, 0, line, col);
+                html_block(b, lit);
             break;
         }
         case CMARK_NODE_THEMATIC_BREAK:
@@ -497,7 +770,7 @@ static void walk_blocks(builder *b, cmark_node *parent)
             break;
         case CMARK_NODE_BLOCK_QUOTE:
             b->quote_depth++;
-            walk_blocks(b, n);
+            walk_blocks(b, n, depth + 1);
             b->quote_depth--;
             break;
         case CMARK_NODE_LIST: {
@@ -517,7 +790,7 @@ static void walk_blocks(builder *b, cmark_node *parent)
                 int il, ic;
                 block_pos(b, item, &il, &ic);
                 size_t before = b->model->blocks.n;
-                walk_blocks(b, item);
+                walk_blocks(b, item, depth + 1);
                 if (b->model->blocks.n == before) /* an empty item still shows its marker */
                     finish_block(b, CV_B_PARA, 0, il, ic);
             }
@@ -531,7 +804,7 @@ static void walk_blocks(builder *b, cmark_node *parent)
             if (ty && !strcmp(ty, "table")) {
                 walk_table(b, n);
             } else if (cmark_node_first_child(n)) {
-                walk_blocks(b, n);
+                walk_blocks(b, n, depth + 1);
             }
             break;
         }
@@ -542,7 +815,7 @@ static void walk_blocks(builder *b, cmark_node *parent)
 static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
 static void register_extensions(void) { cmark_gfm_core_extensions_ensure_registered(); }
 
-int cv_build(cv_ctx *ctx, const char *md, size_t len, cv_model *model)
+int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_model *model)
 {
     pthread_once(&ext_once, register_extensions);
     cmark_parser *p = cmark_parser_new(CMARK_OPT_UNSAFE);
@@ -564,13 +837,17 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, cv_model *model)
     memset(&b, 0, sizeof b);
     b.ctx = ctx;
     b.model = model;
+    b.base_dir = base_dir;
     b.link = -1;
-    walk_blocks(&b, root);
+    b.table = -1;
+    walk_blocks(&b, root, 0);
+    cv_bld_end_para(&b);
     cmark_node_free(root);
     cmark_parser_free(p);
     cv_buf_free(&b.text);
     free(b.spans.v);
     free(b.softbreaks.v);
+    free(b.row_lens.v);
     if (b.text.oom)
         ctx->oom = true;
     return ctx->oom ? -1 : 0;
@@ -586,6 +863,20 @@ void cv_model_free(cv_model *m)
     for (size_t i = 0; i < m->links.n; i++)
         free(m->links.v[i]);
     free(m->links.v);
+    for (size_t i = 0; i < m->images.n; i++) {
+        free(m->images.v[i].src);
+        free(m->images.v[i].alt);
+        free(m->images.v[i].data);
+    }
+    free(m->images.v);
+    for (size_t i = 0; i < m->tables.n; i++) {
+        for (size_t k = 0; k < m->tables.v[i].cells.n; k++) {
+            free(m->tables.v[i].cells.v[k].text);
+            free(m->tables.v[i].cells.v[k].spans.v);
+        }
+        free(m->tables.v[i].cells.v);
+    }
+    free(m->tables.v);
     free(m->first_heading);
     memset(m, 0, sizeof *m);
 }

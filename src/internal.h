@@ -112,18 +112,21 @@ enum {
     CV_S_STRIKE = 8,
     CV_S_LINK = 16,
     CV_S_SUP = 32,
-    CV_S_SUB = 64
+    CV_S_SUB = 64,
+    CV_S_UNDERLINE = 128
 };
 
 /* A run of a block's text [start, end) in one inline style. */
 typedef struct cv_span {
     uint32_t start, end;
     uint16_t style;
-    int32_t link; /* index into cv_model.links, or -1 */
+    int32_t link;  /* index into cv_model.links, or -1 */
+    int32_t image; /* index into cv_model.images for a U+FFFC object, or -1 */
     int line, col; /* source position of the span's first byte */
 } cv_span;
 
-enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE };
+enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE, CV_B_TABLE };
+enum cv_align { CV_ALIGN_DEFAULT, CV_ALIGN_LEFT, CV_ALIGN_CENTER, CV_ALIGN_RIGHT };
 
 typedef struct cv_block {
     int kind;
@@ -135,19 +138,92 @@ typedef struct cv_block {
     int quote_depth; /* enclosing block quotes */
     char marker[24]; /* list item marker ("•", "12.") on the item's first block, else "" */
     bool tight;      /* follows its predecessor without paragraph spacing (tight lists) */
-    bool in_table;   /* a table row (laid out as text by this version) */
-    bool header_row;
+    int align;       /* enum cv_align (HTML align, <center>) */
+    int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
     int line, col;   /* source position of the block */
 } cv_block;
 
+enum { CV_IMG_NONE, CV_IMG_PNG, CV_IMG_JPEG };
+
+typedef struct cv_image {
+    char *src;            /* as written */
+    char *alt;            /* its text alternative (may be empty) */
+    unsigned char *data;  /* the file, when it could be read */
+    size_t len;
+    int format;           /* CV_IMG_* */
+    int px_w, px_h;       /* its pixel size */
+    int want_w, want_h;   /* HTML width/height in CSS px, 0 when not given */
+} cv_image;
+
+/* A table cell: one paragraph of styled text ('\n' between its inner blocks). */
+typedef struct cv_cell {
+    char *text;
+    uint32_t len;
+    CV_VEC(cv_span) spans;
+    int align;            /* enum cv_align */
+    bool header;
+    int line, col;
+} cv_cell;
+
+typedef struct cv_table {
+    int ncols, nrows;
+    int header_rows;      /* leading rows that repeat on each page */
+    CV_VEC(cv_cell) cells;  /* row-major, nrows × ncols (missing cells are empty) */
+} cv_table;
+
+/* image.c: reads a local image (relative to base_dir) into img->data and sets its format and
+ * pixel size. Remote, missing, irregular (directory, FIFO, device), oversized and
+ * non-PNG/JPEG files are reported at line:col and give -1. */
+int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, int col);
+int cv_image_probe(cv_image *img);
+
 typedef struct cv_model {
     CV_VEC(cv_block) blocks;
-    CV_VEC(char *) links; /* link targets, as written */
+    CV_VEC(char *) links; /* link targets; NULL for one that is shown but not clickable */
+    CV_VEC(cv_image) images;
+    CV_VEC(cv_table) tables;
     char *first_heading;  /* text of the first heading, for the title */
 } cv_model;
 
-int cv_build(cv_ctx *ctx, const char *md, size_t len, cv_model *model);
+/* base_dir: where relative image paths start (the Markdown file's directory), or NULL. */
+int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_model *model);
 void cv_model_free(cv_model *model);
+
+/* The builder's interface for the raw-HTML walker (html.c); build.c implements it. */
+typedef struct cv_bld cv_bld;
+void cv_bld_text(cv_bld *b, const char *s, size_t n);   /* already whitespace-collapsed */
+void cv_bld_break(cv_bld *b);                           /* a forced line break */
+uint16_t cv_bld_style(cv_bld *b, uint16_t style);       /* sets inline style, returns the old */
+int32_t cv_bld_link(cv_bld *b, const char *href);       /* starts a link (NULL: none) */
+void cv_bld_set_link(cv_bld *b, int32_t link);          /* restores one */
+void cv_bld_end_para(cv_bld *b);                        /* ends the current paragraph */
+void cv_bld_heading(cv_bld *b, int level);              /* ends the current text as a heading */
+int cv_bld_align(cv_bld *b, int align);                 /* sets alignment, returns the old */
+void cv_bld_quote(cv_bld *b, int delta);
+void cv_bld_list(cv_bld *b, bool begin, bool ordered, int start);
+void cv_bld_item(cv_bld *b);                            /* the next block is a list item */
+void cv_bld_rule(cv_bld *b);
+void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h);
+void cv_bld_table(cv_bld *b, bool begin);
+void cv_bld_row(cv_bld *b, bool begin, bool header);
+void cv_bld_cell(cv_bld *b, bool begin, bool header, int align);
+void cv_bld_warn(cv_bld *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* html.c (libxml2): renders an HTML block through the builder. */
+int cv_html_block(cv_bld *b, const char *html, size_t len);
+/* html.c: one inline tag fragment ("<b>", "</a>", "<br/>", "<img src=...>") through the
+ * builder; inline tags open and close across fragments, so the caller keeps a stack. */
+typedef struct cv_html_open {
+    char name[12];
+    uint16_t style;
+    int32_t link;
+} cv_html_open;
+typedef CV_VEC(cv_html_open) cv_html_stack;
+int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack);
+/* For an HTML block that only opens a container (<div align="center">, <center>) whose
+ * Markdown content follows in later blocks: 1 + its enum cv_align. -1 when it only closes
+ * one (</div>, </center>), 0 otherwise. */
+int cv_html_container(const char *html, size_t len);
 
 /* ---- characters and break opportunities (breaks.c, ICU) ------------------------------- */
 
@@ -295,6 +371,9 @@ typedef struct cv_style {
     cvu h_space_before[6], h_space_after[6];
     cvu para_space, list_indent, quote_indent, marker_gap;
     cvu footer_size;
+    cvu image_max_h;   /* the tallest an image may be */
+    cvu cell_pad_x, cell_pad_y;
+    uint32_t table_rule_color, table_header_fill;
     bool justify;    /* paragraphs set flush on both sides (headings and code stay ragged) */
     bool hyphenate;  /* when the language has patterns */
     uint32_t text_color, heading_color, rule_color, link_color, muted_color;
@@ -319,12 +398,23 @@ typedef struct cv_lglyph {
     const char *text;  /* the cluster's source text (first glyph only) */
     uint32_t tlen;
     uint8_t mode;      /* enum cv_glyph_mode */
+    int32_t image;     /* >= 0: not a glyph but image `image` of the model, iw × ih, its
+                        * bottom on the baseline */
+    cvu iw, ih;
     /* On the first glyph of a hyphenated word's head: the head and its invisible tail (aspan
      * glyphs) are also marked /ActualText atext[0..alen), for extractors that prefer it */
     uint16_t aspan;
     const char *atext;
     uint32_t alen;
 } cv_lglyph;
+
+/* A rule or a filled rectangle of a line item (table borders and header shading): x from
+ * the item's left edge, y down from its top. */
+typedef struct cv_lrule {
+    cvu x0, y0, x1, y1, width;
+    uint32_t color;
+    bool fill;
+} cv_lrule;
 
 typedef struct cv_lbox {
     cvu x0, x1, top, bottom; /* relative to the line's left edge and baseline (up) */
@@ -352,17 +442,23 @@ typedef struct cv_vitem {
     bool hyphen;     /* LINE: ends with a hyphenation hyphen */
     uint16_t glue_n[5]; /* LINE: glue by enum cv_glue_role, and their set widths, for traces */
     cvu glue_w[5];
+    size_t r0, r1;   /* LINE: its rules and fills */
+    int32_t table;   /* LINE: a table row: 1 + the table's index, else 0 */
+    bool table_header; /* a header row, repeated at the top of each page the table runs onto */
 } cv_vitem;
 
 typedef struct cv_vlist {
     CV_VEC(cv_vitem) items;
     CV_VEC(cv_lglyph) glyphs;
     CV_VEC(cv_lbox) boxes;
+    CV_VEC(cv_lrule) rules;
+    CV_VEC(char *) strings; /* text the items point into that no earlier stage owns */
 } cv_vlist;
 
 typedef struct cv_layout cv_layout;
 cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang);
 void cv_layout_free(cv_layout *lay);
+/* The model is kept for its images and tables. */
 int cv_layout_model(cv_layout *lay, const cv_model *model, cv_vlist *out);
 /* Lays out one line of plain text (no breaking) in the regular face; appends glyphs to out
  * and returns its width, or -1. */
@@ -381,6 +477,8 @@ typedef struct cv_pglyph {
     const char *text;
     uint32_t tlen;
     uint8_t mode;   /* enum cv_glyph_mode */
+    int32_t image;  /* as in cv_lglyph */
+    cvu iw, ih;
     uint16_t aspan; /* as in cv_lglyph */
     const char *atext;
     uint32_t alen;
@@ -389,6 +487,7 @@ typedef struct cv_pglyph {
 typedef struct cv_prule {
     cvu x0, y0, x1, y1, width;
     uint32_t color;
+    bool fill;      /* a filled rectangle with corners (x0, y0) and (x1, y1) */
 } cv_prule;
 
 typedef struct cv_plink {
@@ -461,8 +560,10 @@ int cv_cff_charset(const unsigned char *cff, size_t len, unsigned nglyphs, bool 
 typedef struct cv_docinfo {
     const char *title, *author, *lang, *producer;
     long long date; /* -1: none */
-    const char *const *links;
+    const char *const *links; /* NULL entries are not clickable */
     size_t nlinks;
+    const cv_image *images;
+    size_t nimages;
 } cv_docinfo;
 
 int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,

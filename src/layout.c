@@ -33,10 +33,15 @@ typedef struct bglyph {
     int32_t link;
     bool strike, first;
     uint16_t ncl;
+    int32_t image;  /* an image box (U+FFFC): model image index, adv × ih */
+    cvu ih;
 } bglyph;
+
+#define FACE_IMAGE 0xFFFF
 
 struct cv_layout {
     cv_ctx *ctx;
+    const cv_model *model;   /* the document being laid out (its images and tables) */
     cv_fonts *fonts;
     const cv_style *st;
     char lang[32];
@@ -49,6 +54,7 @@ struct cv_layout {
     cv_sizes breaks;
     cv_hyph *hyph;           /* loaded on first use */
     bool hyph_tried;
+    bool in_table;           /* laying out table cells: ragged, no keep flags */
 };
 
 void cv_style_default(cv_style *st, const char *lang)
@@ -82,6 +88,11 @@ void cv_style_default(cv_style *st, const char *lang)
     st->rule_color = 0x8C8C8C;
     st->link_color = 0x1F4E79;
     st->muted_color = 0x666666;
+    st->image_max_h = CVU_R(180, 1);
+    st->cell_pad_x = CVU_R(4, 1);
+    st->cell_pad_y = CVU_R(5, 2);
+    st->table_rule_color = 0xC8C8C8;
+    st->table_header_fill = 0xF0F0F0;
     st->justify = true;
     st->hyphenate = !cjk;
 }
@@ -121,6 +132,10 @@ void cv_vlist_free(cv_vlist *vl)
     free(vl->items.v);
     free(vl->glyphs.v);
     free(vl->boxes.v);
+    free(vl->rules.v);
+    for (size_t i = 0; i < vl->strings.n; i++)
+        free(vl->strings.v[i]);
+    free(vl->strings.v);
     memset(vl, 0, sizeof *vl);
 }
 
@@ -262,10 +277,64 @@ static cvu block_size(const cv_style *st, const cv_block *b)
     return st->body_size;
 }
 
+/* The size of an image: its HTML width/height, else its pixels at 96 dpi (CSS pixels), scaled
+ * down to the measure and the style's greatest height; an image inside text is scaled to the
+ * line's height. */
+static void image_box(const cv_layout *l, const cv_image *im, bool standalone, cvu measure, cvu em,
+                      cvu *w, cvu *h)
+{
+    cvu px = CVU_PT * 3 / 4; /* a CSS pixel */
+    cvu iw = (cvu)im->px_w * px, ih = (cvu)im->px_h * px;
+    if (im->want_w && im->want_h) {
+        iw = (cvu)im->want_w * px;
+        ih = (cvu)im->want_h * px;
+    } else if (im->want_w) {
+        iw = (cvu)im->want_w * px;
+        ih = iw * im->px_h / (im->px_w ? im->px_w : 1);
+    } else if (im->want_h) {
+        ih = (cvu)im->want_h * px;
+        iw = ih * im->px_w / (im->px_h ? im->px_h : 1);
+    }
+    cvu maxh = standalone ? l->st->image_max_h : em * 6 / 5;
+    if (ih > maxh) {
+        iw = iw * maxh / ih;
+        ih = maxh;
+    }
+    if (iw > measure) {
+        ih = ih * measure / iw;
+        iw = measure;
+    }
+    *w = iw > 0 ? iw : 1;
+    *h = ih > 0 ? ih : 1;
+}
+
+/* Whether the block holds only images (and spaces): then each is shown at its own size. */
+static bool only_images(const cv_block *blk)
+{
+    bool any = false;
+    for (size_t i = 0; i < blk->len;) {
+        size_t s = i;
+        uint32_t cp = cv_utf8_next(blk->text, blk->len, &i);
+        if (cp == 0xFFFC) {
+            bool img = false;
+            for (size_t k = 0; k < blk->spans.n; k++)
+                if (blk->spans.v[k].start <= s && s < blk->spans.v[k].end && blk->spans.v[k].image >= 0)
+                    img = true;
+            if (!img)
+                return false;
+            any = true;
+        } else if (!cv_char_is_space(cp) && cp != '\n') {
+            return false;
+        }
+    }
+    return any;
+}
+
 /* Itemize and shape block text into l->bg; px[p] receives the pen position at each byte
  * offset where a cluster starts (-1 inside a cluster). Returns the final pen position. */
-static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
+static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, cvu measure)
 {
+    bool standalone = only_images(blk);
     const cv_style *st = l->st;
     const char *t = blk->text;
     size_t len = blk->len;
@@ -294,6 +363,22 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
         int sline = sp ? sp->line : blk->line, scol = sp ? sp->col : blk->col;
         if (!sline)
             sline = blk->line, scol = blk->col;
+        if (sp && sp->start <= a && sp->image >= 0 && l->model &&
+            (size_t)sp->image < l->model->images.n && a + 3 <= len) {
+            /* an image: one box, standing for its U+FFFC */
+            cvu iw, ih;
+            image_box(l, &l->model->images.v[sp->image], standalone, measure, base, &iw, &ih);
+            bglyph bgl = {0, FACE_IMAGE, (uint32_t)a, (uint32_t)a + 3, pen, 0, 0, iw, base,
+                          st->text_color, link, false, true, 1, sp->image, ih};
+            px[a] = pen;
+            pen += iw;
+            if (CV_PUSH(l->bg, bgl)) {
+                l->ctx->oom = true;
+                return pen;
+            }
+            a += 3;
+            continue;
+        }
         /* the run: graphemes of one face within one span, up to a forced break */
         size_t g = a + 1;
         while (g < len && !gb[g])
@@ -346,7 +431,7 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb)
         for (size_t k = 0; k < l->sg.n; k++) {
             cv_sglyph *s = &l->sg.v[k];
             bglyph bgl = {s->gid, (uint16_t)face, s->cluster, (uint32_t)b, pen, s->dx, s->dy + dy,
-                          s->adv, size, color, link, (style & CV_S_STRIKE) != 0, false, 0};
+                          s->adv, size, color, link, (style & CV_S_STRIKE) != 0, false, 0, -1, 0};
             if (px[s->cluster] < 0)
                 px[s->cluster] = pen;
             pen += s->adv;
@@ -792,9 +877,39 @@ static size_t glyph_at(const cv_layout *l, uint32_t a)
 static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const bglyph *g, cvu x,
                        int mode)
 {
-    cv_lglyph lg = {x, g->dy, g->size, g->gid, g->face, g->first ? g->ncl : 0, g->color,
-                    g->first ? blk->text + g->cluster : NULL, g->first ? g->cend - g->cluster : 0,
-                    (uint8_t)mode, 0, NULL, 0};
+    cv_lglyph lg = {.x = x, .dy = g->dy, .size = g->size, .gid = g->gid, .face = g->face,
+                    .ncl = g->first ? g->ncl : 0, .color = g->color,
+                    .text = g->first ? blk->text + g->cluster : NULL,
+                    .tlen = g->first ? g->cend - g->cluster : 0, .mode = (uint8_t)mode,
+                    .image = g->image, .iw = g->image >= 0 ? g->adv : 0, .ih = g->ih};
+    if (g->image >= 0) {
+        /* the image, and its alt text as invisible text over it for text extraction */
+        lg.text = NULL;
+        lg.tlen = 0;
+        lg.ncl = 0;
+        if (CV_PUSH(out->glyphs, lg)) {
+            l->ctx->oom = true;
+            return -1;
+        }
+        const char *alt = l->model->images.v[g->image].alt;
+        if (alt && *alt) {
+            size_t from = out->glyphs.n;
+            if (cv_layout_text(l, alt, strlen(alt), g->size, g->color, out) < 0)
+                return 0;
+            for (size_t k = from; k < out->glyphs.n; k++) {
+                out->glyphs.v[k].x = x;
+                out->glyphs.v[k].mode = CV_GM_INVISIBLE;
+            }
+            /* squeezed invisible text loses letters and spaces in poppler (its duplicate-glyph
+             * filter); the span carries the exact alt text for extractors that read it */
+            if (out->glyphs.n > from) {
+                out->glyphs.v[from].aspan = (uint16_t)(out->glyphs.n - from);
+                out->glyphs.v[from].atext = alt;
+                out->glyphs.v[from].alen = (uint32_t)strlen(alt);
+            }
+        }
+        return 0;
+    }
     if (CV_PUSH(out->glyphs, lg)) {
         l->ctx->oom = true;
         return -1;
@@ -857,7 +972,7 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     }
     size_t text_g0 = out->glyphs.n;
     uint32_t src_a = UINT32_MAX, src_b = 0;
-    cvu x = 0;
+    cvu x = 0, img_h = 0;
     for (size_t k = from; k < to; k++) {
         const cv_item *c = &it[k];
         if (c->kind == CV_I_BOX) {
@@ -869,6 +984,8 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
                 const bglyph *g = &l->bg.v[gi];
                 if (g->size > maxsize)
                     maxsize = g->size;
+                if (g->image >= 0 && g->ih > img_h)
+                    img_h = g->ih;
                 /* the tail of a word hyphenated on the line before is drawn, not text */
                 int mode = *carry_we && g->cluster < *carry_we ? CV_GM_PATH : CV_GM_TEXT;
                 if (push_lglyph(l, out, blk, g, x + c->shift + (g->pen - c->pen0) + g->dx, mode))
@@ -933,8 +1050,8 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
         *carry_we = 0;
     }
     if (hyph) {
-        cv_lglyph hg = {x, 0, brk_item->size, brk_item->gid, brk_item->face, 1, l->st->text_color,
-                        NULL, 0, CV_GM_PATH, 0, NULL, 0};
+        cv_lglyph hg = {.x = x, .size = brk_item->size, .gid = brk_item->gid, .face = brk_item->face,
+                        .ncl = 1, .color = l->st->text_color, .mode = CV_GM_PATH, .image = -1};
         /* the hyphen takes the colour of the glyph before it */
         if (out->glyphs.n > text_g0)
             hg.color = out->glyphs.v[out->glyphs.n - 1].color;
@@ -951,6 +1068,22 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     if (blk->kind == CV_B_HEADING || blk->kind == CV_B_CODE)
         line.height = maxsize * 13 / 10;
     line.ascent = (line.height - maxsize) / 2 + maxsize * 8 / 10;
+    if (img_h) {
+        /* an image stands on the baseline: the line grows to hold it, with a little air */
+        cvu gap = maxsize / 5;
+        if (img_h + gap > line.ascent) {
+            line.height += img_h + gap - line.ascent;
+            line.ascent = img_h + gap;
+        }
+    }
+    /* centred and right-aligned lines (HTML align, <center>) */
+    if (blk->align == CV_ALIGN_CENTER || blk->align == CV_ALIGN_RIGHT) {
+        cvu room = measure - x;
+        if (room > 0) {
+            cvu shift = blk->align == CV_ALIGN_CENTER ? room / 2 : room;
+            line.x0 += shift;
+        }
+    }
     if (src_a < src_b) {
         line.text = blk->text + src_a;
         line.tlen = src_b - src_a;
@@ -989,11 +1122,12 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     }
     if (cv_grapheme_breaks(blk->text, len, gb) || cv_line_breaks(blk->text, len, l->lang, brk))
         goto done;
-    shape_block(l, blk, px, gb);
+    shape_block(l, blk, px, gb, measure);
     if (l->ctx->oom)
         goto done;
-    bool justify = l->st->justify && blk->kind == CV_B_PARA && !blk->in_table;
-    bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && !blk->in_table;
+    bool plain_align = blk->align == CV_ALIGN_DEFAULT;
+    bool justify = l->st->justify && blk->kind == CV_B_PARA && plain_align && !l->in_table;
+    bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && plain_align;
     if (may_hyphenate && !l->hyph_tried) {
         l->hyph = cv_hyph_new(l->lang);
         l->hyph_tried = true;
@@ -1088,6 +1222,269 @@ done:
     return rc;
 }
 
+/* ---- tables ------------------------------------------------------------------------------
+ *
+ * Column widths as browsers do it (the automatic table layout of CSS 2.1 §17.5.2.2): each
+ * column has a minimum (its widest unbreakable word) and a maximum (its widest line unbroken).
+ * When the maxima fit the measure the columns take them; otherwise every column gets its
+ * minimum and the rest of the measure is shared in proportion to max − min. Each cell is
+ * then broken like a ragged paragraph at its column's width, and each row becomes a single
+ * item of the vertical list (so a row never splits across pages), its cells' lines placed
+ * on the row's first baseline. Header rows are shaded and repeat on every page the table
+ * reaches (paginate.c).
+ */
+
+static cv_block cell_block(const cv_cell *c)
+{
+    cv_block b;
+    memset(&b, 0, sizeof b);
+    b.kind = CV_B_PARA;
+    b.text = c->text;
+    b.len = c->len;
+    b.spans.v = c->spans.v;
+    b.spans.n = c->spans.n;
+    b.align = c->align;
+    b.table = -1;
+    b.line = c->line;
+    b.col = c->col;
+    return b;
+}
+
+/* A cell's narrowest and widest widths: its widest unbreakable stretch, its widest line. */
+static int cell_widths(cv_layout *l, const cv_cell *c, cvu *minw, cvu *maxw)
+{
+    *minw = *maxw = 0;
+    if (!c->len)
+        return 0;
+    cv_block b = cell_block(c);
+    cvu *px = malloc((c->len + 1) * sizeof *px);
+    uint8_t *brk = malloc(c->len + 1), *gb = malloc(c->len + 1);
+    int rc = -1;
+    if (!px || !brk || !gb || cv_grapheme_breaks(c->text, c->len, gb) ||
+        cv_line_breaks(c->text, c->len, l->lang, brk)) {
+        l->ctx->oom = !px || !brk || !gb;
+        goto done;
+    }
+    shape_block(l, &b, px, gb, l->st->page_w);
+    cvu seg0 = 0, line0 = 0, last = 0;
+    for (size_t p = 1; p <= c->len; p++) {
+        if (px[p] < 0 && p < c->len)
+            continue;
+        cvu x = px[p] >= 0 ? px[p] : last;
+        last = x;
+        /* trailing spaces do not count */
+        size_t e = p;
+        while (e > 0 && (c->text[e - 1] == ' ' || c->text[e - 1] == '\n'))
+            e--;
+        cvu xe = px[e] >= 0 ? px[e] : x;
+        if (p == c->len || brk[p] != CV_BRK_NONE) {
+            if (xe - seg0 > *minw)
+                *minw = xe - seg0;
+            seg0 = x;
+        }
+        if (p == c->len || brk[p] == CV_BRK_MUST) {
+            if (xe - line0 > *maxw)
+                *maxw = xe - line0;
+            line0 = x;
+        }
+    }
+    rc = 0;
+done:
+    free(px);
+    free(brk);
+    free(gb);
+    return rc;
+}
+
+static int push_lrule(cv_layout *l, cv_vlist *out, cvu x0, cvu y0, cvu x1, cvu y1, cvu w, uint32_t color,
+                      bool fill)
+{
+    cv_lrule r = {x0, y0, x1, y1, w, color, fill};
+    if (CV_PUSH(out->rules, r)) {
+        l->ctx->oom = true;
+        return -1;
+    }
+    return 0;
+}
+
+static int layout_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
+{
+    const cv_style *st = l->st;
+    if (!l->model || blk->table < 0 || (size_t)blk->table >= l->model->tables.n)
+        return 0;
+    const cv_table *t = &l->model->tables.v[blk->table];
+    int nc = t->ncols, nr = t->nrows;
+    if (nc <= 0 || nr <= 0)
+        return 0;
+    cvu pad = st->cell_pad_x, vpad = st->cell_pad_y;
+    cvu *minw = calloc((size_t)nc, sizeof *minw), *maxw = calloc((size_t)nc, sizeof *maxw);
+    cvu *width = calloc((size_t)nc, sizeof *width);
+    size_t *item0 = calloc((size_t)nc, sizeof *item0); /* each cell's first line in `cell` */
+    cv_vlist cell;
+    memset(&cell, 0, sizeof cell);
+    int rc = -1;
+    if (!minw || !maxw || !width || !item0) {
+        l->ctx->oom = true;
+        goto done;
+    }
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            cvu a, b;
+            if (cell_widths(l, &t->cells.v[(size_t)r * nc + c], &a, &b))
+                goto done;
+            if (a > minw[c])
+                minw[c] = a;
+            if (b > maxw[c])
+                maxw[c] = b;
+        }
+    cvu avail = measure - 2 * pad * nc, smin = 0, smax = 0;
+    if (avail < nc * CVU_PT * 12)
+        avail = nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
+    for (int c = 0; c < nc; c++) {
+        if (maxw[c] < minw[c])
+            maxw[c] = minw[c];
+        smin += minw[c];
+        smax += maxw[c];
+    }
+    for (int c = 0; c < nc; c++) {
+        if (smax <= avail)
+            width[c] = maxw[c];
+        else if (smin <= avail)
+            width[c] = minw[c] + (smax > smin ? (maxw[c] - minw[c]) * (avail - smin) / (smax - smin) : 0);
+        else
+            width[c] = smin ? avail * minw[c] / smin : avail / nc;
+        if (width[c] < CVU_PT * 8)
+            width[c] = CVU_PT * 8;
+    }
+    cvu total = 0;
+    for (int c = 0; c < nc; c++)
+        total += width[c] + 2 * pad;
+    l->in_table = true;
+    bool first_row = true;
+    for (int r = 0; r < nr; r++) {
+        bool header = r < t->header_rows;
+        /* an empty row (Markdown tables often have an empty header, for layout) is not shown */
+        bool empty = true;
+        for (int c = 0; c < nc; c++)
+            empty &= t->cells.v[(size_t)r * nc + c].len == 0;
+        if (empty)
+            continue;
+        cv_vitem row;
+        memset(&row, 0, sizeof row);
+        row.kind = CV_V_LINE;
+        row.x0 = x0;
+        row.table = blk->table + 1;
+        row.table_header = header;
+        row.keep_next = header;
+        row.quote_depth = blk->quote_depth;
+        row.g0 = out->glyphs.n;
+        row.b0 = out->boxes.n;
+        /* lay out each cell alone, then place its lines under the row's first baseline */
+        cvu first_base = 0, row_h = 0;
+        /* first pass: lay out the cells into `cell` and find the row's first baseline */
+        cell.items.n = cell.glyphs.n = cell.boxes.n = cell.rules.n = 0;
+        for (int c = 0; c < nc; c++) {
+            item0[c] = cell.items.n;
+            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
+            if (!ce->len)
+                continue;
+            cv_block b = cell_block(ce);
+            if (layout_block(l, &b, 0, width[c], &cell))
+                goto done;
+            if (cell.items.n > item0[c]) {
+                cvu a = vpad + cell.items.v[item0[c]].ascent;
+                if (a > first_base)
+                    first_base = a;
+            }
+        }
+        cvu colx = 0;
+        for (int c = 0; c < nc; colx += width[c] + 2 * pad, c++) {
+            size_t end = c + 1 < nc ? item0[c + 1] : cell.items.n;
+            cvu y = vpad; /* the top of this cell line, from the row's top */
+            bool first = true;
+            for (size_t k = item0[c]; k < end; k++) {
+                const cv_vitem *li = &cell.items.v[k];
+                if (li->kind != CV_V_LINE)
+                    continue;
+                /* the first lines of all cells share one baseline */
+                cvu base = first ? first_base : y + li->ascent;
+                first = false;
+                for (size_t g = li->g0; g < li->g1; g++) {
+                    cv_lglyph lg = cell.glyphs.v[g];
+                    lg.x += colx + pad + li->x0;
+                    lg.dy -= base - first_base;
+                    if (CV_PUSH(out->glyphs, lg)) {
+                        l->ctx->oom = true;
+                        goto done;
+                    }
+                }
+                for (size_t bx = li->b0; bx < li->b1; bx++) {
+                    cv_lbox lb = cell.boxes.v[bx];
+                    lb.x0 += colx + pad + li->x0;
+                    lb.x1 += colx + pad + li->x0;
+                    lb.top -= base - first_base;
+                    lb.bottom -= base - first_base;
+                    if (CV_PUSH(out->boxes, lb)) {
+                        l->ctx->oom = true;
+                        goto done;
+                    }
+                }
+                y = base - li->ascent + li->height;
+            }
+            if (y + vpad > row_h)
+                row_h = y + vpad;
+        }
+        if (row_h < first_base + vpad)
+            row_h = first_base + vpad;
+        row.g1 = out->glyphs.n;
+        row.b1 = out->boxes.n;
+        /* the row's text, cells joined by " | ", for traces */
+        cv_buf rt = {0};
+        for (int c = 0; c < nc; c++) {
+            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
+            if (c)
+                cv_buf_puts(&rt, " | ");
+            cv_buf_add(&rt, ce->text, ce->len);
+        }
+        if (rt.oom || (rt.p && CV_PUSH(out->strings, rt.p))) {
+            cv_buf_free(&rt);
+            l->ctx->oom = true;
+            goto done;
+        }
+        row.text = rt.p;
+        row.tlen = (uint32_t)rt.len;
+        row.height = row_h;
+        row.ascent = first_base;
+        row.width = total;
+        row.r0 = out->rules.n;
+        if (header && push_lrule(l, out, 0, 0, total, row_h, 0, st->table_header_fill, true))
+            goto done;
+        /* a rule above the first row, under the header, and under every row */
+        cvu hair = CVU_R(1, 2);
+        if (first_row && push_lrule(l, out, 0, 0, total, 0, hair * (header ? 2 : 1), st->table_rule_color, false))
+            goto done;
+        first_row = false;
+        bool last_header = header && r + 1 == t->header_rows;
+        if (push_lrule(l, out, 0, row_h, total, row_h, last_header || r + 1 == nr ? hair * 2 : hair,
+                       st->table_rule_color, false))
+            goto done;
+        row.r1 = out->rules.n;
+        if (CV_PUSH(out->items, row)) {
+            l->ctx->oom = true;
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    l->in_table = false;
+    free(minw);
+    free(maxw);
+    free(width);
+    free(item0);
+    cv_vlist_free(&cell);
+    return rc;
+}
+
 static cvu space_before(const cv_style *st, const cv_block *b, const cv_block *prev)
 {
     if (!prev)
@@ -1119,6 +1516,7 @@ static void keep_after_headings(cv_vlist *out, const size_t *ends, size_t n)
 int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
 {
     const cv_style *st = l->st;
+    l->model = m;
     CV_VEC(size_t) heading_ends;
     memset(&heading_ends, 0, sizeof heading_ends);
     cvu text_w = st->page_w - st->margin_l - st->margin_r;
@@ -1158,6 +1556,12 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             mk.keep_next = true;
             if (CV_PUSH(out->items, mk))
                 return -1;
+        }
+        if (b->kind == CV_B_TABLE) {
+            if (layout_table(l, b, x0, text_w - indent, out))
+                return -1;
+            prev = b;
+            continue;
         }
         if (layout_block(l, b, x0, text_w - indent, out))
             return -1;
@@ -1204,9 +1608,10 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         while (m < sg.n && sg.v[m].cluster == sg.v[k].cluster)
             m++;
         uint32_t cend = m < sg.n ? sg.v[m].cluster : (uint32_t)len;
-        cv_lglyph g = {pen + sg.v[k].dx, sg.v[k].dy, size, sg.v[k].gid, (uint16_t)id,
-                       first ? (uint16_t)(m - k) : 0, color, first ? text + sg.v[k].cluster : NULL,
-                       first ? cend - sg.v[k].cluster : 0, CV_GM_TEXT, 0, NULL, 0};
+        cv_lglyph g = {.x = pen + sg.v[k].dx, .dy = sg.v[k].dy, .size = size, .gid = sg.v[k].gid,
+                       .face = (uint16_t)id, .ncl = first ? (uint16_t)(m - k) : 0, .color = color,
+                       .text = first ? text + sg.v[k].cluster : NULL,
+                       .tlen = first ? cend - sg.v[k].cluster : 0, .mode = CV_GM_TEXT, .image = -1};
         pen += sg.v[k].adv;
         if (CV_PUSH(out->glyphs, g)) {
             free(sg.v);

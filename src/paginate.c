@@ -24,8 +24,10 @@ static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu t
         return -1;
     for (size_t k = it->g0; k < it->g1; k++) {
         const cv_lglyph *g = &vl->glyphs.v[k];
-        cv_pglyph p = {it->x0 + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl, g->color,
-                       g->text, g->tlen, g->mode, g->aspan, g->atext, g->alen};
+        cv_pglyph p = {.x = it->x0 + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
+                       .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
+                       .tlen = g->tlen, .mode = g->mode, .image = g->image, .iw = g->iw,
+                       .ih = g->ih, .aspan = g->aspan, .atext = g->atext, .alen = g->alen};
         if (CV_PUSH(pg->glyphs, p))
             return -1;
     }
@@ -38,16 +40,25 @@ static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu t
         } else {
             /* strikethrough at about the x-height's middle */
             cvu y = base - (b->top - b->bottom) * 3 / 10;
-            cv_prule r = {it->x0 + b->x0, y, it->x0 + b->x1, y, (b->top - b->bottom) / 16,
-                          st->text_color};
+            cv_prule r = {.x0 = it->x0 + b->x0, .y0 = y, .x1 = it->x0 + b->x1, .y1 = y,
+                          .width = (b->top - b->bottom) / 16, .color = st->text_color};
             if (CV_PUSH(pg->rules, r))
                 return -1;
         }
     }
+    /* the item's own rules and fills (table borders and shading) */
+    for (size_t k = it->r0; k < it->r1; k++) {
+        const cv_lrule *lr = &vl->rules.v[k];
+        cv_prule r = {.x0 = it->x0 + lr->x0, .y0 = top + lr->y0, .x1 = it->x0 + lr->x1,
+                      .y1 = top + lr->y1, .width = lr->width, .color = lr->color, .fill = lr->fill};
+        if (CV_PUSH(pg->rules, r))
+            return -1;
+    }
     /* block quote bars, one per depth, spanning the line */
     for (int d = 0; d < it->quote_depth; d++) {
         cvu x = st->margin_l + d * st->quote_indent + st->quote_indent / 4;
-        cv_prule r = {x, top, x, top + it->height, CVU_R(3, 2), 0xBBBBBB};
+        cv_prule r = {.x0 = x, .y0 = top, .x1 = x, .y1 = top + it->height, .width = CVU_R(3, 2),
+                      .color = 0xBBBBBB};
         if (CV_PUSH(pg->rules, r))
             return -1;
     }
@@ -63,7 +74,8 @@ static int place(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, c
         return place_line(ctx, vl, it, top, pg, st);
     case CV_V_RULE: {
         cvu y = top + it->height / 2;
-        cv_prule r = {it->x0, y, it->x1, y, it->thickness, it->color};
+        cv_prule r = {.x0 = it->x0, .y0 = y, .x1 = it->x1, .y1 = y, .width = it->thickness,
+                      .color = it->color};
         return CV_PUSH(pg->rules, r);
     }
     case CV_V_MARK: {
@@ -87,8 +99,23 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
         /* drop spaces at the page top */
         while (i < n && vl->items.v[i].kind == CV_V_SPACE)
             i++;
-        /* find how many items fit, and the last allowed break among them */
+        /* a table that runs on from the page before repeats its header rows first */
+        size_t head0 = 0, head1 = 0;
         cvu y = 0;
+        if (i < n && i > 0 && vl->items.v[i].table && !vl->items.v[i].table_header) {
+            int32_t t = vl->items.v[i].table;
+            size_t h = i;
+            while (h > 0 && vl->items.v[h - 1].table == t)
+                h--;
+            head0 = head1 = h;
+            while (head1 < i && vl->items.v[head1].table_header)
+                head1++;
+            for (size_t k = head0; k < head1; k++)
+                y += vl->items.v[k].height;
+            if (y > avail / 3) /* a header that would crowd out its table is not repeated */
+                head0 = head1 = 0, y = 0;
+        }
+        /* find how many items fit, and the last allowed break among them */
         size_t j = i, last_ok = i;
         while (j < n) {
             const cv_vitem *it = &vl->items.v[j];
@@ -106,6 +133,11 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
         cv_page pg;
         memset(&pg, 0, sizeof pg);
         cvu top = st->margin_t;
+        for (size_t k = head0; k < head1; k++) {
+            if (place(ctx, vl, &vl->items.v[k], top, &pg, st))
+                return -1;
+            top += vl->items.v[k].height;
+        }
         for (size_t k = i; k < end; k++) {
             if (place(ctx, vl, &vl->items.v[k], top, &pg, st))
                 return -1;
@@ -139,8 +171,9 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
             cvu base = st->page_h - st->margin_b / 2;
             for (size_t k = 0; k < tmp.glyphs.n; k++) {
                 const cv_lglyph *g = &tmp.glyphs.v[k];
-                cv_pglyph pgl = {x + g->x, base - g->dy, g->size, g->gid, g->face, g->ncl,
-                                 g->color, g->text, g->tlen, CV_GM_TEXT, 0, NULL, 0};
+                cv_pglyph pgl = {.x = x + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
+                                 .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
+                                 .tlen = g->tlen, .mode = CV_GM_TEXT, .image = -1};
                 if (CV_PUSH(out->pages.v[p].glyphs, pgl)) {
                     cv_vlist_free(&tmp);
                     return -1;

@@ -102,8 +102,29 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
 {
     uint32_t cur_stroke = 0xFFFFFFFF;
     cvu cur_w = -1;
+    /* fills first (table shading), then rules over them */
+    uint32_t cur_fill_rect = 0xFFFFFFFF;
     for (size_t i = 0; i < pg->rules.n; i++) {
         const cv_prule *r = &pg->rules.v[i];
+        if (!r->fill)
+            continue;
+        if (r->color != cur_fill_rect) {
+            put_color(b, r->color, false);
+            cur_fill_rect = r->color;
+        }
+        put_num(b, r->x0);
+        cv_buf_puts(b, " ");
+        put_num(b, page_h - r->y1);
+        cv_buf_puts(b, " ");
+        put_num(b, r->x1 - r->x0);
+        cv_buf_puts(b, " ");
+        put_num(b, r->y1 - r->y0);
+        cv_buf_puts(b, " re f\n");
+    }
+    for (size_t i = 0; i < pg->rules.n; i++) {
+        const cv_prule *r = &pg->rules.v[i];
+        if (r->fill)
+            continue;
         if (r->color != cur_stroke) {
             put_color(b, r->color, true);
             cur_stroke = r->color;
@@ -125,6 +146,8 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
     bool any_text = false;
     for (size_t i = 0; i < pg->glyphs.n; i++) {
         const cv_pglyph *g = &pg->glyphs.v[i];
+        if (g->image >= 0)
+            continue; /* drawn by the caller */
         if (g->mode != CV_GM_PATH) {
             any_text = true;
             continue;
@@ -158,7 +181,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
     size_t span_left = 0; /* glyphs left in a hyphenated word's /ActualText span */
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
-        if (g->mode == CV_GM_PATH) {
+        if (g->mode == CV_GM_PATH || g->image >= 0) {
             i++;
             continue;
         }
@@ -291,25 +314,13 @@ static HPDF_Binary text_string(HPDF_MMgr mm, const char *s, size_t len)
     return bin;
 }
 
-/* A URI for a link annotation: ASCII only (other bytes percent-encoded), or NULL when the
- * target is not something a reader should be sent to from a résumé. */
-static char *link_uri(cv_ctx *ctx, const char *url)
+/* A URI for a link annotation, ASCII only: other bytes are percent-encoded. Which targets
+ * may be clickable was decided by build.c; NULL means none. */
+static char *link_uri(const char *url)
 {
-    static const char *ok[] = {"http:", "https:", "mailto:", "tel:", "ftp:"};
-    bool safe = false;
-    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
-        safe |= !strncasecmp(url, ok[k], strlen(ok[k]));
-    bool email = !safe && strchr(url, '@') && !strchr(url, ':') && !strchr(url, '/');
-    if (!safe && !email) {
-        const char *colon = strchr(url, ':');
-        const char *slash = strchr(url, '/');
-        if (colon && (!slash || colon < slash))
-            cv_diag(ctx, CVPDF_WARNING, 0, 0, "link target '%.80s' is not made clickable (only http, https, mailto and tel are)", url);
-        return NULL; /* relative targets stay text */
-    }
+    if (!url)
+        return NULL;
     cv_buf b = {0};
-    if (email)
-        cv_buf_puts(&b, "mailto:");
     for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
         if (*p > 0x20 && *p < 0x7F && *p != '\\' && *p != '(' && *p != ')')
             cv_buf_add(&b, p, 1);
@@ -337,11 +348,12 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     int rc = -1;
     int nf = cv_fonts_count(fonts);
     struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);
+    HPDF_Image *himg = calloc(info->nimages ? info->nimages : 1, sizeof *himg);
     const char **names = calloc((size_t)(nf ? nf : 1), sizeof *names);
     CV_VEC(uint32_t) used;
     memset(&used, 0, sizeof used);
     cv_buf content = {0};
-    if (!pf || !names)
+    if (!pf || !names || !himg)
         goto done;
     HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
 
@@ -350,7 +362,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
         used.n = 0;
         for (size_t p = 0; p < pages->pages.n; p++)
             for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++)
-                if (pages->pages.v[p].glyphs.v[k].face == fi &&
+                if (pages->pages.v[p].glyphs.v[k].face == fi && pages->pages.v[p].glyphs.v[k].image < 0 &&
                     CV_PUSH(used, pages->pages.v[p].glyphs.v[k].gid))
                     goto done;
         if (!used.n)
@@ -394,8 +406,32 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
             names[fi] = NULL;
         for (size_t k = 0; k < pg->glyphs.n; k++) {
             int fi = pg->glyphs.v[k].face;
-            if (pf[fi] && !names[fi])
+            if (pg->glyphs.v[k].image < 0 && pf[fi] && !names[fi])
                 names[fi] = HPDF_Page_GetLocalFontName(page, (HPDF_Font)pf[fi]->type0);
+        }
+        /* images, each decoded and embedded once however often it is shown */
+        for (size_t k = 0; k < pg->glyphs.n; k++) {
+            const cv_pglyph *g = &pg->glyphs.v[k];
+            if (g->image < 0 || (size_t)g->image >= info->nimages)
+                continue;
+            const cv_image *im = &info->images[g->image];
+            if (!himg[g->image]) {
+                HPDF_STATUS saved = pst.err;
+                himg[g->image] = im->format == CV_IMG_PNG
+                                     ? HPDF_LoadPngImageFromMem(pdf, im->data, (HPDF_UINT)im->len)
+                                     : HPDF_LoadJpegImageFromMem(pdf, im->data, (HPDF_UINT)im->len);
+                if (!himg[g->image]) {
+                    /* a damaged file: its alt text is already on the page, invisibly */
+                    cv_diag(ctx, CVPDF_WARNING, 0, 0, "image '%.200s' cannot be decoded; it is left out", im->src);
+                    pst.err = saved;
+                    HPDF_ResetError(pdf);
+                    himg[g->image] = (HPDF_Image)-1;
+                }
+            }
+            if (himg[g->image] != (HPDF_Image)-1)
+                HPDF_Page_DrawImage(page, himg[g->image], (HPDF_REAL)pt(g->x),
+                                    (HPDF_REAL)pt(pages->height - g->y), (HPDF_REAL)pt(g->iw),
+                                    (HPDF_REAL)pt(g->ih));
         }
         content.len = 0;
         page_content(&content, pg, pages->height, pf, names, fonts);
@@ -409,7 +445,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
             const cv_plink *lk = &pg->links.v[k];
             if (lk->link < 0 || (size_t)lk->link >= info->nlinks)
                 continue;
-            char *uri = link_uri(ctx, info->links[lk->link]);
+            char *uri = link_uri(info->links[lk->link]);
             if (!uri)
                 continue;
             HPDF_Rect r = {(HPDF_REAL)pt(lk->x0), (HPDF_REAL)pt(pages->height - lk->y1),
@@ -513,6 +549,7 @@ done:
     for (int fi = 0; fi < nf; fi++)
         cv_pdffont_free(pf ? pf[fi] : NULL);
     free(pf);
+    free(himg);
     free(names);
     free(used.v);
     cv_buf_free(&content);

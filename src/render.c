@@ -194,7 +194,15 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     if (ctx.oom)
         goto done;
     const char *lang = opts->lang ? opts->lang : meta.lang ? meta.lang : detect_lang(md + body, len - body);
-    if (cv_build(&ctx, md + body, len - body, &model))
+    /* images are found relative to the Markdown file */
+    char *base = NULL;
+    if (name && strcmp(name, "-") && strcmp(name, "<stdin>")) {
+        const char *slash = strrchr(name, '/');
+        base = slash ? cv_strndup(name, (size_t)(slash - name)) : cv_strndup(".", 1);
+    }
+    int built = cv_build(&ctx, md + body, len - body, base ? base : ".", &model);
+    free(base);
+    if (built)
         goto done;
 
     cv_style style;
@@ -256,7 +264,8 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     char producer[64];
     snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION);
     cv_docinfo info = {title, author, lang, producer, opts->date >= 0 ? opts->date : env_date(),
-                       (const char *const *)model.links.v, model.links.n};
+                       (const char *const *)model.links.v, model.links.n, model.images.v,
+                       model.images.n};
     if (cv_pdf_write(&ctx, fonts, &pages, &info, pdf, pdf_len)) {
         st = ctx.oom ? CVPDF_ERR_NOMEM : CVPDF_ERR_PDF;
         goto done;

@@ -57,6 +57,18 @@ int cv_trace(const cv_pages *pages, cv_buf *out)
             const cv_prule *r = &pg->rules.v[k];
             if (r->x0 == r->x1)
                 continue; /* quote bars repeat every line; the lines say enough */
+            if (r->fill) {
+                cv_buf_puts(out, "  fill y=");
+                pt(out, r->y0);
+                cv_buf_puts(out, " h=");
+                pt(out, r->y1 - r->y0);
+                cv_buf_puts(out, " x=");
+                pt(out, r->x0);
+                cv_buf_puts(out, "..");
+                pt(out, r->x1);
+                cv_buf_puts(out, "\n");
+                continue;
+            }
             cv_buf_puts(out, "  rule y=");
             pt(out, r->y0);
             cv_buf_puts(out, " x=");

@@ -31,7 +31,7 @@ CVPDF=${CVPDF:-$ROOT/cvpdf}
 SHARED=${SHARED:-$ROOT/../shared}
 PDFCHECK=$SHARED/tools/pdfcheck
 TIMEOUT=${TIMEOUT:-120}
-CORPUS_MIN_FIDELITY=${CORPUS_MIN_FIDELITY:-0.9}
+CORPUS_MIN_FIDELITY=${CORPUS_MIN_FIDELITY:-0.98}
 FILTER=${1:-}
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/cvpdf-tests.XXXXXX") || { echo "cannot create a scratch directory" >&2; exit 2; }
@@ -760,6 +760,128 @@ check "typography: hyphenated words extract whole (pdftotext and MuPDF)" t_hyphe
 check "typography: words broken at - and / extract whole" t_join_extract
 check "typography: zh Han-Latin gap 0.2-0.3 em, no zero gaps, no Han spaces" t_zh_spacing
 check "typography: en fidelity >= 0.99 with hyphenation on" t_en_hyphen_fidelity
+
+# ---------------------------------------------------------------------------------------------
+# Real-world Markdown: tables, images, raw HTML, links.
+
+t_images_embedded() {
+	need pdfimages
+	render img tests/cases/image-block.md
+	pdfimages -list "$OUT/img.pdf" >"$CASE/list" 2>&1 || fail "pdfimages failed"
+	local n
+	n=$(awk 'NR > 2 && $3 == "image"' "$CASE/list" | wc -l)
+	[ "$n" -eq 3 ] || { cat "$CASE/list" >&2; fail "expected 3 embedded images (PNG photo, PNG icon, JPEG logo), got $n"; }
+	grep -q " jpeg \| image " "$CASE/list" || true
+	pdf_text "$OUT/img.pdf" "$CASE/text"
+	expect_grep "$CASE/text" "Portrait of the author" "the photo's alt text in the extracted text"
+	expect_grep "$CASE/text" "Company logo" "the logo's alt text in the extracted text"
+}
+
+# Unusable images never block or fail the render: each gets a warning and its alt text.
+t_images_bad() {
+	need mkfifo
+	mkdir "$CASE/dir"
+	mkfifo "$CASE/pipe.png"
+	cp tests/inputs/img/broken.png tests/inputs/img/notanimage.png "$CASE/"
+	cat >"$CASE/bad.md" <<-'EOF'
+	![AltMissing](missing.png)
+	![AltDirectory](dir)
+	![AltFifo](pipe.png)
+	![AltDevice](/dev/zero)
+	![AltRemote](https://example.org/photo.png)
+	![AltBroken](broken.png)
+	![AltText](notanimage.png)
+	EOF
+	TIMEOUT=20 run cvpdf "$CASE/bad.md" -o "$CASE/bad.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/bad.pdf"
+	local n w
+	n=$(grep -c "warning: image" "$CASE/stderr")
+	[ "$n" -ge 7 ] || { show_stderr; fail "expected 7 image warnings, got $n"; }
+	grep -q "bad.md:3:1: warning: image" "$CASE/stderr" || { show_stderr; fail "the FIFO's warning does not name bad.md:3:1"; }
+	pdf_text "$CASE/bad.pdf" "$CASE/text"
+	for w in AltMissing AltDirectory AltFifo AltDevice AltRemote AltBroken AltText; do
+		grep -q "$w" "$CASE/text" || fail "alt text $w is not shown"
+	done
+}
+
+t_html_content() {
+	render html tests/cases/html-blocks.md
+	pdf_text "$OUT/html.pdf" "$CASE/text"
+	grep -q HIDDENCOMMENT "$CASE/text" && fail "an HTML comment's text was rendered"
+	expect_grep "$CASE/text" "📞" "the astral entity &#x1f4de;"
+	expect_grep "$CASE/text" '\*\*Markdown inside HTML stays literal\*\*' "Markdown inside an HTML block, literal"
+	expect_grep "$CASE/text" "Unknown element text" "an unknown element's text"
+	expect_grep "$CASE/text" "Summary line" "details/summary"
+	pdfinfo -url "$OUT/html.pdf" >"$CASE/urls" 2>/dev/null
+	expect_grep "$CASE/urls" "https://example.org/x" "the HTML link as a link annotation"
+}
+
+t_html_script() {
+	printf 'Before.\n\n<script>alert("SCRIPTBODY")</script>\n\n<style>p { color: red }</style>\n\nAfter.\n' >"$CASE/s.md"
+	run cvpdf "$CASE/s.md" -o "$CASE/s.pdf"
+	expect_rc 0
+	grep -q "s.md:3:1: warning: <script>" "$CASE/stderr" || { show_stderr; fail "no warning naming <script> at s.md:3:1"; }
+	grep -q "warning: <style>" "$CASE/stderr" || { show_stderr; fail "no warning for <style>"; }
+	pdf_text "$CASE/s.pdf" "$CASE/text"
+	grep -q "SCRIPTBODY" "$CASE/text" && fail "script text was rendered"
+	expect_grep "$CASE/text" "After\." "the text after the script"
+}
+
+t_link_schemes() {
+	cat >"$CASE/l.md" <<-'EOF'
+	[LinkJs](javascript:alert(1)) [LinkFile](file:///etc/passwd) [LinkData](data:text/html,x)
+	[LinkHttp](https://ok.example/a) [LinkMail](mailto:me@example.org) [LinkTel](tel:+8612345)
+	[LinkRelative](relative/page.html) <a href="javascript:void(0)">LinkHtmlJs</a>
+	EOF
+	run cvpdf "$CASE/l.md" -o "$CASE/l.pdf"
+	expect_rc 0
+	local n
+	n=$(grep -c "warning: link target" "$CASE/stderr")
+	[ "$n" -eq 4 ] || { show_stderr; fail "expected 4 unsafe-link warnings, got $n"; }
+	grep -q "l.md:1:1: warning: link target 'javascript:" "$CASE/stderr" || { show_stderr; fail "the javascript: warning does not name l.md:1:1"; }
+	pdfinfo -url "$CASE/l.pdf" >"$CASE/urls" 2>/dev/null
+	for u in https://ok.example/a mailto:me@example.org tel:+8612345; do
+		grep -qF "$u" "$CASE/urls" || { cat "$CASE/urls" >&2; fail "$u is not a link annotation"; }
+	done
+	grep -Eq "javascript|file:|data:|relative" "$CASE/urls" && { cat "$CASE/urls" >&2; fail "an unsafe or relative target became clickable"; }
+	pdf_text "$CASE/l.pdf" "$CASE/text"
+	for w in LinkJs LinkFile LinkData LinkRelative LinkHtmlJs; do
+		grep -q "$w" "$CASE/text" || fail "link text $w is not shown"
+	done
+}
+
+# A right-aligned column: its numbers end at the same x.
+t_table_align() {
+	need pdftotext python3
+	render tgfm tests/cases/table-gfm.md
+	pdftotext -bbox "$OUT/tgfm.pdf" "$CASE/bbox.html" 2>/dev/null || fail "pdftotext -bbox failed"
+	python3 - "$CASE/bbox.html" <<'PY' || fail "right-aligned cells do not end together"
+import re, sys
+words = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', open(sys.argv[1]).read())
+ends = [float(x1) for x0, x1, w in words if w in ("12", "8", "5")]
+centres = [(float(x0) + float(x1)) / 2 for x0, x1, w in words if w in ("expert", "strong", "资深", "Level")]
+print("ends", ends, "centres", centres)
+ok = len(ends) == 3 and max(ends) - min(ends) < 0.6 and len(centres) >= 3 and max(centres) - min(centres) < 1.0
+sys.exit(0 if ok else 1)
+PY
+}
+
+t_table_header_repeats() {
+	local pages heads
+	pages=$(grep -c '^page' tests/cases/table-long.trace)
+	heads=$(grep -c '| Year | Project | Result$' tests/cases/table-long.trace)
+	[ "$pages" -ge 2 ] || fail "the long table fits one page: no test"
+	[ "$heads" -eq "$pages" ] || fail "header rows $heads on $pages pages"
+}
+
+check "images: PNG and JPEG embedded, alt text extractable" t_images_embedded
+check "images: missing, directory, FIFO, device, remote, broken: warnings and alt text, no hang" t_images_bad
+check "html: comments dropped, entities, literal Markdown, unknown elements, links" t_html_content
+check "html: script and style dropped with a warning" t_html_script
+check "links: only http, https, mailto, tel are clickable; the rest warn" t_link_schemes
+check "tables: right and centre alignment from the delimiter row" t_table_align
+check "tables: header row repeated on each page" t_table_header_repeats
 
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }

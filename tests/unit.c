@@ -130,7 +130,7 @@ static void test_build(void)
     ctx.body_line = 1;
     cv_model m = {0};
     const char *md = "1. one\n2. two\n\n1. three\n\n中文\n换行\n\nLatin\nwrap\n";
-    CHECK("build runs", cv_build(&ctx, md, strlen(md), &m) == 0);
+    CHECK("build runs", cv_build(&ctx, md, strlen(md), NULL, &m) == 0);
     CHECK("a list continues across a blank line and a restarted number",
           m.blocks.n == 5 && !strcmp(m.blocks.v[2].marker, "3."));
     CHECK("a soft break between Han characters is no space", m.blocks.n == 5 && !strcmp(m.blocks.v[3].text, "中文换行"));
