@@ -5,6 +5,7 @@ BUILD   ?= release
 PREFIX  ?= /usr/local
 VERSION  = 0.1.0
 FONTDIR ?= $(CURDIR)/fonts
+STYLEDIR ?= $(CURDIR)/styles
 
 PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -16,12 +17,12 @@ CFLAGS_debug    = -O0 -g3
 CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 CFLAGS  = -std=c11 $(WARN) $(CFLAGS_$(BUILD)) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
           -fvisibility=hidden -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
-          -DCVPDF_FONTDIR='"$(FONTDIR)"' $(PKG_CFLAGS) $(XCFLAGS)
+          -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS) $(XCFLAGS)
 LDFLAGS_sanitize = -fsanitize=address,undefined
 LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 
 O        = build/$(BUILD)
-LIB_SRC  = util.c frontmatter.c build.c breaks.c shape.c font.c layout.c paginate.c \
+LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
            html.c image.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
@@ -30,7 +31,7 @@ BIN      = cvpdf
 .PHONY: all check test render clean regen
 all: $(BIN)
 
-$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h | $(O)
+$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h Makefile | $(O)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(O):

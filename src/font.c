@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <fontconfig/fontconfig.h>
 
@@ -31,22 +32,49 @@ struct cv_fonts {
     cv_ctx *ctx;
     char *dir;
     char lang[32];
+    char family[CV_F_NROLES][64]; /* the family each role uses */
+    bool failed;
     CV_VEC(face_slot) faces;
     int role_id[CV_F_NROLES];
     bool role_tried[CV_F_NROLES];
     CV_VEC(fb_entry) fallback;
 };
 
-static const char *role_files[CV_F_NROLES] = {
-    "Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Italic.otf", "Inter-SemiBoldItalic.otf",
-    "NotoSansMono-Regular.ttf", "NotoSansMono-Bold.ttf", NULL, NULL,
+/* The families bundled in fonts/: regular, bold, italic, bold italic. */
+static const struct bundled {
+    const char *family;
+    const char *files[4];
+} bundled[] = {
+    {"Inter", {"Inter-Regular.otf", "Inter-SemiBold.otf", "Inter-Italic.otf", "Inter-SemiBoldItalic.otf"}},
+    {"Noto Serif", {"NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf", "NotoSerif-BoldItalic.ttf"}},
+    {"Noto Sans Mono", {"NotoSansMono-Regular.ttf", "NotoSansMono-Bold.ttf", "NotoSansMono-Regular.ttf", "NotoSansMono-Bold.ttf"}},
 };
+
+/* Which Debian package provides a family, for the error when it is missing. */
+static const char *debian_package(const char *family)
+{
+    static const char *map[][2] = {
+        {"Noto Sans CJK", "fonts-noto-cjk"}, {"Noto Serif CJK", "fonts-noto-cjk"},
+        {"Noto Sans Mono CJK", "fonts-noto-cjk"}, {"Noto Sans", "fonts-noto-core"},
+        {"Noto Serif", "fonts-noto-core"}, {"DejaVu", "fonts-dejavu-core"},
+        {"Liberation", "fonts-liberation2"}, {"TeX Gyre", "fonts-texgyre"},
+        {"EB Garamond", "fonts-ebgaramond"}, {"Lato", "fonts-lato"}, {"Inter", "fonts-inter"},
+        {"Fira Code", "fonts-firacode"}, {"Symbola", "fonts-symbola"}, {"IPAex", "fonts-ipaexfont"},
+        {"WenQuanYi", "fonts-wqy-microhei"}, {"AR PL", "fonts-arphic-ukai"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strncasecmp(family, map[i][0], strlen(map[i][0])))
+            return map[i][1];
+    return NULL;
+}
 
 static pthread_once_t fc_once = PTHREAD_ONCE_INIT;
 static bool fc_ok;
 static void fc_init(void) { fc_ok = FcInit(); }
 
-cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang)
+static const char *cjk_family(const char *lang, const char *base, char *out, size_t n);
+
+cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang, const cv_style *st)
 {
     cv_fonts *f = calloc(1, sizeof *f);
     if (!f)
@@ -54,6 +82,15 @@ cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang)
     f->ctx = ctx;
     f->dir = cv_strndup(dir, strlen(dir));
     snprintf(f->lang, sizeof f->lang, "%s", lang ? lang : "en");
+    const char *body = st ? st->font_body : "Inter", *code = st ? st->font_code : "Noto Sans Mono";
+    const char *head = st ? st->font_heading : "Inter";
+    for (int r = CV_F_REGULAR; r <= CV_F_BOLDITALIC; r++)
+        snprintf(f->family[r], sizeof f->family[r], "%s", body);
+    snprintf(f->family[CV_F_MONO], 64, "%s", code);
+    snprintf(f->family[CV_F_MONOBOLD], 64, "%s", code);
+    snprintf(f->family[CV_F_HEADING], 64, "%s", head);
+    cjk_family(f->lang, st ? st->font_cjk : "Noto Sans CJK", f->family[CV_F_CJK], 64);
+    snprintf(f->family[CV_F_CJKBOLD], 64, "%s", f->family[CV_F_CJK]);
     for (int r = 0; r < CV_F_NROLES; r++)
         f->role_id[r] = -1;
     if (!f->dir) {
@@ -97,26 +134,36 @@ static int face_id(cv_fonts *f, const char *path, unsigned index)
     return (int)f->faces.n - 1;
 }
 
-/* The CJK family for the language: Simplified Chinese unless the language says otherwise. */
-static const char *cjk_family(const char *lang)
+/* The CJK family for the language: base ("Noto Sans CJK") plus the region, Simplified Chinese
+ * unless the language says otherwise. A base that names its region is kept. */
+static const char *cjk_family(const char *lang, const char *base, char *out, size_t n)
 {
     char l[32];
     size_t i;
     for (i = 0; lang[i] && i < sizeof l - 1; i++)
         l[i] = (char)(lang[i] >= 'A' && lang[i] <= 'Z' ? lang[i] + 32 : lang[i] == '_' ? '-' : lang[i]);
     l[i] = 0;
+    const char *region = "SC";
     if (!strncmp(l, "ja", 2))
-        return "Noto Sans CJK JP";
-    if (!strncmp(l, "ko", 2))
-        return "Noto Sans CJK KR";
-    if (!strcmp(l, "zh-hk") || !strcmp(l, "zh-mo") || !strncmp(l, "zh-hant-hk", 10))
-        return "Noto Sans CJK HK";
-    if (!strcmp(l, "zh-tw") || !strncmp(l, "zh-hant", 7))
-        return "Noto Sans CJK TC";
-    return "Noto Sans CJK SC";
+        region = "JP";
+    else if (!strncmp(l, "ko", 2))
+        region = "KR";
+    else if (!strcmp(l, "zh-hk") || !strcmp(l, "zh-mo") || !strncmp(l, "zh-hant-hk", 10))
+        region = "HK";
+    else if (!strcmp(l, "zh-tw") || !strncmp(l, "zh-hant", 7))
+        region = "TC";
+    size_t bl = strlen(base);
+    bool has_region = bl > 3 && base[bl - 3] == ' ' &&
+                      (!strcmp(base + bl - 2, "SC") || !strcmp(base + bl - 2, "TC") || !strcmp(base + bl - 2, "HK") ||
+                       !strcmp(base + bl - 2, "JP") || !strcmp(base + bl - 2, "KR"));
+    if (has_region || strncmp(base, "Noto", 4))
+        snprintf(out, n, "%s", base);
+    else
+        snprintf(out, n, "%.58s %s", base, region);
+    return out;
 }
 
-static int fc_find(cv_fonts *f, const char *family, bool bold)
+static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
 {
     if (!fc_ok)
         return -1;
@@ -125,7 +172,7 @@ static int fc_find(cv_fonts *f, const char *family, bool bold)
         return -1;
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-    FcPatternAddInteger(pat, FC_SLANT, FC_SLANT_ROMAN);
+    FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
     FcConfigSubstitute(NULL, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
@@ -138,7 +185,7 @@ static int fc_find(cv_fonts *f, const char *family, bool bold)
     if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
         bool same = false;
         for (int k = 0; FcPatternGetString(m, FC_FAMILY, k, &fam) == FcResultMatch; k++)
-            if (!strcmp((const char *)fam, family))
+            if (!strcasecmp((const char *)fam, family))
                 same = true;
         FcPatternGetInteger(m, FC_INDEX, 0, &index);
         if (same)
@@ -156,23 +203,41 @@ int cv_fonts_role(cv_fonts *f, int role)
     if (f->role_tried[role])
         return f->role_id[role];
     f->role_tried[role] = true;
+    const char *fam = f->family[role];
+    /* the variant: 0 regular, 1 bold, 2 italic, 3 bold italic */
+    int var = role == CV_F_BOLD || role == CV_F_MONOBOLD || role == CV_F_CJKBOLD || role == CV_F_HEADING ? 1
+              : role == CV_F_ITALIC ? 2 : role == CV_F_BOLDITALIC ? 3 : 0;
     int id = -1;
-    if (role_files[role]) {
+    for (size_t i = 0; i < sizeof bundled / sizeof *bundled && id < 0; i++) {
+        if (strcasecmp(bundled[i].family, fam))
+            continue;
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", f->dir, role_files[role]);
+        snprintf(path, sizeof path, "%s/%s", f->dir, bundled[i].files[var]);
         id = face_id(f, path, 0);
-        if (id < 0)
-            cv_diag(f->ctx, CVPDF_ERROR, 0, 0, "cannot open font %s", path);
-    } else {
-        const char *fam = cjk_family(f->lang);
-        id = fc_find(f, fam, role == CV_F_CJKBOLD);
-        if (id < 0)
-            cv_diag(f->ctx, CVPDF_WARNING, 0, 0,
-                    "font family '%s' is not installed (Debian package fonts-noto-cjk)", fam);
+        if (id < 0) {
+            cv_diag(f->ctx, CVPDF_ERROR, 0, 0, "cannot open the bundled font %s", path);
+            f->failed = true;
+        }
+        f->role_id[role] = id;
+        return id;
+    }
+    id = fc_find(f, fam, var == 1 || var == 3, var >= 2);
+    if (id < 0 && var >= 2) /* no italic: the upright face, slanted text is not faked */
+        id = fc_find(f, fam, var == 3, false);
+    if (id < 0) {
+        const char *pkg = debian_package(fam);
+        bool cjk = role == CV_F_CJK || role == CV_F_CJKBOLD;
+        cv_diag(f->ctx, cjk ? CVPDF_WARNING : CVPDF_ERROR, 0, 0,
+                "font family '%s' is not installed (%s%s)", fam, pkg ? "Debian package " : "find its Debian package with: apt-cache search ",
+                pkg ? pkg : fam);
+        if (!cjk)
+            f->failed = true;
     }
     f->role_id[role] = id;
     return id;
 }
+
+bool cv_fonts_failed(const cv_fonts *f) { return f->failed; }
 
 int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
 {

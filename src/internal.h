@@ -70,6 +70,9 @@ struct cvpdf_options {
     char *lang;
     bool trace;      /* render a trace instead of a PDF */
     int justify, hyphenate; /* -1: the style's choice */
+    char *style, *styles_dir;
+    CV_VEC(char *) sets;    /* "key=value", applied last */
+    int fit_pages;          /* 0: no fitting */
     long long date; /* -1: none */
     cvpdf_diag_fn diag;
     void *diag_user;
@@ -83,18 +86,32 @@ typedef struct cv_ctx {
     int body_line;       /* source line where the Markdown body starts (after front matter) */
     size_t body_off;     /* byte offset of the body in src */
     int warnings;
+    int quiet;           /* > 0: diagnostics are not delivered (trial layouts of --fit-pages) */
     bool oom;
 } cv_ctx;
 
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* ---- front matter (frontmatter.c, libyaml) ------------------------------------------- */
+/* ---- YAML: front matter and style files (yaml.c, libyaml) -------------------------------- */
+
+typedef struct cv_kv {
+    char *key;          /* "key", or "section.key" one level down */
+    char *value;
+    int line, col;      /* where the key is */
+    int vline, vcol;    /* where the value is */
+} cv_kv;
+typedef CV_VEC(cv_kv) cv_kvs;
+
+/* Parses a YAML mapping whose first line is file line line_base. 0 on success, -1 on OOM,
+ * -2 on malformed YAML with its position and a message in *err_*. */
+int cv_yaml_map(const char *src, size_t len, int line_base, cv_kvs *out, int *err_line, int *err_col,
+                const char **err_msg);
+void cv_kvs_free(cv_kvs *kv);
 
 typedef struct cv_meta {
     char *title, *author, *lang;
-    CV_VEC(char *) keys; /* other top-level keys, kept for later stages, with values */
-    CV_VEC(char *) values;
+    cv_kvs keys; /* every key, for the style (font-size: 10pt, style: modern, fit: 1, ...) */
 } cv_meta;
 
 /* Splits off a leading YAML front matter block of src[0..len). Returns the byte offset of the
@@ -344,15 +361,21 @@ int cv_shape(cv_face *face, cvu size, const char *text, size_t text_len, size_t 
 
 /* ---- the font set (font.c, fontconfig) ----------------------------------------------- */
 
+typedef struct cv_style cv_style;
+
 enum cv_role {
     CV_F_REGULAR, CV_F_BOLD, CV_F_ITALIC, CV_F_BOLDITALIC,
     CV_F_MONO, CV_F_MONOBOLD,
     CV_F_CJK, CV_F_CJKBOLD,
+    CV_F_HEADING,
     CV_F_NROLES
 };
 
 typedef struct cv_fonts cv_fonts;
-cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *fonts_dir, const char *lang);
+/* The faces of a style's families for a language (bundled in fonts_dir, else fontconfig). */
+cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *fonts_dir, const char *lang, const cv_style *st);
+/* Whether a family the style names could not be found (reported with its Debian package). */
+bool cv_fonts_failed(const cv_fonts *fonts);
 void cv_fonts_free(cv_fonts *fonts);
 /* The face for a role, loaded on first use; -1 when it cannot be found (reported once). */
 int cv_fonts_role(cv_fonts *fonts, int role);
@@ -363,7 +386,7 @@ int cv_fonts_count(const cv_fonts *fonts);
 
 /* ---- layout (layout.c): blocks to a vertical list of lines ----------------------------- */
 
-typedef struct cv_style {
+struct cv_style {
     cvu page_w, page_h, margin_l, margin_r, margin_t, margin_b;
     cvu body_size, leading_num, leading_den; /* line height = size * num / den */
     cvu code_size;
@@ -371,15 +394,33 @@ typedef struct cv_style {
     cvu h_space_before[6], h_space_after[6];
     cvu para_space, list_indent, quote_indent, marker_gap;
     cvu footer_size;
+    uint32_t text_color, heading_color, accent_color, rule_color, link_color, muted_color;
     cvu image_max_h;   /* the tallest an image may be */
     cvu cell_pad_x, cell_pad_y;
     uint32_t table_rule_color, table_header_fill;
     bool justify;    /* paragraphs set flush on both sides (headings and code stay ragged) */
     bool hyphenate;  /* when the language has patterns */
-    uint32_t text_color, heading_color, rule_color, link_color, muted_color;
-} cv_style;
+    bool h2_upper;   /* section headings in capitals */
+    bool h2_rule;    /* a rule under section headings, in the accent colour */
+    int name_align, contact_align; /* the header block: the first heading and the line after */
+    bool page_numbers, footer_name;
+    char font_body[64], font_heading[64], font_code[64], font_cjk[64];
+    char bullet[16];
+    /* what --fit-pages may shrink to */
+    cvu fit_size_min, fit_leading_min, fit_para_min, fit_margin_min;
+};
 
+/* style.c */
+bool cv_lang_is_cjk(const char *lang);
 void cv_style_default(cv_style *st, const char *lang);
+/* Sets one key; reports an unknown key or a bad value at file:line:col with what is allowed
+ * (front matter: only keys close to a style key are reported) and returns -1. */
+int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, const char *file,
+                 int line, int col, bool front_matter);
+/* Applies styles_dir/NAME.yaml (or a path to a .yaml file): its keys, then its cjk: section
+ * for CJK languages. -1 when it cannot be read, 1 when some keys were bad. */
+int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *styles_dir,
+                  const char *lang, const char *from, int line, int col);
 
 /* How a glyph reaches the PDF. A hyphenated word must extract whole ("collaborated", not
  * "collab-" and "orated"), in extractors with and without /ActualText support (MuPDF 1.21
@@ -465,6 +506,8 @@ int cv_layout_model(cv_layout *lay, const cv_model *model, cv_vlist *out);
 cvu cv_layout_text(cv_layout *lay, const char *text, size_t len, cvu size, uint32_t color,
                    cv_vlist *out);
 void cv_vlist_free(cv_vlist *vl);
+/* The document's name (its first level-1 heading), for a footer; NULL when none. */
+const char *cv_layout_name(const cv_layout *lay, size_t *len);
 
 /* ---- pages (paginate.c) --------------------------------------------------------------- */
 
@@ -515,6 +558,7 @@ typedef struct cv_pline {
 
 
 typedef struct cv_page {
+    cvu used;        /* the height its content takes */
     CV_VEC(cv_pline) lines;
     CV_VEC(cv_pglyph) glyphs;
     CV_VEC(cv_prule) rules;

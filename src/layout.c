@@ -57,46 +57,6 @@ struct cv_layout {
     bool in_table;           /* laying out table cells: ragged, no keep flags */
 };
 
-void cv_style_default(cv_style *st, const char *lang)
-{
-    memset(st, 0, sizeof *st);
-    bool cjk = lang && (!strncmp(lang, "zh", 2) || !strncmp(lang, "ja", 2) || !strncmp(lang, "ko", 2));
-    st->page_w = CVU_R(595276, 1000); /* A4: 210 × 297 mm */
-    st->page_h = CVU_R(841890, 1000);
-    st->margin_l = st->margin_r = CVU_R(5102, 100); /* 18 mm */
-    st->margin_t = CVU_R(4535, 100);                /* 16 mm */
-    st->margin_b = CVU_R(5102, 100);
-    st->body_size = CVU_R(10, 1);
-    st->leading_num = cjk ? 16 : 14; /* CJK text needs more air between lines (clreq: 1.5–2) */
-    st->leading_den = 10;
-    st->code_size = CVU_R(88, 10);
-    static const int hs[6] = {220, 130, 110, 105, 100, 100};
-    static const int hb[6] = {0, 140, 100, 80, 70, 70};
-    static const int ha[6] = {40, 50, 30, 20, 20, 20};
-    for (int i = 0; i < 6; i++) {
-        st->h_size[i] = CVU_R(hs[i], 10);
-        st->h_space_before[i] = CVU_R(hb[i], 10);
-        st->h_space_after[i] = CVU_R(ha[i], 10);
-    }
-    st->para_space = CVU_R(5, 1);
-    st->list_indent = CVU_R(14, 1);
-    st->quote_indent = CVU_R(12, 1);
-    st->marker_gap = CVU_R(5, 1);
-    st->footer_size = CVU_R(8, 1);
-    st->text_color = 0x1A1A1A;
-    st->heading_color = 0x111111;
-    st->rule_color = 0x8C8C8C;
-    st->link_color = 0x1F4E79;
-    st->muted_color = 0x666666;
-    st->image_max_h = CVU_R(180, 1);
-    st->cell_pad_x = CVU_R(4, 1);
-    st->cell_pad_y = CVU_R(5, 2);
-    st->table_rule_color = 0xC8C8C8;
-    st->table_header_fill = 0xF0F0F0;
-    st->justify = true;
-    st->hyphenate = !cjk;
-}
-
 cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang)
 {
     cv_layout *l = calloc(1, sizeof *l);
@@ -180,6 +140,8 @@ static int style_role(uint16_t style, bool heading)
         return bold ? CV_F_MONOBOLD : CV_F_MONO;
     if (style & CV_S_ITALIC)
         return bold ? CV_F_BOLDITALIC : CV_F_ITALIC;
+    if (heading)
+        return CV_F_HEADING;
     return bold ? CV_F_BOLD : CV_F_REGULAR;
 }
 
@@ -411,7 +373,7 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
             size = base * 7 / 10;
             dy = -base * 15 / 100;
         }
-        uint32_t color = blk->kind == CV_B_HEADING ? st->heading_color
+        uint32_t color = blk->kind == CV_B_HEADING ? (blk->level == 2 ? st->accent_color : st->heading_color)
                          : (style & CV_S_LINK)     ? st->link_color
                                                    : st->text_color;
         if (!f) {
@@ -961,7 +923,16 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     if (first_line && blk->marker[0]) {
         cv_vlist tmp;
         memset(&tmp, 0, sizeof tmp);
-        cvu w = cv_layout_text(l, blk->marker, strlen(blk->marker), l->st->body_size, l->st->text_color, &tmp);
+        /* the first-level bullet is the style's */
+        const char *mk0 = !strcmp(blk->marker, "\xE2\x80\xA2") && l->st->bullet[0] ? l->st->bullet : blk->marker;
+        /* glyphs keep a pointer to their text until the PDF is written: give it a home */
+        char *mk = cv_strndup(mk0, strlen(mk0));
+        if (!mk || CV_PUSH(out->strings, mk)) {
+            free(mk);
+            l->ctx->oom = true;
+            return -1;
+        }
+        cvu w = cv_layout_text(l, mk, strlen(mk), l->st->body_size, l->st->text_color, &tmp);
         for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
             cv_lglyph g = tmp.glyphs.v[k];
             g.x += -l->st->marker_gap - w;
@@ -1521,8 +1492,36 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
     memset(&heading_ends, 0, sizeof heading_ends);
     cvu text_w = st->page_w - st->margin_l - st->margin_r;
     const cv_block *prev = NULL;
+    /* the header block: a first level-1 heading is the name, a paragraph after it the contact
+     * line; the style aligns them */
+    size_t name_at = SIZE_MAX;
+    for (size_t i = 0; i < m->blocks.n; i++)
+        if (m->blocks.v[i].kind == CV_B_HEADING || m->blocks.v[i].kind == CV_B_PARA) {
+            if (m->blocks.v[i].kind == CV_B_HEADING && m->blocks.v[i].level == 1)
+                name_at = i;
+            break;
+        }
     for (size_t i = 0; i < m->blocks.n && !l->ctx->oom; i++) {
-        const cv_block *b = &m->blocks.v[i];
+        cv_block hb = m->blocks.v[i];
+        const cv_block *b = &hb;
+        if (name_at != SIZE_MAX && hb.align == CV_ALIGN_DEFAULT) {
+            if (i == name_at)
+                hb.align = st->name_align;
+            else if (i == name_at + 1 && hb.kind == CV_B_PARA)
+                hb.align = st->contact_align;
+        }
+        if (hb.kind == CV_B_HEADING && hb.level == 2 && st->h2_upper) {
+            /* capitals for section headings (ASCII letters: the byte offsets stay) */
+            char *up = cv_strndup(hb.text, hb.len);
+            if (!up || CV_PUSH(out->strings, up)) {
+                free(up);
+                return -1;
+            }
+            for (char *c = up; *c; c++)
+                if (*c >= 'a' && *c <= 'z')
+                    *c = (char)(*c - 32);
+            hb.text = up;
+        }
         cvu sp = space_before(st, b, prev);
         if (prev && push_space(l, out, sp, prev->kind == CV_B_HEADING))
             return -1;
@@ -1543,7 +1542,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             it.color = st->rule_color;
             if (CV_PUSH(out->items, it))
                 return -1;
-            prev = b;
+            prev = &m->blocks.v[i];
             continue;
         }
         if (b->kind == CV_B_HEADING) {
@@ -1560,12 +1559,12 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         if (b->kind == CV_B_TABLE) {
             if (layout_table(l, b, x0, text_w - indent, out))
                 return -1;
-            prev = b;
+            prev = &m->blocks.v[i];
             continue;
         }
         if (layout_block(l, b, x0, text_w - indent, out))
             return -1;
-        if (b->kind == CV_B_HEADING && b->level == 2) {
+        if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule) {
             /* section headings carry a hairline rule under them */
             cv_vitem it;
             memset(&it, 0, sizeof it);
@@ -1574,18 +1573,31 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             it.x0 = x0;
             it.x1 = st->page_w - st->margin_r;
             it.thickness = CVU_R(1, 2);
-            it.color = st->rule_color;
+            it.color = st->accent_color == st->heading_color ? st->rule_color : st->accent_color;
             it.keep_next = true;
             if (CV_PUSH(out->items, it))
                 return -1;
         }
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
             l->ctx->oom = true;
-        prev = b;
+        prev = &m->blocks.v[i];
     }
     keep_after_headings(out, heading_ends.v, heading_ends.n);
     free(heading_ends.v);
     return l->ctx->oom ? -1 : 0;
+}
+
+const char *cv_layout_name(const cv_layout *l, size_t *len)
+{
+    if (l->model)
+        for (size_t i = 0; i < l->model->blocks.n; i++)
+            if (l->model->blocks.v[i].kind == CV_B_HEADING) {
+                if (l->model->blocks.v[i].level != 1)
+                    break;
+                *len = l->model->blocks.v[i].len;
+                return l->model->blocks.v[i].text;
+            }
+    return NULL;
 }
 
 cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color,

@@ -1,6 +1,9 @@
 /* main.c: the cvpdf command: arguments, diagnostics on stderr, exit codes. Everything else is
  * the library's. Exit status: 0 rendered (warnings allowed), 1 not rendered, 2 bad usage. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +12,14 @@
 
 static const char usage[] =
     "Usage: cvpdf [OPTIONS] INPUT.md [-o OUTPUT.pdf]\n"
+    "       cvpdf [OPTIONS] INPUT.md... -o DIR/\n"
     "Typeset a résumé written in Markdown (with optional YAML front matter) into an A4 PDF.\n"
     "\n"
-    "  -o, --output FILE   write the PDF to FILE (default: INPUT with .pdf; '-' for stdout)\n"
+    "  -o, --output FILE   write the PDF to FILE (default: INPUT with .pdf; '-' for stdout);\n"
+    "                      with several inputs, a directory: DIR/NAME.pdf for each\n"
+    "  -s, --style NAME    a built-in style (modern, classic, compact) or a style file\n"
+    "      --set KEY=VALUE set a style key (cvpdf(5)); may be repeated\n"
+    "      --fit-pages N   shrink, within the style's bounds, to fit N pages\n"
     "      --lang LANG     document language (BCP 47: en, zh, zh-TW, ja, ko, ...), overriding\n"
     "                      front matter 'lang' and detection\n"
     "      --fonts DIR     directory of the bundled fonts (default: $CVPDF_FONTS or the\n"
@@ -65,14 +73,26 @@ int main(int argc, char **argv)
         {"output", required_argument, NULL, 'o'}, {"lang", required_argument, NULL, 'L'},
         {"fonts", required_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
         {"no-justify", no_argument, NULL, 'J'},   {"no-hyphenate", no_argument, NULL, 'H'},
-        {"trace", no_argument, NULL, 'T'},
+        {"trace", no_argument, NULL, 'T'},       {"style", required_argument, NULL, 's'},
+        {"set", required_argument, NULL, 'S'},    {"fit-pages", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    const char *out = NULL, *lang = NULL, *fonts = NULL;
+    const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
+    const char *sets[64];
+    int nsets = 0;
     int c, no_justify = 0, no_hyphenate = 0, trace = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
+        case 's': style = optarg; break;
+        case 'P': fit = optarg; break;
+        case 'S':
+            if (nsets == 64) {
+                fprintf(stderr, "cvpdf: at most 64 --set options\n");
+                return 2;
+            }
+            sets[nsets++] = optarg;
+            break;
         case 'o': out = optarg; break;
         case 'L': lang = optarg; break;
         case 'F': fonts = optarg; break;
@@ -90,36 +110,83 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "cvpdf: %s\nTry 'cvpdf --help'.\n",
-                optind >= argc ? "no input file" : "one input file at a time");
+    if (optind >= argc) {
+        fprintf(stderr, "cvpdf: no input file\nTry 'cvpdf --help'.\n");
         return 2;
     }
-    const char *in = argv[optind];
-    char *def = NULL;
-    if (!out) {
-        if (!strcmp(in, "-") || trace)
-            out = "-";
-        else if (!(out = def = default_output(in)))
-            return 1;
+    int ninputs = argc - optind;
+    /* several inputs, or -o naming a directory: one PDF per input in that directory */
+    bool to_dir = false;
+    if (out && strcmp(out, "-")) {
+        struct stat sb;
+        size_t ol = strlen(out);
+        to_dir = out[ol - 1] == '/' || (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode));
+    }
+    if (ninputs > 1 && out && !to_dir) {
+        fprintf(stderr, "cvpdf: with several inputs, -o must be a directory (end it with '/')\n");
+        return 2;
+    }
+    if (fit) {
+        char *end;
+        long v = strtol(fit, &end, 10);
+        if (*end || v < 1 || v > 1000) {
+            fprintf(stderr, "cvpdf: --fit-pages needs a number of pages (1, 2, ...)\n");
+            return 2;
+        }
     }
     cvpdf_options *opts = cvpdf_options_new();
-    if (!opts) {
-        free(def);
+    if (!opts)
         return 1;
-    }
     cvpdf_options_set_diagnostics(opts, on_diag, NULL);
-    if ((lang && cvpdf_options_set(opts, "lang", lang)) ||
-        (fonts && cvpdf_options_set(opts, "fonts-dir", fonts)) ||
-        (no_justify && cvpdf_options_set(opts, "justify", "false")) ||
-        (no_hyphenate && cvpdf_options_set(opts, "hyphenate", "false")) ||
-        (trace && cvpdf_options_set(opts, "trace", "true"))) {
+    int bad = (lang && cvpdf_options_set(opts, "lang", lang)) ||
+              (fonts && cvpdf_options_set(opts, "fonts-dir", fonts)) ||
+              (style && cvpdf_options_set(opts, "style", style)) ||
+              (fit && cvpdf_options_set(opts, "fit-pages", fit)) ||
+              (no_justify && cvpdf_options_set(opts, "justify", "false")) ||
+              (no_hyphenate && cvpdf_options_set(opts, "hyphenate", "false")) ||
+              (trace && cvpdf_options_set(opts, "trace", "true"));
+    for (int i = 0; i < nsets && !bad; i++)
+        bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
+    if (bad) {
         cvpdf_options_free(opts);
-        free(def);
         return 1;
     }
-    cvpdf_status st = cvpdf_render_file(opts, in, out);
+    if (to_dir && mkdir(out, 0777) && errno != EEXIST) {
+        fprintf(stderr, "cvpdf: %s: cannot create the directory: %s\n", out, strerror(errno));
+        cvpdf_options_free(opts);
+        return 1;
+    }
+    int status = 0;
+    for (int i = optind; i < argc; i++) {
+        const char *in = argv[i];
+        char *path = NULL;
+        const char *dst = out;
+        if (to_dir) {
+            /* DIR/NAME.pdf */
+            const char *slash = strrchr(in, '/');
+            char *name = default_output(slash ? slash + 1 : in);
+            size_t dl = strlen(out);
+            path = name ? malloc(dl + strlen(name) + 2) : NULL;
+            if (path)
+                sprintf(path, "%s%s%s", out, out[dl - 1] == '/' ? "" : "/", name);
+            free(name);
+            dst = path;
+        } else if (!out) {
+            dst = path = !strcmp(in, "-") || trace ? NULL : default_output(in);
+            if (!dst && (!strcmp(in, "-") || trace))
+                dst = "-";
+        }
+        if (!dst) {
+            status = 1;
+            continue;
+        }
+        cvpdf_status st = cvpdf_render_file(opts, in, dst);
+        if (st != CVPDF_OK)
+            status = st == CVPDF_ERR_USAGE ? 2 : 1;
+        else if (ninputs > 1)
+            fprintf(stderr, "cvpdf: wrote %s\n", dst);
+        free(path);
+    }
     cvpdf_options_free(opts);
-    free(def);
-    return st == CVPDF_OK ? 0 : st == CVPDF_ERR_USAGE ? 2 : 1;
+    return status;
 }

@@ -143,6 +143,7 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
                 return -1;
             top += vl->items.v[k].height;
         }
+        pg.used = top - st->margin_t;
         if (CV_PUSH(out->pages, pg))
             return -1;
         if (end == i && i >= n)
@@ -151,10 +152,19 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
     }
     /* page numbers, once the count is known */
     size_t np = out->pages.n;
-    if (np > 1) {
+    size_t name_len = 0;
+    const char *name = st->footer_name ? cv_layout_name(lay, &name_len) : NULL;
+    if ((np > 1 && st->page_numbers) || name) {
         for (size_t p = 0; p < np; p++) {
-            char num[48];
-            int len = snprintf(num, sizeof num, "%zu / %zu", p + 1, np);
+            char num[200];
+            int len;
+            /* "Name · 1 / 2": the name helps when pages part; numbers only when there are pages */
+            if (name && np > 1 && st->page_numbers)
+                len = snprintf(num, sizeof num, "%.*s \xC2\xB7 %zu / %zu", (int)(name_len < 120 ? name_len : 120), name, p + 1, np);
+            else if (name)
+                len = snprintf(num, sizeof num, "%.*s", (int)(name_len < 120 ? name_len : 120), name);
+            else
+                len = snprintf(num, sizeof num, "%zu / %zu", p + 1, np);
             char *keep = cv_strndup(num, (size_t)len);
             if (!keep || CV_PUSH(out->strings, keep)) {
                 free(keep);

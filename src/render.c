@@ -16,6 +16,9 @@
 #ifndef CVPDF_FONTDIR
 #define CVPDF_FONTDIR "/usr/local/share/cvpdf/fonts"
 #endif
+#ifndef CVPDF_STYLEDIR
+#define CVPDF_STYLEDIR "/usr/local/share/cvpdf/styles"
+#endif
 
 const char *cvpdf_version(void) { return CVPDF_VERSION; }
 
@@ -48,6 +51,11 @@ void cvpdf_options_free(cvpdf_options *o)
         return;
     free(o->fonts_dir);
     free(o->lang);
+    free(o->style);
+    free(o->styles_dir);
+    for (size_t i = 0; i < o->sets.n; i++)
+        free(o->sets.v[i]);
+    free(o->sets.v);
     free(o);
 }
 
@@ -92,6 +100,26 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
             o->justify = v;
         else
             o->hyphenate = v;
+        return CVPDF_OK;
+    }
+    if (!strcmp(key, "style"))
+        return set_str(&o->style, value);
+    if (!strcmp(key, "styles-dir"))
+        return set_str(&o->styles_dir, value);
+    if (!strcmp(key, "set")) {
+        char *c = value ? cv_strndup(value, strlen(value)) : NULL;
+        if (!c || CV_PUSH(o->sets, c)) {
+            free(c);
+            return CVPDF_ERR_NOMEM;
+        }
+        return CVPDF_OK;
+    }
+    if (!strcmp(key, "fit-pages")) {
+        char *end;
+        long v = value ? strtol(value, &end, 10) : 0;
+        if (!value || *end || v < 0 || v > 1000)
+            return CVPDF_ERR_USAGE;
+        o->fit_pages = (int)v;
         return CVPDF_OK;
     }
     if (!strcmp(key, "date")) {
@@ -151,6 +179,167 @@ static long long env_date(void)
     return (*end || v < 0) ? -1 : v;
 }
 
+/* The style, in increasing priority: the built-in defaults, the style named in front matter
+ * (else "modern"), the front matter's own keys, --style, --set (cvpdf(5)). */
+static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *meta, const char *lang,
+                         cv_style *st)
+{
+    cv_style_default(st, lang);
+    const char *sd = opts->styles_dir ? opts->styles_dir : getenv("CVPDF_STYLES");
+    if (!sd || !*sd)
+        sd = CVPDF_STYLEDIR;
+    const cv_kv *named = NULL;
+    for (size_t i = 0; i < meta->keys.n; i++)
+        if (!strcmp(meta->keys.v[i].key, "style"))
+            named = &meta->keys.v[i];
+    if (named)
+        cv_style_load(ctx, st, named->value, sd, lang, ctx->name, named->vline, named->vcol);
+    else if (cv_style_load(ctx, st, "modern", sd, lang, ctx->name, 0, 0) < 0)
+        cv_diag(ctx, CVPDF_NOTE, 0, 0, "the built-in styles are not in %s; using the defaults", sd);
+    for (size_t i = 0; i < meta->keys.n; i++) {
+        const cv_kv *kv = &meta->keys.v[i];
+        if (strchr(kv->key, '.'))
+            continue;
+        cv_style_set(ctx, st, kv->key, kv->value, ctx->name, kv->vline, kv->vcol, true);
+    }
+    if (opts->style)
+        cv_style_load(ctx, st, opts->style, sd, lang, "<command line>", 0, 0);
+    for (size_t i = 0; i < opts->sets.n; i++) {
+        const char *kv = opts->sets.v[i], *eq = strchr(kv, '=');
+        char key[64];
+        size_t kl = eq ? (size_t)(eq - kv) : strlen(kv);
+        if (!eq || kl >= sizeof key) {
+            cv_diag(ctx, CVPDF_WARNING, 0, 0, "--set '%s' is not KEY=VALUE; ignored", kv);
+            continue;
+        }
+        memcpy(key, kv, kl);
+        key[kl] = 0;
+        const char *saved = ctx->name;
+        ctx->name = "<command line>";
+        cv_style_set(ctx, st, key, eq + 1, NULL, 0, 0, false);
+        ctx->name = saved;
+    }
+    if (opts->justify >= 0)
+        st->justify = opts->justify;
+    if (opts->hyphenate >= 0)
+        st->hyphenate = opts->hyphenate;
+    return ctx->oom ? -1 : 0;
+}
+
+/* The style at fraction f (0..1024) of the way from its --fit-pages bounds to its own values:
+ * font size (and, in proportion, headings and code), leading, paragraph spacing, margins. */
+static void fit_scale(const cv_style *full, int f, cv_style *out)
+{
+    *out = *full;
+    cvu size_min = full->fit_size_min < full->body_size ? full->fit_size_min : full->body_size;
+    out->body_size = size_min + (full->body_size - size_min) * f / 1024;
+    for (int i = 0; i < 6; i++) {
+        out->h_size[i] = full->h_size[i] * out->body_size / full->body_size;
+        out->h_space_before[i] = full->h_space_before[i] * out->body_size / full->body_size;
+        out->h_space_after[i] = full->h_space_after[i] * out->body_size / full->body_size;
+    }
+    out->code_size = full->code_size * out->body_size / full->body_size;
+    cvu lmin = full->fit_leading_min < full->leading_num ? full->fit_leading_min : full->leading_num;
+    out->leading_num = lmin + (full->leading_num - lmin) * f / 1024;
+    cvu pmin = full->fit_para_min < full->para_space ? full->fit_para_min : full->para_space;
+    out->para_space = pmin + (full->para_space - pmin) * f / 1024;
+    cvu mmin = full->fit_margin_min;
+    cvu *m[4] = {&out->margin_t, &out->margin_b, &out->margin_l, &out->margin_r};
+    const cvu fm[4] = {full->margin_t, full->margin_b, full->margin_l, full->margin_r};
+    for (int k = 0; k < 4; k++) {
+        cvu lo = mmin < fm[k] ? mmin : fm[k];
+        *m[k] = lo + (fm[k] - lo) * f / 1024;
+    }
+}
+
+/* Pages the model takes in a style, and how far its last pages run past `limit` pages. */
+static int count_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const char *lang,
+                       const cv_style *st, int limit, cvu *overflow)
+{
+    cv_layout *lay = cv_layout_new(ctx, fonts, st, lang);
+    cv_vlist vl;
+    memset(&vl, 0, sizeof vl);
+    cv_pages pages;
+    memset(&pages, 0, sizeof pages);
+    int n = -1;
+    if (lay && !cv_layout_model(lay, model, &vl) && !cv_paginate(ctx, lay, st, &vl, &pages)) {
+        n = (int)pages.pages.n;
+        *overflow = 0;
+        for (size_t p = (size_t)limit; p < pages.pages.n; p++)
+            *overflow += pages.pages.v[p].used;
+    }
+    cv_layout_free(lay);
+    cv_vlist_free(&vl);
+    cv_pages_free(&pages);
+    return n;
+}
+
+/* --fit-pages N: the largest settings within the style's bounds that make the document fit N
+ * pages, by bisection on one scale for all of them (so it is deterministic and monotone), then
+ * a note saying what was chosen, or by how much it overflows. */
+static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const char *lang, cv_style *st,
+                     int n)
+{
+    cv_style full = *st, trial;
+    cvu over;
+    ctx->quiet++;
+    int at_full = count_pages(ctx, fonts, model, lang, &full, n, &over);
+    int rc = 0;
+    if (at_full < 0) {
+        rc = -1;
+    } else if (at_full <= n) {
+        ctx->quiet--;
+        cv_diag(ctx, CVPDF_NOTE, 0, 0, "fits %d page%s as styled (%d); nothing shrunk", n, n > 1 ? "s" : "", at_full);
+        return 0;
+    } else {
+        fit_scale(&full, 0, &trial);
+        cvu over0;
+        int at_min = count_pages(ctx, fonts, model, lang, &trial, n, &over0);
+        if (at_min < 0) {
+            rc = -1;
+        } else if (at_min > n) {
+            *st = trial;
+            ctx->quiet--;
+            cv_diag(ctx, CVPDF_WARNING, 0, 0,
+                    "cannot fit %d page%s within the style's bounds: at the smallest settings it takes %d pages, "
+                    "running %d pt past page %d; rendering those settings",
+                    n, n > 1 ? "s" : "", at_min, (int)(over0 / CVU_PT), n);
+            ctx->quiet++;
+        } else {
+            int lo = 0, hi = 1024; /* lo fits, hi does not */
+            while (hi - lo > 8) {
+                int mid = (lo + hi) / 2;
+                fit_scale(&full, mid, &trial);
+                int p = count_pages(ctx, fonts, model, lang, &trial, n, &over);
+                if (p < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (p <= n)
+                    lo = mid;
+                else
+                    hi = mid;
+            }
+            fit_scale(&full, lo, st);
+            ctx->quiet--;
+            cv_buf b = {0};
+            cv_buf_puts(&b, "font-size ");
+            cv_buf_fixed(&b, st->body_size, 1);
+            cv_buf_printf(&b, "pt, leading %d.%02d, paragraph-spacing ", (int)(st->leading_num / 100),
+                          (int)(st->leading_num % 100));
+            cv_buf_fixed(&b, st->para_space, 1);
+            cv_buf_puts(&b, "pt, margins ");
+            cv_buf_fixed(&b, st->margin_l * 2540 / 7200, 1);
+            cv_buf_puts(&b, "mm");
+            cv_diag(ctx, CVPDF_NOTE, 0, 0, "fitted to %d page%s: %s", n, n > 1 ? "s" : "", b.p ? b.p : "");
+            cv_buf_free(&b);
+            ctx->quiet++;
+        }
+    }
+    ctx->quiet--;
+    return rc;
+}
+
 cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const char *md,
                           size_t len, unsigned char **pdf, size_t *pdf_len)
 {
@@ -206,38 +395,38 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         goto done;
 
     cv_style style;
-    cv_style_default(&style, lang);
-    /* front matter may switch justification and hyphenation; options override it */
-    for (size_t i = 0; i < meta.keys.n; i++) {
-        bool j = !strcmp(meta.keys.v[i], "justify"), h = !strcmp(meta.keys.v[i], "hyphenate");
-        if (!j && !h)
-            continue;
-        int v = parse_bool(meta.values.v[i]);
-        if (v < 0)
-            cv_diag(&ctx, CVPDF_WARNING, 0, 0, "front matter '%s: %s' is not true or false; ignored",
-                    meta.keys.v[i], meta.values.v[i]);
-        else if (j)
-            style.justify = v;
-        else
-            style.hyphenate = v;
-    }
-    if (opts->justify >= 0)
-        style.justify = opts->justify;
-    if (opts->hyphenate >= 0)
-        style.hyphenate = opts->hyphenate;
+    if (resolve_style(&ctx, opts, &meta, lang, &style))
+        goto done;
     const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
-    fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang);
+    fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang, &style);
     if (!fonts)
         goto done;
     if (cv_fonts_role(fonts, CV_F_REGULAR) < 0) {
         st = CVPDF_ERR_FONT;
         goto done;
     }
+    /* fit to N pages: from --fit-pages, else front matter "fit: N" */
+    int fit = opts->fit_pages;
+    for (size_t i = 0; !fit && i < meta.keys.n; i++)
+        if (!strcmp(meta.keys.v[i].key, "fit")) {
+            fit = atoi(meta.keys.v[i].value);
+            if (fit <= 0 || fit > 1000) {
+                cv_diag(&ctx, CVPDF_WARNING, meta.keys.v[i].vline, meta.keys.v[i].vcol,
+                        "front matter 'fit' must be a number of pages (1, 2, ...); ignored");
+                fit = 0;
+            }
+        }
+    if (fit > 0 && fit_pages(&ctx, fonts, &model, lang, &style, fit))
+        goto done;
     lay = cv_layout_new(&ctx, fonts, &style, lang);
     if (!lay || cv_layout_model(lay, &model, &vl))
         goto done;
     if (cv_paginate(&ctx, lay, &style, &vl, &pages))
         goto done;
+    if (cv_fonts_failed(fonts)) {
+        st = CVPDF_ERR_FONT;
+        goto done;
+    }
 
     const char *title = meta.title ? meta.title : model.first_heading;
     const char *author = meta.author;

@@ -187,6 +187,8 @@ int cv_utf8_put(uint32_t cp, char *o)
 
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
 {
+    if (ctx->quiet && sev != CVPDF_ERROR)
+        return;
     if (sev == CVPDF_WARNING)
         ctx->warnings++;
     if (!ctx->opts || !ctx->opts->diag)
