@@ -69,6 +69,7 @@ struct cvpdf_options {
     char *fonts_dir;
     char *lang;
     bool trace;      /* render a trace instead of a PDF */
+    bool show_style; /* return the resolved style as YAML instead of a PDF */
     int justify, hyphenate; /* -1: the style's choice */
     char *style, *styles_dir;
     CV_VEC(char *) sets;    /* "key=value", applied last */
@@ -412,6 +413,7 @@ struct cv_style {
 
 /* style.c */
 bool cv_lang_is_cjk(const char *lang);
+void cv_style_dump(const cv_style *st, cv_buf *out);
 void cv_style_default(cv_style *st, const char *lang);
 /* Sets one key; reports an unknown key or a bad value at file:line:col with what is allowed
  * (front matter: only keys close to a style key are reported) and returns -1. */

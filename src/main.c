@@ -27,6 +27,7 @@ static const char usage[] =
     "      --no-justify    set paragraphs ragged right (default: justified)\n"
     "      --no-hyphenate  do not hyphenate\n"
     "      --trace         write a text trace of the layout instead of a PDF (for tests)\n"
+    "      --show-style    print the style that applies, as YAML, instead of a PDF\n"
     "  -q, --quiet         do not print warnings\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -75,12 +76,13 @@ int main(int argc, char **argv)
         {"no-justify", no_argument, NULL, 'J'},   {"no-hyphenate", no_argument, NULL, 'H'},
         {"trace", no_argument, NULL, 'T'},       {"style", required_argument, NULL, 's'},
         {"set", required_argument, NULL, 'S'},    {"fit-pages", required_argument, NULL, 'P'},
+        {"show-style", no_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
     const char *sets[64];
     int nsets = 0;
-    int c, no_justify = 0, no_hyphenate = 0, trace = 0;
+    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
         case 'J': no_justify = 1; break;
         case 'H': no_hyphenate = 1; break;
         case 'T': trace = 1; break;
+        case 'Y': show_style = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -144,7 +147,8 @@ int main(int argc, char **argv)
               (fit && cvpdf_options_set(opts, "fit-pages", fit)) ||
               (no_justify && cvpdf_options_set(opts, "justify", "false")) ||
               (no_hyphenate && cvpdf_options_set(opts, "hyphenate", "false")) ||
-              (trace && cvpdf_options_set(opts, "trace", "true"));
+              (trace && cvpdf_options_set(opts, "trace", "true")) ||
+              (show_style && cvpdf_options_set(opts, "show-style", "true"));
     for (int i = 0; i < nsets && !bad; i++)
         bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
     if (bad) {
@@ -172,8 +176,8 @@ int main(int argc, char **argv)
             free(name);
             dst = path;
         } else if (!out) {
-            dst = path = !strcmp(in, "-") || trace ? NULL : default_output(in);
-            if (!dst && (!strcmp(in, "-") || trace))
+            dst = path = !strcmp(in, "-") || trace || show_style ? NULL : default_output(in);
+            if (!dst && (!strcmp(in, "-") || trace || show_style))
                 dst = "-";
         }
         if (!dst) {

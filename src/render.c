@@ -90,12 +90,15 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         return set_str(&o->fonts_dir, value);
     if (!strcmp(key, "lang"))
         return set_str(&o->lang, value);
-    if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate")) {
+    if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
+        !strcmp(key, "show-style")) {
         int v = parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
         if (!strcmp(key, "trace"))
             o->trace = v;
+        else if (!strcmp(key, "show-style"))
+            o->show_style = v;
         else if (!strcmp(key, "justify"))
             o->justify = v;
         else
@@ -200,7 +203,7 @@ static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *
         const cv_kv *kv = &meta->keys.v[i];
         if (strchr(kv->key, '.'))
             continue;
-        cv_style_set(ctx, st, kv->key, kv->value, ctx->name, kv->vline, kv->vcol, true);
+        cv_style_set(ctx, st, kv->key, kv->value, ctx->name, kv->line, kv->col, true);
     }
     if (opts->style)
         cv_style_load(ctx, st, opts->style, sd, lang, "<command line>", 0, 0);
@@ -397,6 +400,19 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     cv_style style;
     if (resolve_style(&ctx, opts, &meta, lang, &style))
         goto done;
+    if (opts->show_style) {
+        cv_buf sb = {0};
+        cv_buf_printf(&sb, "# the style of %s (lang: %s)\n", ctx.name, lang);
+        cv_style_dump(&style, &sb);
+        if (sb.oom) {
+            cv_buf_free(&sb);
+            goto done;
+        }
+        *pdf = (unsigned char *)sb.p;
+        *pdf_len = sb.len;
+        st = CVPDF_OK;
+        goto done;
+    }
     const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
     fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang, &style);
     if (!fonts)

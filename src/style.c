@@ -394,7 +394,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
                 continue;
             }
             if ((pass == 0 && !section) || (pass == 1 && section && cjk))
-                if (cv_style_set(ctx, st, section ? e->key + 4 : e->key, e->value, path, e->vline, e->vcol, false))
+                if (cv_style_set(ctx, st, section ? e->key + 4 : e->key, e->value, path, e->line, e->col, false))
                     bad++;
         }
     cv_kvs_free(&kv);
@@ -404,4 +404,49 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
 bool cv_lang_is_cjk(const char *lang)
 {
     return lang && (!strncasecmp(lang, "zh", 2) || !strncasecmp(lang, "ja", 2) || !strncasecmp(lang, "ko", 2));
+}
+
+/* The resolved style as YAML, every key of the table (what --show-style prints). */
+void cv_style_dump(const cv_style *st, cv_buf *out)
+{
+    const char *base = (const char *)st;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const key_def *k = &keys[i];
+        if (k->type == T_MARGINS || !strcmp(k->name, "h1-size"))
+            continue; /* the four margins and name-size say it */
+        cv_buf_printf(out, "%s: ", k->name);
+        switch (k->type) {
+        case T_LEN:
+            cv_buf_fixed(out, *(const cvu *)(base + k->off), 2);
+            cv_buf_puts(out, "pt");
+            break;
+        case T_PERCENT: {
+            cvu v = *(const cvu *)(base + k->off);
+            cv_buf_printf(out, "%d.%02d", (int)(v / 100), (int)(v % 100));
+            break;
+        }
+        case T_COLOR:
+            cv_buf_printf(out, "\"#%06x\"", (unsigned)*(const uint32_t *)(base + k->off));
+            break;
+        case T_BOOL:
+            cv_buf_puts(out, *(const bool *)(base + k->off) ? "true" : "false");
+            break;
+        case T_CASE:
+            cv_buf_puts(out, *(const bool *)(base + k->off) ? "upper" : "none");
+            break;
+        case T_ALIGN: {
+            int a = *(const int *)(base + k->off);
+            cv_buf_puts(out, a == CV_ALIGN_CENTER ? "center" : a == CV_ALIGN_RIGHT ? "right" : "left");
+            break;
+        }
+        case T_FONT:
+        case T_STR:
+            cv_buf_printf(out, "\"%s\"", base + k->off);
+            break;
+        case T_PAPER:
+            cv_buf_puts(out, st->page_w == CVU_R(612, 1) ? "letter" : "a4");
+            break;
+        }
+        cv_buf_puts(out, "\n");
+    }
 }

@@ -599,12 +599,13 @@ t_blocks_links() {
 # about the machine, not the page (makewhatis(8) silences it), and is not counted.
 t_man() {
 	need mandoc
-	run mandoc -Tlint man/cvpdf.1
+	run mandoc -Tlint man/cvpdf.1 man/cvpdf.5
+	# the pages refer to each other, which mandoc looks for among installed pages only
 	cat "$CASE/stdout" "$CASE/stderr" |
-		grep -v '^mandoc: outdated mandoc\.db lacks .* entry, run makewhatis' >"$CASE/lint"
+		grep -v '^mandoc: outdated mandoc\.db lacks .* entry, run makewhatis' |
+		grep -Ev 'referenced manual not found: Xr cvpdf [15]( \([0-9]+ times\))?$' >"$CASE/lint"
 	cat "$CASE/lint" >&2
-	[ ! -s "$CASE/lint" ] || fail "mandoc -Tlint man/cvpdf.1 is not silent"
-	expect_rc 0
+	[ ! -s "$CASE/lint" ] || fail "mandoc -Tlint man/cvpdf.1 man/cvpdf.5 is not silent"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -662,7 +663,7 @@ check "blocks: every construct renders its text" t_blocks_text
 check "blocks: ordered list starting at 7 is numbered 7., 8." t_blocks_start7
 check "blocks: links and autolinks are link annotations" t_blocks_links
 
-check "man: mandoc -Tlint man/cvpdf.1 is clean" t_man
+check "man: mandoc -Tlint man/cvpdf.1 man/cvpdf.5 is clean" t_man
 
 # ---------------------------------------------------------------------------------------------
 # Typography: golden traces of tests/cases/*.md (regenerate on purpose with `make regen`), and
@@ -882,6 +883,165 @@ check "html: script and style dropped with a warning" t_html_script
 check "links: only http, https, mailto, tel are clickable; the rest warn" t_link_schemes
 check "tables: right and centre alignment from the delimiter row" t_table_align
 check "tables: header row repeated on each page" t_table_header_repeats
+
+# ---------------------------------------------------------------------------------------------
+# Styles, fit to N pages, batch mode.
+
+t_style_renders() {
+	local l
+	for l in en zh; do
+		run cvpdf content/$l.md --style "$1" -o "$CASE/$l.pdf"
+		expect_rc 0
+		"$PDFCHECK" "$CASE/$l.pdf" content/$l.md >"$CASE/check" 2>&1 || { tail -n 5 "$CASE/check" >&2; fail "pdfcheck fails $l.md in $1"; }
+	done
+}
+
+# style_value FILE KEY: the value of KEY in a --show-style dump.
+style_value() { sed -n "s/^$2: *//p" "$1" | tr -d '"'; }
+
+# The order: style defaults < style named in front matter < front-matter keys < --style < --set.
+t_style_order() {
+	printf -- '---\nstyle: classic\nfont-size: 11pt\nleading: 1.7\n---\n# Name\n' >"$CASE/o.md"
+	run cvpdf --show-style "$CASE/o.md"
+	expect_rc 0
+	cp "$CASE/stdout" "$CASE/fm"
+	[ "$(style_value "$CASE/fm" font-body)" = "Noto Serif" ] || fail "front matter style: classic not applied (font-body $(style_value "$CASE/fm" font-body))"
+	[ "$(style_value "$CASE/fm" font-size)" = "11pt" ] || fail "front matter font-size over the style: $(style_value "$CASE/fm" font-size)"
+	[ "$(style_value "$CASE/fm" name-align)" = "center" ] || fail "classic's name-align lost"
+	run cvpdf --show-style "$CASE/o.md" --style compact --set leading=1.5
+	expect_rc 0
+	[ "$(style_value "$CASE/stdout" font-body)" = "Inter" ] || fail "--style compact not over front matter"
+	[ "$(style_value "$CASE/stdout" font-size)" = "9pt" ] || fail "--style compact's font-size not over the front matter's: $(style_value "$CASE/stdout" font-size)"
+	[ "$(style_value "$CASE/stdout" leading)" = "1.50" ] || fail "--set leading=1.5 not last: $(style_value "$CASE/stdout" leading)"
+	run cvpdf --show-style content/zh.md
+	[ "$(style_value "$CASE/stdout" leading)" = "1.60" ] || fail "the cjk: section does not apply to Chinese: leading $(style_value "$CASE/stdout" leading)"
+	[ "$(style_value "$CASE/stdout" hyphenate)" = "false" ] || fail "Chinese is hyphenated"
+}
+
+t_style_bad() {
+	cat >"$CASE/bad.yaml" <<-'EOF'
+	font-size: big
+	colour: "#ff0000"
+	paper: a3
+	justify: maybe
+	EOF
+	printf -- '---\nfont-sise: 10pt\nlayout: page\n---\n# Name\n' >"$CASE/d.md"
+	run cvpdf "$CASE/d.md" --style "$CASE/bad.yaml" --set margin=wide -o "$CASE/d.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "bad.yaml:1:1: warning: style key 'font-size': bad value; allowed: a length" "bad font-size named with file:line and what is allowed"
+	expect_grep "$CASE/stderr" "bad.yaml:2:1: warning: unknown style key 'colour'" "unknown key named"
+	expect_grep "$CASE/stderr" "bad.yaml:3:1: warning: style key 'paper': bad value; allowed: a4, letter" "bad paper with the allowed values"
+	expect_grep "$CASE/stderr" "bad.yaml:4:1: .*allowed: true, false" "bad boolean"
+	expect_grep "$CASE/stderr" "d.md:2:1: warning: unknown style key 'font-sise'; did you mean 'font-size'" "a front-matter typo"
+	expect_grep "$CASE/stderr" "command line.*'margin': bad value" "a bad --set"
+	grep -q "layout" "$CASE/stderr" && fail "Jekyll's own front matter key 'layout' was reported"
+	run cvpdf "$CASE/d.md" --style no-such-style -o "$CASE/e.pdf"
+	expect_grep "$CASE/stderr" "style 'no-such-style' not found \(built-in styles: classic, modern, compact" "an unknown style name"
+}
+
+t_font_missing() {
+	run cvpdf tests/cases/en-justify.md --set "font-body=No Such Family" -o "$CASE/f.pdf"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "font family 'No Such Family' is not installed" "the missing family named"
+	[ -e "$CASE/f.pdf" ] && fail "a PDF was written with a missing font"
+	run cvpdf tests/cases/en-justify.md --set "font-cjk=Noto Serif CJK" --set "font-heading=Noto Sans CJK SC" -o "$CASE/g.pdf"
+	expect_rc 0
+}
+
+t_font_package() {
+	run cvpdf tests/cases/en-justify.md --set "font-body=TeX Gyre Nonexistent" -o "$CASE/f.pdf"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "Debian package fonts-texgyre" "the Debian package that provides the family"
+}
+
+# A document just over one page, for the fit search.
+long_doc() {
+	local n=$1 i
+	printf '# Fit Test\n\n'
+	for i in $(seq "$n"); do
+		printf 'Paragraph %d keeps adding text so that the document runs a little past a page at the style'"'"'s own settings, which the fit search must shrink back within its bounds.\n\n' "$i"
+	done
+}
+
+t_fit_shrink() {
+	long_doc 27 >"$CASE/f.md"
+	run cvpdf "$CASE/f.md" -o "$CASE/plain.pdf"
+	expect_rc 0
+	local before after
+	before=$(info_field "$CASE/plain.pdf" Pages)
+	[ "$before" = 2 ] || fail "the test document takes $before pages, not 2, before fitting"
+	run cvpdf "$CASE/f.md" --fit-pages 1 -o "$CASE/fit.pdf"
+	expect_rc 0
+	after=$(info_field "$CASE/fit.pdf" Pages)
+	[ "$after" = 1 ] || { show_stderr; fail "--fit-pages 1 gave $after pages"; }
+	expect_grep "$CASE/stderr" "note: fitted to 1 page: font-size [0-9.]+pt, leading" "the fit note says what it chose"
+	run cvpdf "$CASE/f.md" --fit-pages 1 -o "$CASE/fit2.pdf"
+	expect_same "$CASE/fit.pdf" "$CASE/fit2.pdf" "the fit search is not deterministic"
+	note "$(grep -o 'fitted to.*' "$CASE/stderr")"
+}
+
+t_fit_already() {
+	long_doc 3 >"$CASE/s.md"
+	run cvpdf "$CASE/s.md" --fit-pages 1 -o "$CASE/s.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "fits 1 page as styled" "a note that nothing was shrunk"
+	run cvpdf "$CASE/s.md" -o "$CASE/plain.pdf"
+	expect_same "$CASE/s.pdf" "$CASE/plain.pdf" "a document that fits was changed by --fit-pages"
+}
+
+t_fit_cannot() {
+	long_doc 80 >"$CASE/l.md"
+	run cvpdf "$CASE/l.md" --fit-pages 1 -o "$CASE/l.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "cannot fit 1 page within the style's bounds: at the smallest settings it takes [0-9]+ pages, running [0-9]+ pt past page 1" "how much it overflows"
+	expect_pdf "$CASE/l.pdf"
+	printf -- '---\nfit: 1\n---\n' >"$CASE/fm.md"
+	long_doc 27 >>"$CASE/fm.md"
+	run cvpdf "$CASE/fm.md" -o "$CASE/fm.pdf"
+	[ "$(info_field "$CASE/fm.pdf" Pages)" = 1 ] || fail "front matter fit: 1 not applied"
+}
+
+t_fit_content() {
+	local l n
+	for l in en:2 zh:2; do
+		n=${l#*:}
+		l=${l%:*}
+		run cvpdf content/$l.md --fit-pages "$n" -o "$CASE/$l.pdf"
+		expect_rc 0
+		[ "$(info_field "$CASE/$l.pdf" Pages)" = "$n" ] || fail "$l.md --fit-pages $n: $(info_field "$CASE/$l.pdf" Pages) pages"
+		"$PDFCHECK" "$CASE/$l.pdf" content/$l.md >"$CASE/check" 2>&1 || { tail -n 5 "$CASE/check" >&2; fail "pdfcheck fails $l.md --fit-pages $n"; }
+	done
+	run cvpdf content/zh.md --style compact --fit-pages 1 -o "$CASE/zh1.pdf"
+	note "zh in one page: $(grep -o 'cannot fit.*\|fitted to.*' "$CASE/stderr" | head -n 1)"
+}
+
+t_batch() {
+	run cvpdf content/en.md content/zh.md -o "$CASE/out/"
+	expect_rc 0
+	expect_pdf "$CASE/out/en.pdf"
+	expect_pdf "$CASE/out/zh.pdf"
+	grep -aq "/Lang (zh)" "$CASE/out/zh.pdf" || fail "out/zh.pdf has no /Lang (zh) (the language was not detected)"
+	grep -aq "/Lang (en)" "$CASE/out/en.pdf" || fail "out/en.pdf has no /Lang (en)"
+	pdffonts "$CASE/out/zh.pdf" | grep -q "CJKsc" || fail "zh.pdf lacks the SC face"
+	run cvpdf content/en.md content/zh.md -o "$CASE/single.pdf"
+	expect_rc 2
+	run cvpdf content/en.md missing.md -o "$CASE/out2/"
+	expect_rc 1
+	expect_pdf "$CASE/out2/en.pdf"
+}
+
+for s in modern classic compact; do
+	check "styles: $s renders en and zh, pdfcheck passes" t_style_renders "$s"
+done
+check "styles: override order (defaults, front matter style, its keys, --style, --set; cjk section)" t_style_order
+check "styles: bad keys and values name file:line and the allowed values" t_style_bad
+check "styles: a missing font family is an error naming it" t_font_missing
+check "styles: the missing family's Debian package is named" t_font_package
+check "fit: a document over one page is shrunk to one, deterministically" t_fit_shrink
+check "fit: a document that fits is left as it is" t_fit_already
+check "fit: one that cannot fit says by how much and renders" t_fit_cannot
+check "fit: en.md and zh.md --fit-pages 2 pass pdfcheck" t_fit_content
+check "batch: several inputs into a directory, language per file" t_batch
 
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
