@@ -24,14 +24,14 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 O        = build/$(BUILD)
 LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
-           html.c image.c
+           html.c image.c mojibake.c check.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 BIN      = cvpdf
 
 .PHONY: all check test render clean regen
 all: $(BIN)
 
-$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h Makefile | $(O)
+$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile | $(O)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(O):

@@ -83,6 +83,13 @@ int cv_char_script(uint32_t cp)
 
 bool cv_char_is_letter(uint32_t cp) { return u_isalpha((UChar32)cp); }
 
+bool cv_char_is_plausible(uint32_t cp)
+{
+    int t = u_charType((UChar32)cp);
+    return t != U_CONTROL_CHAR && t != U_PRIVATE_USE_CHAR && t != U_SURROGATE && t != U_UNASSIGNED &&
+           t != U_NON_SPACING_MARK && t != U_ENCLOSING_MARK && t != U_FORMAT_CHAR;
+}
+
 bool cv_char_is_ignorable(uint32_t cp)
 {
     return u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||

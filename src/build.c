@@ -56,6 +56,7 @@ struct cv_bld {
     int cell_align;
     int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
     int containers;
+    int last_heading;     /* for the check of skipped heading levels */
 };
 
 typedef struct cv_bld builder;
@@ -533,6 +534,116 @@ static void set_pos(builder *b, cmark_node *n)
     }
 }
 
+/* ---- checks: what CommonMark did that the writer probably did not mean --------------------- */
+
+/* The source line `line` (1-based, of the whole file) and its length. */
+static const char *source_line(builder *b, int line, size_t *n)
+{
+    const char *s = b->ctx->src;
+    size_t len = b->ctx->src_len, p = 0;
+    for (int l = 1; l < line && p < len; p++)
+        if (s[p] == '\n')
+            l++;
+    if (p >= len && line > 1)
+        return NULL;
+    size_t e = p;
+    while (e < len && s[e] != '\n')
+        e++;
+    *n = e - p;
+    return s + p;
+}
+
+/* A text node holding "**" or "__" that is not an escape: emphasis that did not parse, and
+ * prints literally. The node's literal is walked beside its source (from the node's start),
+ * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
+ * the check never guesses. */
+static void check_emphasis(builder *b, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit || (!strstr(lit, "**") && !strstr(lit, "__")) || !b->ctx->src)
+        return;
+    int line = src_line(b, cmark_node_get_start_line(n)), col = cmark_node_get_start_column(n);
+    size_t len;
+    const char *s = line ? source_line(b, line, &len) : NULL;
+    if (!s || col < 1)
+        return;
+    size_t i = (size_t)col - 1;
+    for (size_t k = 0; lit[k] && i < len; k++) {
+        if (s[i] == '\\' && i + 1 < len && s[i + 1] == lit[k]) {
+            i += 2; /* an escape: literal on purpose */
+            continue;
+        }
+        if (s[i] != lit[k])
+            return;
+        if ((lit[k] == '*' || lit[k] == '_') && lit[k + 1] == lit[k] && i + 1 < len && s[i + 1] == lit[k]) {
+            size_t q = i + 2;
+            uint32_t after = q < len ? cv_utf8_next(s, len, &q) : 0;
+            uint32_t before = i > 0 ? cv_utf8_prev(s, i) : 0;
+            bool cjk = cv_char_eaw(after) == 'W' || cv_char_eaw(before) == 'W';
+            cv_diag(b->ctx, CVPDF_WARNING, line, (int)i + 1,
+                    "'%c%c' prints literally: this emphasis did not parse (%s)", lit[k], lit[k],
+                    cjk ? "CommonMark does not see ** next to CJK punctuation as emphasis; write <b>…</b> instead"
+                        : "no space may follow an opening ** or precede a closing **");
+            return;
+        }
+        i++;
+    }
+}
+
+/* A line inside a paragraph that starts like a list item: CommonMark made it paragraph text,
+ * usually because it is indented further than a nested item may be. */
+static void check_swallowed_items(builder *b, cmark_node *n)
+{
+    if (!b->ctx->src)
+        return;
+    int l0 = src_line(b, cmark_node_get_start_line(n)), l1 = src_line(b, cmark_node_get_end_line(n));
+    for (int l = l0 + 1; l0 && l <= l1; l++) {
+        size_t len;
+        const char *s = source_line(b, l, &len);
+        if (!s)
+            break;
+        size_t i = 0;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        size_t m = i;
+        if (m < len && (s[m] == '*' || s[m] == '-' || s[m] == '+'))
+            m++;
+        else {
+            while (m < len && s[m] >= '0' && s[m] <= '9' && m - i < 9)
+                m++;
+            if (m == i || m >= len || (s[m] != '.' && s[m] != ')'))
+                continue;
+            m++;
+        }
+        if (m >= len || (s[m] != ' ' && s[m] != '\t') || m + 1 >= len)
+            continue;
+        cv_diag(b->ctx, CVPDF_WARNING, l, (int)i + 1,
+                "this line looks like a list item but is part of the paragraph above%s",
+                i >= 4 ? " (indented too far to start a nested item: indent it like the items above, or less)"
+                       : " (an ordered item other than 1. cannot interrupt a paragraph: leave a blank line before it)");
+    }
+}
+
+/* The number written on an ordered list item. */
+static int written_number(builder *b, cmark_node *item)
+{
+    size_t len;
+    int l = src_line(b, cmark_node_get_start_line(item)), c = cmark_node_get_start_column(item);
+    const char *s = l ? source_line(b, l, &len) : NULL;
+    if (!s || c < 1 || (size_t)c > len)
+        return -1;
+    size_t i = (size_t)c - 1;
+    while (i < len && (s[i] == ' ' || s[i] == '>'))
+        i++;
+    int v = 0, digits = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9' && digits < 9) {
+        v = v * 10 + (s[i] - '0');
+        i++;
+        digits++;
+    }
+    return digits ? v : -1;
+}
+
 static void walk_inlines(builder *b, cmark_node *parent, cv_html_stack *html)
 {
     for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
@@ -544,6 +655,7 @@ static void walk_inlines(builder *b, cmark_node *parent, cv_html_stack *html)
         const char *lit;
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
+            check_emphasis(b, n);
             lit = cmark_node_get_literal(n);
             if (lit) {
                 /* tabs and stray newlines inside text become spaces */
@@ -728,13 +840,21 @@ static void walk_blocks(builder *b, cmark_node *parent, int depth)
         case CMARK_NODE_PARAGRAPH:
             paragraph_inlines(b, n);
             trim_end(b);
+            check_swallowed_items(b, n);
             finish_block(b, CV_B_PARA, 0, line, col);
             break;
-        case CMARK_NODE_HEADING:
+        case CMARK_NODE_HEADING: {
+            int level = cmark_node_get_heading_level(n);
             paragraph_inlines(b, n);
             trim_end(b);
-            finish_block(b, CV_B_HEADING, cmark_node_get_heading_level(n), line, col);
+            if (b->last_heading && level > b->last_heading + 1)
+                cv_diag(b->ctx, CVPDF_WARNING, line, col,
+                        "heading level %d follows level %d: a level is skipped (the PDF's bookmarks nest by level)",
+                        level, b->last_heading);
+            b->last_heading = level;
+            finish_block(b, CV_B_HEADING, level, line, col);
             break;
+        }
         case CMARK_NODE_CODE_BLOCK: {
             const char *lit = cmark_node_get_literal(n);
             size_t l = lit ? strlen(lit) : 0;
@@ -782,7 +902,30 @@ static void walk_blocks(builder *b, cmark_node *parent, int depth)
             b->first_in_list = true;
             b->list_depth++;
             static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x97\xA6"};
+            /* "1. 1. 1." is lazy numbering, meant to be counted: only written numbers that
+             * differ among themselves and from the count are a surprise */
+            bool renumbered = false;
+            if (ordered) {
+                int first = written_number(b, cmark_node_first_child(n));
+                bool all_same = true;
+                for (cmark_node *it = cmark_node_first_child(n); it; it = cmark_node_next(it))
+                    all_same &= written_number(b, it) == first;
+                renumbered = all_same;
+            }
             for (cmark_node *item = cmark_node_first_child(n); item; item = cmark_node_next(item)) {
+                if (ordered && !renumbered && item != cmark_node_first_child(n)) {
+                    /* the number printed is the list's count, not the one written */
+                    int w = written_number(b, item);
+                    if (w >= 0 && w != num) {
+                        cv_diag(b->ctx, CVPDF_WARNING, src_line(b, cmark_node_get_start_line(item)),
+                                cmark_node_get_start_column(item),
+                                "this item is written as %d%c but printed as %d%c: the list continues "
+                                "(CommonMark numbers items from the first); renumber it, or separate the "
+                                "lists with other text",
+                                w, paren ? ')' : '.', num, paren ? ')' : '.');
+                        renumbered = true;
+                    }
+                }
                 if (ordered)
                     snprintf(b->marker, sizeof b->marker, "%d%c", num++, paren ? ')' : '.');
                 else
@@ -842,6 +985,16 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
     b.table = -1;
     walk_blocks(&b, root, 0);
     cv_bld_end_para(&b);
+    /* a heading followed by a heading of its level or above (or nothing) heads an empty
+     * section */
+    for (size_t i = 0; i < model->blocks.n; i++) {
+        const cv_block *h = &model->blocks.v[i];
+        if (h->kind != CV_B_HEADING || h->level < 2)
+            continue;
+        const cv_block *nx = i + 1 < model->blocks.n ? &model->blocks.v[i + 1] : NULL;
+        if (!nx || (nx->kind == CV_B_HEADING && nx->level <= h->level))
+            cv_diag(ctx, CVPDF_WARNING, h->line, h->col, "section '%.60s' is empty", h->text);
+    }
     cmark_node_free(root);
     cmark_parser_free(p);
     cv_buf_free(&b.text);

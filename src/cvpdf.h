@@ -55,7 +55,9 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *                 else no date, so output is reproducible)
  *   "justify"     "true"/"false": paragraphs flush on both sides (default: the style's)
  *   "hyphenate"   "true"/"false" (default: on where the language has patterns, not for CJK)
- *   "trace"       "true": cvpdf_render returns a text trace of the layout instead of a PDF */
+ *   "trace"       "true": cvpdf_render returns a text trace of the layout instead of a PDF
+ *   "check"       "true": lay out and report every warning, but return no PDF (an empty buffer)
+ *   "style", "set" (KEY=VALUE, repeatable), "fit-pages", "styles-dir", "show-style": cvpdf(5) */
 CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
 
 /* Diagnostics go to fn (default: none). */
@@ -74,6 +76,12 @@ CVPDF_API cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *
                                          const char *out_path);
 
 CVPDF_API void cvpdf_buffer_free(void *buf);
+
+/* Repairs text that is UTF-8 read as Mac Roman, Windows-1252 or Latin-1 ("üöÄ" back to the
+ * emoji it was). *out (freed with cvpdf_buffer_free) gets the repaired text, *fixed how many
+ * stretches were repaired. */
+CVPDF_API cvpdf_status cvpdf_fix_encoding(const char *text, size_t len, char **out, size_t *out_len,
+                                          int *fixed);
 
 #ifdef __cplusplus
 }

@@ -70,6 +70,7 @@ struct cvpdf_options {
     char *lang;
     bool trace;      /* render a trace instead of a PDF */
     bool show_style; /* return the resolved style as YAML instead of a PDF */
+    bool check;      /* lay out and report, but write no PDF */
     int justify, hyphenate; /* -1: the style's choice */
     char *style, *styles_dir;
     CV_VEC(char *) sets;    /* "key=value", applied last */
@@ -88,6 +89,7 @@ typedef struct cv_ctx {
     size_t body_off;     /* byte offset of the body in src */
     int warnings;
     int quiet;           /* > 0: diagnostics are not delivered (trial layouts of --fit-pages) */
+    int remote_images;   /* images not fetched, counted past the first few warnings */
     bool oom;
 } cv_ctx;
 
@@ -264,6 +266,23 @@ bool cv_char_is_space(uint32_t cp);
 /* Prohibited at a line start or a line end (clreq/jlreq). */
 bool cv_char_no_line_start(uint32_t cp);
 bool cv_char_no_line_end(uint32_t cp);
+
+/* Not a control, private-use, surrogate, unassigned or lone combining character: what a
+ * repaired mojibake sequence should decode to. */
+bool cv_char_is_plausible(uint32_t cp);
+
+/* ---- mojibake (mojibake.c): UTF-8 read as Mac Roman, Windows-1252 or Latin-1 --------------- */
+
+/* Called for each damaged stretch text[start, end): the code page it went through and the
+ * UTF-8 it stood for. */
+typedef void (*cv_mojibake_fn)(void *user, size_t start, size_t end, const char *encoding,
+                               const char *fixed, size_t fixed_len);
+int cv_mojibake_scan(const char *text, size_t len, cv_mojibake_fn fn, void *user);
+/* Appends text with every damaged stretch repaired; returns how many, -1 on OOM. */
+int cv_mojibake_fix(const char *text, size_t len, cv_buf *out);
+
+/* check.c: warnings about the source itself (mojibake), at their line and column. */
+void cv_check_source(cv_ctx *ctx, const char *src, size_t len);
 
 /* Alphabetic (UAX #44 Alphabetic), for finding words to hyphenate. */
 bool cv_char_is_letter(uint32_t cp);

@@ -91,7 +91,7 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
     if (!strcmp(key, "lang"))
         return set_str(&o->lang, value);
     if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
-        !strcmp(key, "show-style")) {
+        !strcmp(key, "show-style") || !strcmp(key, "check")) {
         int v = parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
@@ -99,6 +99,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
             o->trace = v;
         else if (!strcmp(key, "show-style"))
             o->show_style = v;
+        else if (!strcmp(key, "check"))
+            o->check = v;
         else if (!strcmp(key, "justify"))
             o->justify = v;
         else
@@ -385,6 +387,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.body_off = body;
     if (ctx.oom)
         goto done;
+    cv_check_source(&ctx, md, len);
     const char *lang = opts->lang ? opts->lang : meta.lang ? meta.lang : detect_lang(md + body, len - body);
     /* images are found relative to the Markdown file */
     char *base = NULL;
@@ -396,6 +399,9 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     free(base);
     if (built)
         goto done;
+    if (ctx.remote_images > 3)
+        cv_diag(&ctx, CVPDF_WARNING, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
+                ctx.remote_images - 3);
 
     cv_style style;
     if (resolve_style(&ctx, opts, &meta, lang, &style))
@@ -454,6 +460,13 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
                     author = model.blocks.v[i].text;
                 break;
             }
+    }
+    if (opts->check) {
+        /* everything was laid out, every warning given: no PDF */
+        *pdf = malloc(1);
+        *pdf_len = 0;
+        st = *pdf ? CVPDF_OK : CVPDF_ERR_NOMEM;
+        goto done;
     }
     if (opts->trace) {
         cv_buf tb = {0};
@@ -645,5 +658,24 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         return CVPDF_ERR_IO;
     }
     free(tmp);
+    return CVPDF_OK;
+}
+
+cvpdf_status cvpdf_fix_encoding(const char *text, size_t len, char **out, size_t *out_len, int *fixed)
+{
+    if (!out || !out_len || (!text && len))
+        return CVPDF_ERR_USAGE;
+    cv_buf b = {0};
+    int n = cv_mojibake_fix(text ? text : "", len, &b);
+    if (n < 0) {
+        cv_buf_free(&b);
+        return CVPDF_ERR_NOMEM;
+    }
+    if (!b.p && !(b.p = malloc(1)))
+        return CVPDF_ERR_NOMEM;
+    *out = b.p;
+    *out_len = b.len;
+    if (fixed)
+        *fixed = n;
     return CVPDF_OK;
 }

@@ -1043,6 +1043,109 @@ check "fit: one that cannot fit says by how much and renders" t_fit_cannot
 check "fit: en.md and zh.md --fit-pages 2 pass pdfcheck" t_fit_content
 check "batch: several inputs into a directory, language per file" t_batch
 
+# ---------------------------------------------------------------------------------------------
+# --check and --fix-encoding: the mistakes a recruiter would otherwise find.
+
+# check_case NAME WANT-REGEX|"" : runs --check on $CASE/NAME.md; "" means it must be clean.
+check_case() {
+	run cvpdf --check "$CASE/$1.md"
+	if [ -z "$2" ]; then
+		[ "$RC" -eq 0 ] || { show_stderr; fail "$1.md: --check warned (exit $RC) on text that is fine"; }
+		[ -s "$CASE/stderr" ] && { show_stderr; fail "$1.md: --check printed something"; }
+	else
+		expect_rc 1
+		expect_grep "$CASE/stderr" "$2" "$1.md's warning"
+	fi
+	[ -e "$CASE/$1.pdf" ] && fail "--check wrote a PDF"
+	return 0
+}
+
+t_check_seed() {
+	local seed=$SHARED/seeds/000_2820b381119d14b1.txt
+	run cvpdf --check "$seed"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "000_2820b381119d14b1.txt:12:4: warning: '.*üöÄ' looks like UTF-8 read as Mac Roman: it was probably '🚀'" "the mojibake on line 12"
+	expect_grep "$CASE/stderr" "txt:34:4: warning: '\*\*' prints literally" "the unparsed emphasis on line 34"
+	expect_grep "$CASE/stderr" "txt:17:8: warning: this line looks like a list item but is part of the paragraph above" "the swallowed list item on line 17"
+	expect_grep "$CASE/stderr" "txt:34:1: warning: this item is written as 1. but printed as 5." "the list that continues"
+}
+
+t_fix_encoding() {
+	local seed=$SHARED/seeds/000_2820b381119d14b1.txt
+	cp "$seed" "$CASE/seed.md"
+	cp "$seed" "$CASE/orig"
+	run cvpdf --fix-encoding "$CASE/seed.md" -o "$CASE/fixed.md"
+	expect_rc 0
+	expect_same "$CASE/fixed.md" content/en.md "--fix-encoding of the seed is not content/en.md"
+	expect_same "$CASE/seed.md" "$CASE/orig" "--fix-encoding changed its input"
+	run cvpdf --fix-encoding "$CASE/seed.md" -o "$CASE/seed.md"
+	expect_rc 1
+	expect_same "$CASE/seed.md" "$CASE/orig" "--fix-encoding overwrote its input"
+	run cvpdf --fix-encoding content/zh.md -o "$CASE/zh.md"
+	expect_same "$CASE/zh.md" content/zh.md "--fix-encoding changed text that was fine"
+}
+
+t_check_mojibake() {
+	printf 'Caf\xc3\xa9, na\xc3\xafve, \xc3\x85ngstr\xc3\xb6m, Gr\xc3\xb6\xc3\x9fe, \xc2\xa9 2024 \xe2\x84\xa2, \xe2\x80\x9cquotes\xe2\x80\x9d \xe2\x80\x94 \xc3\x80 la carte, \xc3\x9fber \xc3\xbc \xc3\xb6 \xc3\xa4, Fran\xc3\xa7ois, 北京大学, Jos\xc3\xa9 \xc3\x91o\xc3\xb1o.\n' >"$CASE/fine.md"
+	check_case fine ""
+	printf 'Windows: \xc3\xa2\xe2\x82\xac\xe2\x80\x9cquoted\xc3\xa2\xe2\x82\xac\xc2\x9d and caf\xc3\x83\xc2\xa9.\n' >"$CASE/cp1252.md"
+	check_case cp1252 "cp1252.md:1:10: warning: '.*' looks like UTF-8 read as Windows-1252"
+}
+
+t_check_emphasis() {
+	printf 'A ** spaced ** phrase.\n' >"$CASE/spaced.md"
+	check_case spaced "spaced.md:1:3: warning: '\*\*' prints literally"
+	printf '中文**“引用”**后面。\n' >"$CASE/cjk.md"
+	check_case cjk "cjk.md:1:7: warning: '\*\*' prints literally.*<b>"
+	printf 'Literal \\*\\*stars\\*\\* on purpose, and **real bold** and __also bold__.\n' >"$CASE/escaped.md"
+	check_case escaped ""
+}
+
+t_check_swallowed() {
+	printf -- '- First item\n- Second item text\n       - Nested too far\n' >"$CASE/deep.md"
+	check_case deep "deep.md:3:8: warning: this line looks like a list item"
+	printf -- '- First item\n  - properly nested\n- Second item\n' >"$CASE/nested.md"
+	check_case nested ""
+}
+
+t_check_numbering() {
+	printf '1. one\n2. two\n\n1. three?\n' >"$CASE/restart.md"
+	check_case restart "restart.md:4:1: warning: this item is written as 1. but printed as 3."
+	printf '1. one\n1. two\n1. three\n' >"$CASE/lazy.md"
+	check_case lazy ""
+	printf '3. three\n4. four\n5. five\n' >"$CASE/start3.md"
+	check_case start3 ""
+}
+
+t_check_headings() {
+	printf '# Name\n\n## Section\n\n#### Too deep\n\ntext\n' >"$CASE/skip.md"
+	check_case skip "skip.md:5:1: warning: heading level 4 follows level 2"
+	printf '# Name\n\n## Empty\n\n## Full\n\ntext\n' >"$CASE/empty.md"
+	check_case empty "empty.md:3:1: warning: section 'Empty' is empty"
+	printf '# Name\n\n## Section\n\n### Sub\n\ntext\n' >"$CASE/good.md"
+	check_case good ""
+}
+
+t_check_others() {
+	printf 'A link [x](javascript:alert(1)) and ![photo](missing.png) and \xf3\xb0\x80\x80.\n' >"$CASE/misc.md"
+	run cvpdf --check "$CASE/misc.md"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "misc.md:1:8: warning: link target" "the unsafe link"
+	expect_grep "$CASE/stderr" "misc.md:1:[0-9]+: warning: image" "the missing image"
+	expect_grep "$CASE/stderr" "U\+F0000" "the uncovered character"
+	run cvpdf --check content/zh.md
+	expect_rc 0
+}
+
+check "check: the seed's mojibake, emphasis, swallowed item and numbering, with lines" t_check_seed
+check "check: --fix-encoding reproduces content/en.md, never touches its input" t_fix_encoding
+check "check: mojibake (Windows-1252 too); correct accents and CJK stay quiet" t_check_mojibake
+check "check: emphasis that prints literally; escaped \\*\\* stays quiet" t_check_emphasis
+check "check: a list item swallowed by a paragraph; proper nesting stays quiet" t_check_swallowed
+check "check: lists printed with other numbers than written; lazy 1. 1. 1. stays quiet" t_check_numbering
+check "check: skipped heading levels and empty sections" t_check_headings
+check "check: unsafe links, missing images, uncovered characters; clean zh.md exits 0" t_check_others
+
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
 		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'
