@@ -7,7 +7,7 @@ VERSION  = 0.1.0
 FONTDIR ?= $(CURDIR)/fonts
 STYLEDIR ?= $(CURDIR)/styles
 
-PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0
+PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0 freetype2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen
 
@@ -24,7 +24,7 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 O        = build/$(BUILD)
 LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
-           html.c image.c mojibake.c check.c
+           html.c image.c mojibake.c check.c emoji.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 BIN      = cvpdf
 

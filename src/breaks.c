@@ -83,6 +83,11 @@ int cv_char_script(uint32_t cp)
 
 bool cv_char_is_letter(uint32_t cp) { return u_isalpha((UChar32)cp); }
 
+bool cv_char_is_emoji_presentation(uint32_t cp)
+{
+    return u_hasBinaryProperty((UChar32)cp, UCHAR_EMOJI_PRESENTATION) || (cp >= 0x1F1E6 && cp <= 0x1F1FF);
+}
+
 bool cv_char_is_plausible(uint32_t cp)
 {
     int t = u_charType((UChar32)cp);

@@ -90,6 +90,7 @@ cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang, const cv_
     snprintf(f->family[CV_F_MONOBOLD], 64, "%s", code);
     snprintf(f->family[CV_F_HEADING], 64, "%s", head);
     cjk_family(f->lang, st ? st->font_cjk : "Noto Sans CJK", f->family[CV_F_CJK], 64);
+    snprintf(f->family[CV_F_EMOJI], 64, "Noto Color Emoji");
     snprintf(f->family[CV_F_CJKBOLD], 64, "%s", f->family[CV_F_CJK]);
     for (int r = 0; r < CV_F_NROLES; r++)
         f->role_id[r] = -1;
@@ -221,6 +222,15 @@ int cv_fonts_role(cv_fonts *f, int role)
         f->role_id[role] = id;
         return id;
     }
+    if (role == CV_F_EMOJI) {
+        id = fc_find(f, fam, false, false);
+        if (id < 0)
+            cv_diag(f->ctx, CVPDF_WARNING, 0, 0,
+                    "font family '%s' is not installed (Debian package fonts-noto-color-emoji); emoji are drawn in monochrome",
+                    fam);
+        f->role_id[role] = id;
+        return id;
+    }
     id = fc_find(f, fam, var == 1 || var == 3, var >= 2);
     if (id < 0 && var >= 2) /* no italic: the upright face, slanted text is not faked */
         id = fc_find(f, fam, var == 3, false);
@@ -238,6 +248,14 @@ int cv_fonts_role(cv_fonts *f, int role)
 }
 
 bool cv_fonts_failed(const cv_fonts *f) { return f->failed; }
+
+const char *cv_fonts_path(const cv_fonts *f, int id, unsigned *index)
+{
+    if (id < 0 || (size_t)id >= f->faces.n)
+        return NULL;
+    *index = f->faces.v[id].index;
+    return f->faces.v[id].path;
+}
 
 int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
 {

@@ -267,6 +267,21 @@ bool cv_char_is_space(uint32_t cp);
 bool cv_char_no_line_start(uint32_t cp);
 bool cv_char_no_line_end(uint32_t cp);
 
+/* Emoji presentation by default (UTS #51 Emoji_Presentation), and regional indicators. */
+bool cv_char_is_emoji_presentation(uint32_t cp);
+
+/* ---- colour emoji bitmaps (emoji.c, FreeType) ------------------------------------------- */
+
+typedef struct cv_emoji cv_emoji;
+typedef struct cv_bitmap {
+    int w, h, left, top, ppem; /* pixels; left/top: the bitmap's origin offset */
+    unsigned char *rgb, *alpha;
+} cv_bitmap;
+cv_emoji *cv_emoji_open(const char *path, unsigned index);
+void cv_emoji_close(cv_emoji *e);
+int cv_emoji_render(cv_emoji *e, uint32_t gid, cv_bitmap *out);
+void cv_bitmap_free(cv_bitmap *b);
+
 /* Not a control, private-use, surrogate, unassigned or lone combining character: what a
  * repaired mojibake sequence should decode to. */
 bool cv_char_is_plausible(uint32_t cp);
@@ -350,6 +365,7 @@ typedef struct cv_face_info {
     int bbox[4];
     int italic_angle;   /* degrees */
     bool cff;           /* outlines in a CFF table (else glyf) */
+    bool color;         /* colour bitmap glyphs (CBDT): embedded as images in a Type3 font */
     unsigned nglyphs;
     char psname[64];
 } cv_face_info;
@@ -381,6 +397,8 @@ int cv_shape(cv_face *face, cvu size, const char *text, size_t text_len, size_t 
 
 /* ---- the font set (font.c, fontconfig) ----------------------------------------------- */
 
+enum cv_emoji_mode { CV_EMOJI_COLOR, CV_EMOJI_MONO, CV_EMOJI_NONE };
+
 typedef struct cv_style cv_style;
 
 enum cv_role {
@@ -388,12 +406,15 @@ enum cv_role {
     CV_F_MONO, CV_F_MONOBOLD,
     CV_F_CJK, CV_F_CJKBOLD,
     CV_F_HEADING,
+    CV_F_EMOJI,
     CV_F_NROLES
 };
 
 typedef struct cv_fonts cv_fonts;
 /* The faces of a style's families for a language (bundled in fonts_dir, else fontconfig). */
 cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *fonts_dir, const char *lang, const cv_style *st);
+/* The file and face index of a face. */
+const char *cv_fonts_path(const cv_fonts *fonts, int id, unsigned *index);
 /* Whether a family the style names could not be found (reported with its Debian package). */
 bool cv_fonts_failed(const cv_fonts *fonts);
 void cv_fonts_free(cv_fonts *fonts);
@@ -424,6 +445,7 @@ struct cv_style {
     bool h2_rule;    /* a rule under section headings, in the accent colour */
     int name_align, contact_align; /* the header block: the first heading and the line after */
     bool page_numbers, footer_name;
+    int emoji;       /* enum cv_emoji_mode */
     char font_body[64], font_heading[64], font_code[64], font_cjk[64];
     char bullet[16];
     /* what --fit-pages may shrink to */

@@ -54,6 +54,7 @@ struct cv_layout {
     cv_sizes breaks;
     cv_hyph *hyph;           /* loaded on first use */
     bool hyph_tried;
+    int emoji_dropped;       /* clusters left out by "emoji: none" */
     bool in_table;           /* laying out table cells: ragged, no keep flags */
 };
 
@@ -178,6 +179,29 @@ static bool cjk_neighbour(const char *t, size_t len, size_t a, size_t b)
     return false;
 }
 
+/* Whether a cluster asks for emoji presentation: U+FE0F, a keycap, a flag, or a first
+ * character that is emoji by default, without U+FE0E. Digits, '#', '*', '©' and the like
+ * are text by default and stay text unless asked (UTS #51). */
+static bool wants_emoji(const char *t, size_t a, size_t b)
+{
+    bool first = true, dflt = false, fe0f = false, fe0e = false, keycap = false;
+    for (size_t i = a; i < b;) {
+        uint32_t cp = cv_utf8_next(t, b, &i);
+        if (cp == 0xFE0F)
+            fe0f = true;
+        else if (cp == 0xFE0E)
+            fe0e = true;
+        else if (cp == 0x20E3)
+            keycap = true;
+        else if (first)
+            dflt = cv_char_is_emoji_presentation(cp);
+        first = false;
+    }
+    return !fe0e && (fe0f || keycap || dflt);
+}
+
+#define FACE_DROPPED (-4)
+
 /* The face for the grapheme t[a, b) in a block with the given style. */
 static int pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
                      int line, int col)
@@ -189,6 +213,20 @@ static int pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const ch
     if (cv_char_is_space(cp) && cp != 0x3000)
         return primary;
     bool bold = (style & CV_S_BOLD) || heading;
+    if (cp >= 0x80 && l->st->emoji != CV_EMOJI_MONO && wants_emoji(t, a, b)) {
+        if (l->st->emoji == CV_EMOJI_NONE) {
+            if (!l->emoji_dropped++) {
+                int ol, oc;
+                locate(l->ctx, line, col, t + a, b - a, &ol, &oc);
+                cv_diag(l->ctx, CVPDF_WARNING, ol, oc, "emoji are left out (style emoji: none)");
+            }
+            return FACE_DROPPED;
+        }
+        int e = cv_fonts_role(l->fonts, CV_F_EMOJI);
+        cv_face *ef = cv_fonts_face(l->fonts, e);
+        if (ef && face_covers(ef, t, a, b))
+            return e;
+    }
     int cjk_role = bold ? CV_F_CJKBOLD : CV_F_CJK;
     char eaw = cv_char_eaw(cp);
     bool cjk_first = eaw == 'W' || (l->cjk_doc && eaw == 'A' && cjk_neighbour(t, blk->len, a, b));

@@ -67,6 +67,17 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
  * among them: MuPDF 1.21 splits such a string into lone surrogates. */
 static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
 {
+    if (f->type3) {
+        /* the emoji's glyph maps to its first character, blank glyphs carry the rest */
+        size_t q = 0;
+        cv_utf8_next(g->text, g->tlen, &q);
+        long k0 = cv_pdffont_find(f, g->gid);
+        if (k0 >= 0)
+            cv_pdffont_map(f, k0, g->text, (uint32_t)q);
+        /* always /ActualText: poppler places a Type3 glyph's text on a line of its own
+         * otherwise */
+        return true;
+    }
     const char *t = g->text;
     size_t len = g->tlen, ncp = 0;
     bool astral = false;
@@ -232,7 +243,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                 long kk = cv_pdffont_find(f, h->gid);
                 if (h->tlen && kk >= 0)
                     cv_pdffont_map(f, kk, h->text, h->tlen);
-                cv_buf_printf(b, "<%04X>", kk >= 0 ? f->codes[kk] : 0);
+                cv_buf_printf(b, f->type3 ? "<%02X>" : "<%04X>", kk >= 0 ? f->codes[kk] : 0);
             }
             cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");
             line_y = -1; /* the next glyph restates its position */
@@ -270,8 +281,18 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                 cv_buf_fixed(b, -(diff * 1000 * 65536 / h->size), 3);
                 cv_buf_puts(b, " ");
             }
-            cv_buf_printf(b, "<%04X>", code);
+            cv_buf_printf(b, f && f->type3 ? "<%02X>" : "<%04X>", code);
             pen = h->x + (cvu)width * h->size / 1000;
+            if (f && f->type3 && k == i && h->tlen) {
+                /* an emoji's other characters, as zero-width blank glyphs */
+                size_t q = 0;
+                cv_utf8_next(h->text, h->tlen, &q);
+                while (q < h->tlen) {
+                    uint32_t xc = cv_pdffont_extra(f, cv_utf8_next(h->text, h->tlen, &q));
+                    if (xc)
+                        cv_buf_printf(b, "<%02X>", xc);
+                }
+            }
         }
         if (actual) {
             cv_buf_puts(b, "]TJ\nEMC\n");
@@ -382,7 +403,34 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
             if (!w || used.v[w - 1] != used.v[i])
                 used.v[w++] = used.v[i];
         used.n = w;
-        pf[fi] = cv_pdffont_new(pdf, cv_fonts_face(fonts, fi), used.v, used.n);
+        cv_face *face = cv_fonts_face(fonts, fi);
+        unsigned fidx = 0;
+        const char *fpath = cv_fonts_path(fonts, fi, &fidx);
+        if (cv_face_get_info(face)->color && fpath) {
+            /* the characters after the first of each multi-character emoji */
+            CV_VEC(uint32_t) extra;
+            memset(&extra, 0, sizeof extra);
+            for (size_t p = 0; p < pages->pages.n; p++)
+                for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++) {
+                    const cv_pglyph *g = &pages->pages.v[p].glyphs.v[k];
+                    if (g->face != fi || !g->tlen)
+                        continue;
+                    size_t q = 0;
+                    cv_utf8_next(g->text, g->tlen, &q);
+                    while (q < g->tlen) {
+                        uint32_t cp = cv_utf8_next(g->text, g->tlen, &q);
+                        bool have = false;
+                        for (size_t e = 0; e < extra.n; e++)
+                            have |= extra.v[e] == cp;
+                        if (!have && CV_PUSH(extra, cp))
+                            ctx->oom = true;
+                    }
+                }
+            pf[fi] = cv_pdffont_new_type3(pdf, face, fpath, fidx, used.v, used.n, extra.v, extra.n);
+            free(extra.v);
+        } else {
+            pf[fi] = cv_pdffont_new(pdf, face, used.v, used.n);
+        }
         if (!pf[fi]) {
             cv_diag(ctx, CVPDF_ERROR, 0, 0, "cannot embed font %s",
                     cv_face_get_info(cv_fonts_face(fonts, fi))->psname);

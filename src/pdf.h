@@ -19,11 +19,23 @@ struct cv_pdffont {
     size_t n;
     const char **tu_text;   /* per used glyph: the text its code maps to (NULL: none yet) */
     uint32_t *tu_len;
+    bool type3;             /* colour emoji: one-byte codes 1..n */
+    /* Type3: blank zero-width glyphs, one per extra character of multi-character emoji
+     * (flags, ZWJ sequences, skin tones), each mapped to that one character: MuPDF 1.21
+     * reads a surrogate pair only as a whole mapping of its own */
+    uint32_t *extra_cp, *extra_code;
+    size_t nextra;
 };
 
 /* Builds the font objects for the glyphs gids[0..n) (ascending, unique) of face.
  * Returns NULL on failure. */
 struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n);
+/* Colour bitmap glyphs (emoji) as a Type3 font: each glyph draws its image, each distinct
+ * emoji stored once; at most 254 glyphs. NULL on failure. */
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
+                                        const uint32_t *gids, size_t n, const uint32_t *extra, size_t nextra);
+/* The code of a Type3 font's blank glyph for cp, or 0. */
+uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp);
 /* Index of gid among the font's glyphs, or -1. */
 long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid);
 /* Maps glyph k to text for copy and paste. false when it already maps to other text: the

@@ -192,6 +192,155 @@ fail:
     return NULL;
 }
 
+uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp)
+{
+    for (size_t i = 0; i < f->nextra; i++)
+        if (f->extra_cp[i] == cp)
+            return f->extra_code[i];
+    return 0;
+}
+
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
+                                        const uint32_t *gids, size_t n, const uint32_t *extra, size_t nextra)
+{
+    if (n > 200)
+        n = 200; /* one-byte codes; a résumé has a few dozen emoji at most */
+    if (n + nextra > 253)
+        nextra = 253 - n;
+    struct cv_pdffont *f = calloc(1, sizeof *f);
+    cv_emoji *em = cv_emoji_open(path, index);
+    if (!f || !em)
+        goto fail;
+    f->face = face;
+    f->n = n;
+    f->type3 = true;
+    f->gids = malloc((n ? n : 1) * sizeof *f->gids);
+    f->codes = malloc((n ? n : 1) * sizeof *f->codes);
+    f->widths = malloc((n ? n : 1) * sizeof *f->widths);
+    f->tu_text = calloc(n ? n : 1, sizeof *f->tu_text);
+    f->tu_len = calloc(n ? n : 1, sizeof *f->tu_len);
+    if (!f->gids || !f->codes || !f->widths || !f->tu_text || !f->tu_len)
+        goto fail;
+    const cv_face_info *in = cv_face_get_info(face);
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Xref xref = pdf->xref;
+    HPDF_Dict procs = HPDF_Dict_New(mm), xobjects = HPDF_Dict_New(mm), res = HPDF_Dict_New(mm);
+    HPDF_Array diffs = HPDF_Array_New(mm), widths = HPDF_Array_New(mm);
+    HPDF_Dict_Add(res, "XObject", xobjects);
+    HPDF_Array_AddNumber(diffs, 1);
+    for (size_t i = 0; i < n; i++) {
+        f->gids[i] = gids[i];
+        f->codes[i] = (uint32_t)i + 1;
+        f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem);
+        char gname[24], iname[24];
+        snprintf(gname, sizeof gname, "e%zu", i + 1);
+        snprintf(iname, sizeof iname, "I%zu", i + 1);
+        HPDF_Array_AddName(diffs, gname);
+        HPDF_Array_AddNumber(widths, f->widths[i]);
+        cv_buf b = {0};
+        cv_buf_printf(&b, "%d 0 d0\n", f->widths[i]);
+        cv_bitmap bm;
+        if (!cv_emoji_render(em, gids[i], &bm)) {
+            HPDF_Image img = HPDF_LoadRawImageFromMem(pdf, bm.rgb, (HPDF_UINT)bm.w, (HPDF_UINT)bm.h, HPDF_CS_DEVICE_RGB, 8);
+            HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, bm.alpha, (HPDF_UINT)bm.w, (HPDF_UINT)bm.h, HPDF_CS_DEVICE_GRAY, 8);
+            if (img && mask && HPDF_Image_AddSMask(img, mask) == HPDF_OK) {
+                HPDF_Dict_Add(xobjects, iname, img);
+                /* the bitmap in glyph space (1000 units an em): ppem pixels make an em */
+                cvu k = (cvu)1000 * CVU_PT / bm.ppem;
+                cv_buf_puts(&b, "q ");
+                cv_buf_fixed(&b, k * bm.w, 2);
+                cv_buf_puts(&b, " 0 0 ");
+                cv_buf_fixed(&b, k * bm.h, 2);
+                cv_buf_puts(&b, " ");
+                cv_buf_fixed(&b, k * bm.left, 2);
+                cv_buf_puts(&b, " ");
+                cv_buf_fixed(&b, k * (bm.top - bm.h), 2);
+                cv_buf_printf(&b, " cm /%s Do Q\n", iname);
+            }
+            cv_bitmap_free(&bm);
+        }
+        HPDF_Dict proc = HPDF_DictStream_New(mm, xref);
+        if (!proc || b.oom) {
+            cv_buf_free(&b);
+            goto fail;
+        }
+        proc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+        HPDF_Stream_Write(proc->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.len);
+        cv_buf_free(&b);
+        HPDF_Dict_Add(procs, gname, proc);
+    }
+    /* the blank glyphs for the extra characters of multi-character emoji */
+    f->extra_cp = malloc((nextra ? nextra : 1) * sizeof *f->extra_cp);
+    f->extra_code = malloc((nextra ? nextra : 1) * sizeof *f->extra_code);
+    if (!f->extra_cp || !f->extra_code)
+        goto fail;
+    f->nextra = nextra;
+    HPDF_Dict blank = nextra ? HPDF_DictStream_New(mm, xref) : NULL;
+    if (nextra && !blank)
+        goto fail;
+    if (blank)
+        HPDF_Stream_WriteStr(blank->stream, "0 0 d0\n");
+    for (size_t i = 0; i < nextra; i++) {
+        char gname[24];
+        snprintf(gname, sizeof gname, "x%zu", i + 1);
+        f->extra_cp[i] = extra[i];
+        f->extra_code[i] = (uint32_t)(n + 1 + i);
+        HPDF_Array_AddName(diffs, gname);
+        HPDF_Array_AddNumber(widths, 0);
+        HPDF_Dict_Add(procs, gname, blank);
+    }
+    /* poppler guesses a Type3 font's size from its glyph named m, taking 0.6 em as the
+     * width of an m: a blank m 600 units wide keeps the emoji at the text's size */
+    HPDF_Dict m = HPDF_DictStream_New(mm, xref);
+    if (!m)
+        goto fail;
+    HPDF_Stream_WriteStr(m->stream, "600 0 d0\n");
+    HPDF_Dict_Add(procs, "m", m);
+    HPDF_Array_AddName(diffs, "m");
+    HPDF_Array_AddNumber(widths, 600);
+
+    f->tounicode = HPDF_DictStream_New(mm, xref);
+    if (!f->tounicode)
+        goto fail;
+    f->tounicode->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_Dict enc = HPDF_Dict_New(mm);
+    HPDF_Dict_AddName(enc, "Type", "Encoding");
+    HPDF_Dict_Add(enc, "Differences", diffs);
+    HPDF_Array matrix = HPDF_Array_New(mm), bbox = HPDF_Array_New(mm);
+    HPDF_Array_AddReal(matrix, 0.001f);
+    HPDF_Array_AddNumber(matrix, 0);
+    HPDF_Array_AddNumber(matrix, 0);
+    HPDF_Array_AddReal(matrix, 0.001f);
+    HPDF_Array_AddNumber(matrix, 0);
+    HPDF_Array_AddNumber(matrix, 0);
+    HPDF_Array_AddNumber(bbox, 0);
+    HPDF_Array_AddNumber(bbox, -300);
+    HPDF_Array_AddNumber(bbox, 1300);
+    HPDF_Array_AddNumber(bbox, 1000);
+    f->type0 = HPDF_Dict_New(mm);
+    HPDF_Xref_Add(xref, f->type0);
+    HPDF_Dict_AddName(f->type0, "Type", "Font");
+    HPDF_Dict_AddName(f->type0, "Subtype", "Type3");
+    HPDF_Dict_Add(f->type0, "FontBBox", bbox);
+    HPDF_Dict_Add(f->type0, "FontMatrix", matrix);
+    HPDF_Dict_Add(f->type0, "CharProcs", procs);
+    HPDF_Dict_Add(f->type0, "Encoding", enc);
+    HPDF_Dict_AddNumber(f->type0, "FirstChar", 1);
+    HPDF_Dict_AddNumber(f->type0, "LastChar", (HPDF_INT32)(n + nextra + 1));
+    HPDF_Dict_Add(f->type0, "Widths", widths);
+    HPDF_Dict_Add(f->type0, "Resources", res);
+    HPDF_Dict_Add(f->type0, "ToUnicode", f->tounicode);
+    cv_emoji_close(em);
+    if (pdf->error.error_no)
+        goto fail_noclose;
+    return f;
+fail:
+    cv_emoji_close(em);
+fail_noclose:
+    cv_pdffont_free(f);
+    return NULL;
+}
+
 long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid)
 {
     size_t lo = 0, hi = f->n;
@@ -222,12 +371,33 @@ int cv_pdffont_finish(struct cv_pdffont *f)
     cv_buf b = {0};
     cv_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    size_t count = 0;
+                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n");
+    cv_buf_puts(&b, f->type3 ? "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+                             : "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t count = f->nextra;
     for (size_t i = 0; i < f->n; i++)
         count += f->tu_text[i] && f->tu_len[i] ? 1 : 0;
     size_t done = 0;
+    for (size_t i = 0; i < f->nextra; i++) {
+        if (done % 100 == 0)
+            cv_buf_printf(&b, "%zu beginbfchar\n", count - done < 100 ? count - done : 100);
+        char u8[4];
+        int ul8 = cv_utf8_put(f->extra_cp[i], u8);
+        size_t ul;
+        unsigned char *u = cv_utf16be(u8, (size_t)ul8, false, &ul);
+        if (!u) {
+            cv_buf_free(&b);
+            return -1;
+        }
+        cv_buf_printf(&b, "<%02X> <", f->extra_code[i]);
+        for (size_t k = 0; k < ul; k++)
+            cv_buf_printf(&b, "%02X", u[k]);
+        cv_buf_puts(&b, ">\n");
+        free(u);
+        done++;
+        if (done % 100 == 0 || done == count)
+            cv_buf_puts(&b, "endbfchar\n");
+    }
     for (size_t i = 0; i < f->n; i++) {
         if (!f->tu_text[i] || !f->tu_len[i])
             continue;
@@ -241,7 +411,7 @@ int cv_pdffont_finish(struct cv_pdffont *f)
             cv_buf_free(&b);
             return -1;
         }
-        cv_buf_printf(&b, "<%04X> <", f->codes[i]);
+        cv_buf_printf(&b, f->type3 ? "<%02X> <" : "<%04X> <", f->codes[i]);
         for (size_t k = 0; k < ul && k < 512; k++)
             cv_buf_printf(&b, "%02X", u[k]);
         cv_buf_puts(&b, ">\n");
@@ -265,5 +435,7 @@ void cv_pdffont_free(struct cv_pdffont *f)
     free(f->widths);
     free(f->tu_text);
     free(f->tu_len);
+    free(f->extra_cp);
+    free(f->extra_code);
     free(f);
 }

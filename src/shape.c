@@ -71,6 +71,9 @@ cv_face *cv_face_open(const char *path, unsigned index)
     if (hl >= 8)
         in->italic_angle = be16(pd + 4);
     hb_blob_destroy(post);
+    hb_blob_t *cbdt = hb_face_reference_table(f->face, HB_TAG('C', 'B', 'D', 'T'));
+    in->color = hb_blob_get_length(cbdt) > 0;
+    hb_blob_destroy(cbdt);
     hb_blob_t *cff = hb_face_reference_table(f->face, HB_TAG('C', 'F', 'F', ' '));
     in->cff = hb_blob_get_length(cff) > 0;
     hb_blob_destroy(cff);

@@ -16,7 +16,7 @@
 
 #define MIN_MARGIN ((cvu)15 * CVU_PT * 7200 / 2540) /* 15 mm */
 
-enum kt { T_LEN, T_MARGINS, T_PERCENT, T_COLOR, T_BOOL, T_ALIGN, T_FONT, T_PAPER, T_CASE, T_STR };
+enum kt { T_LEN, T_MARGINS, T_PERCENT, T_COLOR, T_BOOL, T_ALIGN, T_FONT, T_PAPER, T_CASE, T_STR, T_EMOJI };
 
 typedef struct key_def {
     const char *name;
@@ -64,6 +64,7 @@ static const key_def keys[] = {
     {"page-numbers", T_BOOL, F(page_numbers), "true, false"},
     {"footer-name", T_BOOL, F(footer_name), "true, false"},
     {"image-max-height", T_LEN, F(image_max_h), "a length"},
+    {"emoji", T_EMOJI, F(emoji), "color (Noto Color Emoji), mono (a monochrome face), none (left out, with a warning)"},
     {"fit-font-size-min", T_LEN, F(fit_size_min), "a length: the smallest font size --fit-pages may use"},
     {"fit-leading-min", T_PERCENT, F(fit_leading_min), "a multiple: the tightest leading --fit-pages may use"},
     {"fit-paragraph-spacing-min", T_LEN, F(fit_para_min), "a length"},
@@ -310,6 +311,14 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
         if (ok)
             snprintf(base + k->off, k->type == T_STR ? sizeof st->bullet : sizeof st->font_body, "%s", value);
         break;
+    case T_EMOJI: {
+        int m = !strcasecmp(value, "color") || !strcasecmp(value, "colour") ? CV_EMOJI_COLOR
+                : !strcasecmp(value, "mono") ? CV_EMOJI_MONO : !strcasecmp(value, "none") ? CV_EMOJI_NONE : -1;
+        ok = m >= 0;
+        if (ok)
+            *(int *)(base + k->off) = m;
+        break;
+    }
     case T_PAPER:
         if (!strcasecmp(value, "a4")) {
             st->page_w = CVU_R(595276, 1000);
@@ -446,6 +455,11 @@ void cv_style_dump(const cv_style *st, cv_buf *out)
         case T_PAPER:
             cv_buf_puts(out, st->page_w == CVU_R(612, 1) ? "letter" : "a4");
             break;
+        case T_EMOJI: {
+            int m = *(const int *)(base + k->off);
+            cv_buf_puts(out, m == CV_EMOJI_MONO ? "mono" : m == CV_EMOJI_NONE ? "none" : "color");
+            break;
+        }
         }
         cv_buf_puts(out, "\n");
     }

@@ -1146,6 +1146,84 @@ check "check: lists printed with other numbers than written; lazy 1. 1. 1. stays
 check "check: skipped heading levels and empty sections" t_check_headings
 check "check: unsafe links, missing images, uncovered characters; clean zh.md exits 0" t_check_others
 
+# ---------------------------------------------------------------------------------------------
+# Colour emoji.
+
+emoji_md() {
+	printf 'Flags 🇨🇳 🇺🇸, family 👨‍👩‍👧, skin 👍🏽, keycap 1️⃣, phone ☎️, rocket 🚀 🚀 🚀.\n\nText-default stays text: born 1990, item #1, a * b, © 2024, phone ☎ and ✉ ★ → ✓.\n'
+}
+
+t_emoji_color() {
+	need pdfimages mutool
+	emoji_md >"$CASE/e.md"
+	run cvpdf "$CASE/e.md" -o "$CASE/e.pdf"
+	expect_rc 0
+	pdffonts "$CASE/e.pdf" >"$CASE/fonts"
+	[ "$(grep -c 'Type 3' "$CASE/fonts")" -eq 1 ] || { cat "$CASE/fonts" >&2; fail "expected one Type3 emoji font"; }
+	local n
+	# each colour image carries one /SMask (its transparency); object dictionaries are not
+	# compressed, and pdfimages does not look inside Type3 glyphs
+	n=$(grep -a -o "/SMask" "$CASE/e.pdf" | wc -l)
+	# 🇨🇳 🇺🇸 👨‍👩‍👧 👍🏽 1️⃣ ☎️ 🚀: seven distinct emoji, the rocket stored once for three uses
+	[ "$n" -eq 7 ] || fail "expected 7 emoji images (each distinct one once), got $n"
+	pdf_text "$CASE/e.pdf" "$CASE/poppler.txt"
+	mutool draw -F txt -o "$CASE/mupdf.txt" "$CASE/e.pdf" 2>/dev/null
+	local e tool
+	for tool in poppler mupdf; do
+		for e in 🇨🇳 🇺🇸 👍 1️ 🚀 ☎; do
+			grep -q "$e" "$CASE/$tool.txt" || { cat "$CASE/$tool.txt" >&2; fail "$tool does not return $e"; }
+		done
+	done
+	grep -q "🚀 🚀 🚀" "$CASE/poppler.txt" || fail "the three rockets do not come back"
+}
+
+# Digits, '#', '*', '©' and ☎ without U+FE0F are text: never from the emoji face.
+t_emoji_text_default() {
+	need mutool
+	emoji_md >"$CASE/e.md"
+	run cvpdf "$CASE/e.md" -o "$CASE/e.pdf"
+	mutool draw -F stext -o "$CASE/e.xml" "$CASE/e.pdf" 2>/dev/null
+	python3 - "$CASE/e.xml" <<'PY' || fail "a text-default character came from the emoji font"
+import re, sys
+font, bad = "", []
+for m in re.finditer(r'<font name="([^"]*)"|<char [^>]*c="([^"]*)"', open(sys.argv[1]).read()):
+    if m.group(1) is not None: font = m.group(1); continue
+    c = m.group(2)
+    if c in "1990#*©★→✓✉" and "Type3" in font or (c in "1990#*" and not re.search(r"Inter", font)):
+        bad.append((c, font))
+print(bad[:5])
+sys.exit(1 if bad else 0)
+PY
+}
+
+t_emoji_modes() {
+	emoji_md >"$CASE/e.md"
+	run cvpdf "$CASE/e.md" --set emoji=mono -o "$CASE/mono.pdf"
+	expect_rc 0
+	pdffonts "$CASE/mono.pdf" | grep -q "Type 3" && fail "emoji: mono still embedded colour emoji"
+	run cvpdf "$CASE/e.md" --set emoji=none -o "$CASE/none.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "e.md:1:7: warning: emoji are left out" "a warning that emoji are left out"
+	pdf_text "$CASE/none.pdf" "$CASE/none.txt"
+	grep -q "🚀" "$CASE/none.txt" && fail "emoji: none still shows emoji"
+	return 0
+}
+
+t_emoji_content() {
+	local l
+	for l in en zh; do
+		render $l content/$l.md
+		"$PDFCHECK" --json "$OUT/$l.pdf" content/$l.md >"$CASE/$l.json" 2>&1
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); e=d.get("emoji"); sys.exit(0 if not e or e["extracted"] == e["source"] else 1)' "$CASE/$l.json" || fail "$l.md: not every emoji is extracted"
+	done
+	pdffonts "$OUT/en.pdf" | grep -q "Type 3" || fail "en.md's emoji are not in colour"
+}
+
+check "emoji: colour, each distinct emoji once, sequences whole, extracted by both tools" t_emoji_color
+check "emoji: digits, #, *, © and text-style symbols never from the emoji face" t_emoji_text_default
+check "emoji: style emoji: mono and none" t_emoji_modes
+check "emoji: content files have every emoji in colour and extracted" t_emoji_content
+
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
 		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'
