@@ -71,6 +71,7 @@ struct cvpdf_options {
     bool trace;      /* render a trace instead of a PDF */
     bool show_style; /* return the resolved style as YAML instead of a PDF */
     bool check;      /* lay out and report, but write no PDF */
+    bool fonts_report; /* return which face each character got, instead of a PDF */
     int justify, hyphenate; /* -1: the style's choice */
     char *style, *styles_dir;
     CV_VEC(char *) sets;    /* "key=value", applied last */
@@ -549,6 +550,8 @@ int cv_layout_model(cv_layout *lay, const cv_model *model, cv_vlist *out);
 cvu cv_layout_text(cv_layout *lay, const char *text, size_t len, cvu size, uint32_t color,
                    cv_vlist *out);
 void cv_vlist_free(cv_vlist *vl);
+/* Which face each character got (with "fonts-report" on), as text. */
+void cv_layout_fonts_report(const cv_layout *lay, cv_buf *out);
 /* The document's name (its first level-1 heading), for a footer; NULL when none. */
 const char *cv_layout_name(const cv_layout *lay, size_t *len);
 

@@ -56,6 +56,7 @@ struct cv_layout {
     bool hyph_tried;
     int emoji_dropped;       /* clusters left out by "emoji: none" */
     bool in_table;           /* laying out table cells: ragged, no keep flags */
+    CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
 };
 
 cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang)
@@ -84,6 +85,7 @@ void cv_layout_free(cv_layout *l)
     free(l->warned.v);
     free(l->items.v);
     free(l->breaks.v);
+    free(l->used.v);
     cv_hyph_free(l->hyph);
     free(l);
 }
@@ -202,8 +204,76 @@ static bool wants_emoji(const char *t, size_t a, size_t b)
 
 #define FACE_DROPPED (-4)
 
-/* The face for the grapheme t[a, b) in a block with the given style. */
+static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
+                      int line, int col);
+
+/* The face for the grapheme t[a, b), remembered for --fonts. */
 static int pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
+                     int line, int col)
+{
+    int id = pick_face_(l, blk, style, t, a, b, line, col);
+    if (l->ctx->opts && l->ctx->opts->fonts_report) {
+        size_t q = a;
+        uint32_t cp = cv_utf8_next(t, b, &q);
+        uint64_t key = (uint64_t)cp << 16 | (uint16_t)id;
+        bool seen = false;
+        for (size_t k = 0; k < l->used.n && !seen; k++)
+            seen = l->used.v[k] >> 16 == cp;
+        if (!seen && CV_PUSH(l->used, key))
+            l->ctx->oom = true;
+    }
+    return id;
+}
+
+void cv_layout_fonts_report(const cv_layout *l, cv_buf *out)
+{
+    /* face by face, in the order they were first used */
+    CV_VEC(int) faces;
+    memset(&faces, 0, sizeof faces);
+    for (size_t k = 0; k < l->used.n; k++) {
+        int id = (int16_t)(l->used.v[k] & 0xFFFF);
+        bool have = false;
+        for (size_t f = 0; f < faces.n; f++)
+            have |= faces.v[f] == id;
+        if (!have && CV_PUSH(faces, id))
+            return;
+    }
+    for (size_t f = 0; f < faces.n; f++) {
+        int id = faces.v[f];
+        unsigned index = 0;
+        cv_face *face = cv_fonts_face(l->fonts, id);
+        const char *path = cv_fonts_path(l->fonts, id, &index);
+        size_t count = 0;
+        for (size_t k = 0; k < l->used.n; k++)
+            count += (int16_t)(l->used.v[k] & 0xFFFF) == id;
+        if (face)
+            cv_buf_printf(out, "%s (%s, face %u): %zu characters\n", cv_face_get_info(face)->psname, path, index, count);
+        else
+            cv_buf_printf(out, "%s: %zu characters\n", id == FACE_DROPPED ? "(left out: emoji: none)" : "(no face)", count);
+        cv_buf_puts(out, "  ");
+        size_t col = 0;
+        for (size_t k = 0; k < l->used.n; k++) {
+            if ((int16_t)(l->used.v[k] & 0xFFFF) != id)
+                continue;
+            uint32_t cp = (uint32_t)(l->used.v[k] >> 16);
+            char u[4];
+            if (cp < 0x20 || cp == 0x7F) {
+                cv_buf_printf(out, "U+%04X ", cp);
+            } else if (cv_char_is_space(cp) || cv_char_is_ignorable(cp)) {
+                cv_buf_printf(out, "U+%04X ", cp);
+            } else {
+                cv_buf_add(out, u, (size_t)cv_utf8_put(cp, u));
+            }
+            if (++col % 60 == 0)
+                cv_buf_puts(out, "\n  ");
+        }
+        cv_buf_puts(out, "\n");
+    }
+    free(faces.v);
+}
+
+/* The face for the grapheme t[a, b) in a block with the given style. */
+static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
                      int line, int col)
 {
     bool heading = blk->kind == CV_B_HEADING;

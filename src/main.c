@@ -23,12 +23,13 @@ static const char usage[] =
     "      --fit-pages N   shrink, within the style's bounds, to fit N pages\n"
     "      --lang LANG     document language (BCP 47: en, zh, zh-TW, ja, ko, ...), overriding\n"
     "                      front matter 'lang' and detection\n"
-    "      --fonts DIR     directory of the bundled fonts (default: $CVPDF_FONTS or the\n"
+    "      --fonts-dir DIR directory of the bundled fonts (default: $CVPDF_FONTS or the\n"
     "                      installed fonts directory)\n"
     "      --no-justify    set paragraphs ragged right (default: justified)\n"
     "      --no-hyphenate  do not hyphenate\n"
     "      --trace         write a text trace of the layout instead of a PDF (for tests)\n"
     "      --show-style    print the style that applies, as YAML, instead of a PDF\n"
+    "      --fonts         print which font each character was drawn with, instead of a PDF\n"
     "      --check         report problems (mojibake, emphasis that did not parse, list items\n"
     "                      swallowed by a paragraph, renumbered lists, ...) without writing a\n"
     "                      PDF; exit 0 when clean, 1 when there are warnings\n"
@@ -173,18 +174,18 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"lang", required_argument, NULL, 'L'},
-        {"fonts", required_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
+        {"fonts-dir", required_argument, NULL, 'F'},  {"quiet", no_argument, NULL, 'q'},
         {"no-justify", no_argument, NULL, 'J'},   {"no-hyphenate", no_argument, NULL, 'H'},
         {"trace", no_argument, NULL, 'T'},       {"style", required_argument, NULL, 's'},
         {"set", required_argument, NULL, 'S'},    {"fit-pages", required_argument, NULL, 'P'},
         {"show-style", no_argument, NULL, 'Y'},   {"check", no_argument, NULL, 'C'},
-        {"fix-encoding", no_argument, NULL, 'E'},
+        {"fix-encoding", no_argument, NULL, 'E'}, {"fonts", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
     const char *sets[64];
     int nsets = 0;
-    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0;
+    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -207,6 +208,7 @@ int main(int argc, char **argv)
         case 'Y': show_style = 1; break;
         case 'C': check = 1; break;
         case 'E': fix = 1; break;
+        case 'U': fonts_used = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -255,7 +257,8 @@ int main(int argc, char **argv)
               (no_hyphenate && cvpdf_options_set(opts, "hyphenate", "false")) ||
               (trace && cvpdf_options_set(opts, "trace", "true")) ||
               (show_style && cvpdf_options_set(opts, "show-style", "true")) ||
-              (check && cvpdf_options_set(opts, "check", "true"));
+              (check && cvpdf_options_set(opts, "check", "true")) ||
+              (fonts_used && cvpdf_options_set(opts, "fonts-report", "true"));
     for (int i = 0; i < nsets && !bad; i++)
         bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
     if (bad) {
@@ -283,8 +286,8 @@ int main(int argc, char **argv)
             free(name);
             dst = path;
         } else if (!out) {
-            dst = path = !strcmp(in, "-") || trace || show_style || check ? NULL : default_output(in);
-            if (!dst && (!strcmp(in, "-") || trace || show_style || check))
+            dst = path = !strcmp(in, "-") || trace || show_style || check || fonts_used ? NULL : default_output(in);
+            if (!dst && (!strcmp(in, "-") || trace || show_style || check || fonts_used))
                 dst = "-";
         }
         if (!dst) {

@@ -91,7 +91,7 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
     if (!strcmp(key, "lang"))
         return set_str(&o->lang, value);
     if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
-        !strcmp(key, "show-style") || !strcmp(key, "check")) {
+        !strcmp(key, "show-style") || !strcmp(key, "check") || !strcmp(key, "fonts-report")) {
         int v = parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
@@ -101,6 +101,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
             o->show_style = v;
         else if (!strcmp(key, "check"))
             o->check = v;
+        else if (!strcmp(key, "fonts-report"))
+            o->fonts_report = v;
         else if (!strcmp(key, "justify"))
             o->justify = v;
         else
@@ -460,6 +462,18 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
                     author = model.blocks.v[i].text;
                 break;
             }
+    }
+    if (opts->fonts_report) {
+        cv_buf fb = {0};
+        cv_layout_fonts_report(lay, &fb);
+        if (fb.oom || (!fb.p && !(fb.p = malloc(1)))) {
+            cv_buf_free(&fb);
+            goto done;
+        }
+        *pdf = (unsigned char *)fb.p;
+        *pdf_len = fb.len;
+        st = CVPDF_OK;
+        goto done;
     }
     if (opts->check) {
         /* everything was laid out, every warning given: no PDF */

@@ -1224,6 +1224,29 @@ check "emoji: digits, #, *, © and text-style symbols never from the emoji face"
 check "emoji: style emoji: mono and none" t_emoji_modes
 check "emoji: content files have every emoji in colour and extracted" t_emoji_content
 
+t_fonts_report() {
+	printf 'Born 1990 in 北京 🚀 ☎ ✓.\n' >"$CASE/f.md"
+	run cvpdf --fonts "$CASE/f.md"
+	expect_rc 0
+	expect_grep "$CASE/stdout" "^Inter-Regular " "the text face"
+	expect_grep "$CASE/stdout" "^NotoSansCJKsc-Regular " "the CJK face for Simplified Chinese"
+	expect_grep "$CASE/stdout" "^NotoColorEmoji " "the emoji face"
+	python3 - "$CASE/stdout" <<'PY' || fail "a character is listed under the wrong face"
+import sys
+faces, cur = {}, None
+for line in open(sys.argv[1]):
+    if not line.startswith("  "):
+        cur = line.split(" ")[0]; faces[cur] = ""
+    else:
+        faces[cur] += line.strip()
+ok = "1" in faces.get("Inter-Regular", "") and "北" in faces.get("NotoSansCJKsc-Regular", "") \
+     and "🚀" in faces.get("NotoColorEmoji", "") and "☎" not in faces.get("NotoColorEmoji", "")
+print(faces)
+sys.exit(0 if ok else 1)
+PY
+}
+check "fonts: --fonts shows which face each character got (digits text, ☎ not emoji)" t_fonts_report
+
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
 		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'
