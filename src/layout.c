@@ -57,6 +57,8 @@ struct cv_layout {
     int emoji_dropped;       /* clusters left out by "emoji: none" */
     bool in_table;           /* laying out table cells: ragged, no keep flags */
     CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
+    const char *word_text;   /* the last word measured by push_join_penalty */
+    uint32_t word_ws, word_we;
 };
 
 cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang)
@@ -738,11 +740,17 @@ static void word_extent(const char *t, size_t len, size_t at, uint32_t *ws, uint
     *we = (uint32_t)b;
 }
 
-/* A penalty inside a Latin word: a break there keeps the word whole for extraction. */
+/* A penalty inside a Latin word: a break there keeps the word whole for extraction. The
+ * word's extent is reused while `at` stays inside it: an over-wide word has a break point at
+ * every grapheme, and measuring it again for each would be quadratic. */
 static int push_join_penalty(cv_layout *l, int pen, const char *t, size_t len, uint32_t at)
 {
     cv_item p = {.kind = CV_I_PENALTY, .penalty = pen, .join = true, .a = at};
-    word_extent(t, len, at, &p.ws, &p.b);
+    if (!(l->word_we > l->word_ws && at > l->word_ws && at < l->word_we && l->word_text == t))
+        word_extent(t, len, at, &l->word_ws, &l->word_we);
+    l->word_text = t;
+    p.ws = l->word_ws;
+    p.b = l->word_we;
     return push_item(l, p);
 }
 

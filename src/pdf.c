@@ -378,31 +378,29 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
         goto done;
     HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
 
-    /* 1. fonts: the glyphs each face uses, subset once */
+    /* 1. fonts: the glyphs each face uses (a bitmap over its glyph ids, so the set comes out
+     * sorted and unique in linear time), subset once */
     for (int fi = 0; fi < nf; fi++) {
-        used.n = 0;
+        unsigned ng = cv_face_get_info(cv_fonts_face(fonts, fi))->nglyphs;
+        uint8_t *seen = calloc(ng ? ng : 1, 1);
+        if (!seen)
+            goto done;
+        bool any = false;
         for (size_t p = 0; p < pages->pages.n; p++)
-            for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++)
-                if (pages->pages.v[p].glyphs.v[k].face == fi && pages->pages.v[p].glyphs.v[k].image < 0 &&
-                    CV_PUSH(used, pages->pages.v[p].glyphs.v[k].gid))
-                    goto done;
+            for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++) {
+                const cv_pglyph *g = &pages->pages.v[p].glyphs.v[k];
+                if (g->face == fi && g->image < 0 && g->gid < ng)
+                    seen[g->gid] = any = true;
+            }
+        used.n = 0;
+        for (unsigned gid = 0; any && gid < ng; gid++)
+            if (seen[gid] && CV_PUSH(used, gid)) {
+                free(seen);
+                goto done;
+            }
+        free(seen);
         if (!used.n)
             continue;
-        /* sort and dedupe */
-        for (size_t i = 1; i < used.n; i++) {
-            uint32_t v = used.v[i];
-            size_t j = i;
-            while (j > 0 && used.v[j - 1] > v) {
-                used.v[j] = used.v[j - 1];
-                j--;
-            }
-            used.v[j] = v;
-        }
-        size_t w = 0;
-        for (size_t i = 0; i < used.n; i++)
-            if (!w || used.v[w - 1] != used.v[i])
-                used.v[w++] = used.v[i];
-        used.n = w;
         cv_face *face = cv_fonts_face(fonts, fi);
         unsigned fidx = 0;
         const char *fpath = cv_fonts_path(fonts, fi, &fidx);

@@ -347,6 +347,90 @@ static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const 
     return rc;
 }
 
+/* Invalid UTF-8 (bad bytes, overlong forms, encoded surrogates) becomes U+FFFD, NUL too;
+ * other control characters are removed; a lone CR ends a line as LF does; each kind is reported at its first position with a count. Right-to-left text is laid
+ * out in logical order by this version: said once. *out stays NULL when the input is clean. */
+static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_len)
+{
+    *out = NULL;
+    bool dirty = false;
+    for (size_t i = 0; i < len && !dirty;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t q = i;
+        uint32_t cp = cv_utf8_next(s, len, &q);
+        if (c == 0 || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')) || (cp == 0xFFFD && !(q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3))) ||
+            (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0))
+            dirty = true;
+        i = q;
+    }
+    cv_buf b = {0};
+    int line = 1, col = 1;
+    int bad = 0, nul = 0, ctl = 0, rtl = 0;
+    int bad_l = 0, bad_c = 0, nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0, rtl_l = 0, rtl_c = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t q = i;
+        uint32_t cp = cv_utf8_next(s, len, &q);
+        bool real_fffd = q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3);
+        if (cp == 0xFFFD && !real_fffd) {
+            if (!bad++)
+                bad_l = line, bad_c = col;
+            if (dirty)
+                cv_buf_add(&b, "\xEF\xBF\xBD", 3);
+        } else if (c == 0) {
+            if (!nul++)
+                nul_l = line, nul_c = col;
+            if (dirty)
+                cv_buf_add(&b, "\xEF\xBF\xBD", 3);
+        } else if (c == '\r' && (q >= len || s[q] != '\n')) {
+            if (dirty)
+                cv_buf_add(&b, "\n", 1);
+        } else {
+            if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0)) {
+                if (!ctl++)
+                    ctl_l = line, ctl_c = col;
+                col += (int)(q - i);
+                i = q;
+                continue; /* removed */
+            }
+            if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF)) {
+                if (!rtl++)
+                    rtl_l = line, rtl_c = col;
+            }
+            if (dirty)
+                cv_buf_add(&b, s + i, q - i);
+        }
+        if (c == '\n' || (c == '\r' && (q >= len || s[q] != '\n'))) {
+            line++;
+            col = 1;
+        } else {
+            col += (int)(q - i);
+        }
+        i = q;
+    }
+    if (bad)
+        cv_diag(ctx, CVPDF_WARNING, bad_l, bad_c, "invalid UTF-8: %d bad byte sequence%s shown as U+FFFD (save the file as UTF-8)",
+                bad, bad > 1 ? "s" : "");
+    if (nul)
+        cv_diag(ctx, CVPDF_WARNING, nul_l, nul_c, "%d NUL byte%s shown as U+FFFD", nul, nul > 1 ? "s" : "");
+    if (ctl)
+        cv_diag(ctx, CVPDF_WARNING, ctl_l, ctl_c, "%d control character%s removed (they print as nothing)", ctl, ctl > 1 ? "s" : "");
+    if (rtl)
+        cv_diag(ctx, CVPDF_WARNING, rtl_l, rtl_c,
+                "right-to-left text (Arabic, Hebrew) is set in logical order by this version, not visual order");
+    if (b.oom) {
+        cv_buf_free(&b);
+        return -1;
+    }
+    if (dirty) {
+        *out = b.p ? b.p : cv_strndup("", 0);
+        *out_len = b.len;
+        if (!*out)
+            return -1;
+    }
+    return 0;
+}
+
 cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const char *md,
                           size_t len, unsigned char **pdf, size_t *pdf_len)
 {
@@ -370,6 +454,17 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.name = name ? name : "-";
     ctx.src = md;
     ctx.src_len = len;
+    /* bad bytes are reported where they are and replaced, before anything parses them */
+    char *clean = NULL;
+    size_t clean_len = 0;
+    if (sanitize(&ctx, md, len, &clean, &clean_len))
+        return CVPDF_ERR_NOMEM;
+    if (clean) {
+        md = clean;
+        len = clean_len;
+        ctx.src = md;
+        ctx.src_len = len;
+    }
 
     cvpdf_status st = CVPDF_ERR_NOMEM;
     cv_meta meta;
@@ -447,6 +542,10 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         goto done;
     if (cv_paginate(&ctx, lay, &style, &vl, &pages))
         goto done;
+    /* the pages hold their own copies of the glyphs: the line list's are no longer needed
+     * (half the memory of a long document) */
+    free(vl.glyphs.v);
+    memset(&vl.glyphs, 0, sizeof vl.glyphs);
     if (cv_fonts_failed(fonts)) {
         st = CVPDF_ERR_FONT;
         goto done;
@@ -512,6 +611,7 @@ done:
     cv_meta_free(&meta);
     if (st != CVPDF_OK && st != CVPDF_ERR_FONT)
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "cannot render: %s", cvpdf_status_string(st));
+    free(clean);
     return st;
 }
 
