@@ -47,6 +47,9 @@ $(BIN): $(O)/main.o $(O)/libcvpdf.a
 $(O)/unit: tests/unit.c $(O)/libcvpdf.a
 	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
+$(O)/threads: tests/threads.c $(O)/libcvpdf.a
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
 CONTENT = $(wildcard content/*.md)
 render: $(BIN)
 	@mkdir -p out
@@ -58,8 +61,8 @@ $(O)/locale/de_DE.UTF-8:
 	mkdir -p $(O)/locale
 	localedef -i de_DE -f UTF-8 $@ 2>/dev/null || test -d $@
 
-check test: $(BIN) $(O)/unit $(O)/locale/de_DE.UTF-8
-	CVPDF_UNIT=$(O)/unit CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
+check test: $(BIN) $(O)/unit $(O)/threads $(O)/locale/de_DE.UTF-8
+	CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)

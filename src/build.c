@@ -346,8 +346,17 @@ void cv_bld_rule(builder *b)
     finish_block(b, CV_B_RULE, 0, b->node_line, b->node_col);
 }
 
-void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h)
+void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bool from_html)
 {
+    bool safe = b->ctx->opts && b->ctx->opts->safe;
+    if (safe && *src && strncmp(src, "http:", 5) && strncmp(src, "https:", 6) &&
+        (from_html || src[0] == '/' || strstr(src, "..") || !strncmp(src, "file:", 5) ||
+         !cv_path_inside(b->base_dir, src))) {
+        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+                "safe mode: image '%.120s' is not read (%s); its alt text is shown", src,
+                from_html ? "no images from raw HTML" : "only files inside the document's directory");
+        src = "";
+    }
     cv_image img;
     memset(&img, 0, sizeof img);
     img.src = cv_strndup(src, strlen(src));
@@ -362,7 +371,7 @@ void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h)
     }
     if (!*src || cv_image_load(b->ctx, b->base_dir, &img, b->node_line, b->node_col)) {
         /* not shown: its alt text stands in */
-        if (!*src)
+        if (!*src && !safe)
             cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "image without a source; its alt text is shown");
         uint16_t old = b->style;
         b->style |= CV_S_ITALIC;
@@ -722,7 +731,7 @@ static void walk_inlines(builder *b, cmark_node *parent, cv_html_stack *html)
             }
             cmark_iter_free(it);
             const char *url = cmark_node_get_url(n);
-            cv_bld_image(b, url ? url : "", alt.p ? alt.p : "", 0, 0);
+            cv_bld_image(b, url ? url : "", alt.p ? alt.p : "", 0, 0, false);
             cv_buf_free(&alt);
             break;
         }

@@ -57,7 +57,11 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *   "hyphenate"   "true"/"false" (default: on where the language has patterns, not for CJK)
  *   "trace"       "true": cvpdf_render returns a text trace of the layout instead of a PDF
  *   "check"       "true": lay out and report every warning, but return no PDF (an empty buffer)
- *   "style", "set" (KEY=VALUE, repeatable), "fit-pages", "styles-dir", "show-style": cvpdf(5) */
+ *   "style", "set" (KEY=VALUE, repeatable), "fit-pages", "styles-dir", "show-style": cvpdf(5)
+ *   "safe"        "true": for untrusted input (uploads): images only from files inside the
+ *                 document's directory (no absolute paths, no "..", no symlinks out, none
+ *                 from raw HTML), front matter names only built-in styles, at most 1 MB of
+ *                 input and 20 pages (CVPDF_ERR_USAGE beyond) */
 CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
 
 /* Diagnostics go to fn (default: none). */

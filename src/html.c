@@ -171,7 +171,7 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
         char *src = attr(n, "src"), *alt = attr(n, "alt");
         if (!alt)
             alt = attr(n, "title");
-        cv_bld_image(b, src ? src : "", alt ? alt : "", attr_int(n, "width"), attr_int(n, "height"));
+        cv_bld_image(b, src ? src : "", alt ? alt : "", attr_int(n, "width"), attr_int(n, "height"), true);
         xmlFree(src);
         xmlFree(alt);
         return;

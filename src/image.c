@@ -8,6 +8,7 @@
  * Remote images (http:, https:, data:) are not fetched.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,4 +133,16 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
         return -1;
     }
     return 0;
+}
+
+bool cv_path_inside(const char *base_dir, const char *path)
+{
+    char full[4096], rbase[4096], rfull[4096];
+    snprintf(full, sizeof full, "%s/%s", base_dir && *base_dir ? base_dir : ".", path);
+    if (!realpath(base_dir && *base_dir ? base_dir : ".", rbase))
+        return false;
+    if (!realpath(full, rfull))
+        return true; /* a missing file: reading it will fail and say so */
+    size_t n = strlen(rbase);
+    return !strncmp(rfull, rbase, n) && (rfull[n] == '/' || rfull[n] == 0);
 }

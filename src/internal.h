@@ -72,6 +72,9 @@ struct cvpdf_options {
     bool show_style; /* return the resolved style as YAML instead of a PDF */
     bool check;      /* lay out and report, but write no PDF */
     bool fonts_report; /* return which face each character got, instead of a PDF */
+    bool safe;       /* untrusted input: see cvpdf.h */
+    size_t max_input;  /* safe mode: bytes */
+    int max_pages;     /* safe mode */
     int justify, hyphenate; /* -1: the style's choice */
     char *style, *styles_dir;
     CV_VEC(char *) sets;    /* "key=value", applied last */
@@ -196,6 +199,8 @@ typedef struct cv_table {
  * pixel size. Remote, missing, irregular (directory, FIFO, device), oversized and
  * non-PNG/JPEG files are reported at line:col and give -1. */
 int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, int col);
+/* Safe mode: whether path (relative to base_dir) stays inside base_dir once resolved. */
+bool cv_path_inside(const char *base_dir, const char *path);
 int cv_image_probe(cv_image *img);
 
 typedef struct cv_model {
@@ -224,7 +229,7 @@ void cv_bld_quote(cv_bld *b, int delta);
 void cv_bld_list(cv_bld *b, bool begin, bool ordered, int start);
 void cv_bld_item(cv_bld *b);                            /* the next block is a list item */
 void cv_bld_rule(cv_bld *b);
-void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h);
+void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h, bool from_html);
 void cv_bld_table(cv_bld *b, bool begin);
 void cv_bld_row(cv_bld *b, bool begin, bool header);
 void cv_bld_cell(cv_bld *b, bool begin, bool header, int align);

@@ -35,6 +35,8 @@ static const char usage[] =
     "                      PDF; exit 0 when clean, 1 when there are warnings\n"
     "      --fix-encoding  write a repaired copy of INPUT (UTF-8 read as Mac Roman, Windows-1252\n"
     "                      or Latin-1) to -o OUTPUT; the input is never changed\n"
+    "      --safe          for untrusted input: no files outside INPUT's directory, no\n"
+    "                      images from raw HTML, at most 1 MB and 20 pages\n"
     "  -q, --quiet         do not print warnings\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -180,12 +182,13 @@ int main(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},    {"fit-pages", required_argument, NULL, 'P'},
         {"show-style", no_argument, NULL, 'Y'},   {"check", no_argument, NULL, 'C'},
         {"fix-encoding", no_argument, NULL, 'E'}, {"fonts", no_argument, NULL, 'U'},
+        {"safe", no_argument, NULL, 'X'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
     const char *sets[64];
     int nsets = 0;
-    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0;
+    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -209,6 +212,7 @@ int main(int argc, char **argv)
         case 'C': check = 1; break;
         case 'E': fix = 1; break;
         case 'U': fonts_used = 1; break;
+        case 'X': safe = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -258,7 +262,8 @@ int main(int argc, char **argv)
               (trace && cvpdf_options_set(opts, "trace", "true")) ||
               (show_style && cvpdf_options_set(opts, "show-style", "true")) ||
               (check && cvpdf_options_set(opts, "check", "true")) ||
-              (fonts_used && cvpdf_options_set(opts, "fonts-report", "true"));
+              (fonts_used && cvpdf_options_set(opts, "fonts-report", "true")) ||
+              (safe && cvpdf_options_set(opts, "safe", "true"));
     for (int i = 0; i < nsets && !bad; i++)
         bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
     if (bad) {

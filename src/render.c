@@ -41,6 +41,8 @@ cvpdf_options *cvpdf_options_new(void)
     if (o) {
         o->date = -1;
         o->justify = o->hyphenate = -1;
+        o->max_input = 1 << 20;
+        o->max_pages = 20;
     }
     return o;
 }
@@ -91,7 +93,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
     if (!strcmp(key, "lang"))
         return set_str(&o->lang, value);
     if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
-        !strcmp(key, "show-style") || !strcmp(key, "check") || !strcmp(key, "fonts-report")) {
+        !strcmp(key, "show-style") || !strcmp(key, "check") || !strcmp(key, "fonts-report") ||
+        !strcmp(key, "safe")) {
         int v = parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
@@ -103,6 +106,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
             o->check = v;
         else if (!strcmp(key, "fonts-report"))
             o->fonts_report = v;
+        else if (!strcmp(key, "safe"))
+            o->safe = v;
         else if (!strcmp(key, "justify"))
             o->justify = v;
         else
@@ -199,7 +204,10 @@ static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *
     for (size_t i = 0; i < meta->keys.n; i++)
         if (!strcmp(meta->keys.v[i].key, "style"))
             named = &meta->keys.v[i];
-    if (named)
+    if (named && opts->safe && (strchr(named->value, '/') || strchr(named->value, '.')))
+        cv_diag(ctx, CVPDF_WARNING, named->vline, named->vcol,
+                "safe mode: only the built-in styles (modern, classic, compact) can be named");
+    else if (named)
         cv_style_load(ctx, st, named->value, sd, lang, ctx->name, named->vline, named->vcol);
     else if (cv_style_load(ctx, st, "modern", sd, lang, ctx->name, 0, 0) < 0)
         cv_diag(ctx, CVPDF_NOTE, 0, 0, "the built-in styles are not in %s; using the defaults", sd);
@@ -454,6 +462,11 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.name = name ? name : "-";
     ctx.src = md;
     ctx.src_len = len;
+    if (opts->safe && len > opts->max_input) {
+        cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: the input has %zu bytes, more than the %zu allowed", len,
+                opts->max_input);
+        return CVPDF_ERR_USAGE;
+    }
     /* bad bytes are reported where they are and replaced, before anything parses them */
     char *clean = NULL;
     size_t clean_len = 0;
@@ -542,6 +555,12 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         goto done;
     if (cv_paginate(&ctx, lay, &style, &vl, &pages))
         goto done;
+    if (opts->safe && pages.pages.n > (size_t)opts->max_pages) {
+        cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: %zu pages, more than the %d allowed", pages.pages.n,
+                opts->max_pages);
+        st = CVPDF_ERR_USAGE;
+        goto done;
+    }
     /* the pages hold their own copies of the glyphs: the line list's are no longer needed
      * (half the memory of a long document) */
     free(vl.glyphs.v);
@@ -738,29 +757,54 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         return CVPDF_OK;
     }
     /* write beside the target, then rename: readers never see a partial file, and a failure
-     * leaves any previous PDF as it was. */
+     * leaves any previous PDF as it was. The file is first anonymous (O_TMPFILE): a process
+     * killed while writing leaves nothing behind. It gets a name only once complete. */
     size_t ol = strlen(out_path);
-    char *tmp = malloc(ol + 16);
-    if (!tmp) {
+    char *tmp = malloc(ol + 16), *dir = malloc(ol + 2);
+    if (!tmp || !dir) {
+        free(tmp);
+        free(dir);
         free(pdf);
         return CVPDF_ERR_NOMEM;
     }
     const char *slash = strrchr(out_path, '/');
     size_t dl = slash ? (size_t)(slash - out_path) + 1 : 0;
     snprintf(tmp, ol + 16, "%.*s.%s.XXXXXX", (int)dl, out_path, out_path + dl);
-    int fd = mkstemp(tmp);
+    snprintf(dir, ol + 2, "%.*s", dl ? (int)dl : 1, dl ? out_path : ".");
+    bool anonymous = false;
+    int fd = -1;
+#ifdef O_TMPFILE
+    fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    anonymous = fd >= 0;
+#endif
+    if (fd < 0)
+        fd = mkstemp(tmp);
     if (fd < 0) {
         io_error(opts, out_path, "cannot create");
         free(tmp);
+        free(dir);
         free(pdf);
         return CVPDF_ERR_IO;
     }
     int rc = write_all(fd, pdf, pdf_len);
     free(pdf);
-    if (!rc)
+    if (!rc && !anonymous)
         rc = fchmod(fd, 0644);
     if (!rc)
         rc = fsync(fd) && errno != EINVAL ? -1 : 0;
+    if (!rc && anonymous) {
+        /* give the finished file a temporary name (linkat through /proc), then rename it */
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        int tfd = mkstemp(tmp); /* reserve a unique name */
+        if (tfd >= 0) {
+            close(tfd);
+            unlink(tmp);
+            rc = linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+        } else {
+            rc = -1;
+        }
+    }
     if (close(fd) && !rc)
         rc = -1;
     if (!rc)
@@ -769,9 +813,11 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         io_error(opts, out_path, "cannot write");
         unlink(tmp);
         free(tmp);
+        free(dir);
         return CVPDF_ERR_IO;
     }
     free(tmp);
+    free(dir);
     return CVPDF_OK;
 }
 

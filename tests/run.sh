@@ -1247,6 +1247,79 @@ PY
 }
 check "fonts: --fonts shows which face each character got (digits text, ☎ not emoji)" t_fonts_report
 
+# ---------------------------------------------------------------------------------------------
+# Hardening: hostile input, killed runs, untrusted use, threads.
+
+t_stress() {
+	local f=$1 rc t0 t1
+	t0=$(date +%s%N)
+	/usr/bin/time -f "%M" -o "$CASE/mem" timeout 120 "$CVPDF" -q "$f" -o "$CASE/out.pdf" 2>"$CASE/stderr" || rc=$?
+	t1=$(date +%s%N)
+	rc=${rc:-0}
+	[ "$rc" -lt 128 ] && [ "$rc" -ne 124 ] || fail "$(describe_rc "$rc")"
+	[ "$rc" -eq 0 ] || { show_stderr; fail "exit $rc"; }
+	expect_pdf "$CASE/out.pdf"
+	note "$(( (t1 - t0) / 1000000 )) ms, $(( $(cat "$CASE/mem") / 1024 )) MB"
+}
+
+t_bad_bytes() {
+	run cvpdf "$STRESS/bad-bytes.md" -o "$CASE/b.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "bad-bytes.md:1:7: warning: invalid UTF-8: 6 bad byte sequences shown as U\+FFFD" "each bad sequence counted, the first one's position"
+	expect_grep "$CASE/stderr" "NUL byte" "the NUL byte"
+	expect_grep "$CASE/stderr" "control characters removed" "the control characters"
+	run cvpdf "$STRESS/rtl.md" -o "$CASE/r.pdf"
+	expect_grep "$CASE/stderr" "rtl.md:3:8: warning: right-to-left text" "right-to-left text reported"
+}
+
+# A render killed while it works leaves the previous PDF and no temporary file.
+t_killed() {
+	mkdir "$CASE/out"
+	printf 'previous\n' >"$CASE/out/cv.pdf"
+	timeout -s KILL 2 "$CVPDF" -q "$STRESS/big-10mb.md" -o "$CASE/out/cv.pdf" 2>/dev/null
+	[ "$(cat "$CASE/out/cv.pdf")" = previous ] || fail "the previous PDF was changed by a killed run"
+	expect_only "$CASE/out" cv.pdf
+}
+
+t_safe() {
+	mkdir -p "$CASE/doc"
+	cp tests/inputs/img/photo.png "$CASE/doc/"
+	ln -s "$ROOT/tests/inputs/img/icon.png" "$CASE/doc/link.png"
+	printf -- '---\nstyle: /etc/x.yaml\n---\n![in](photo.png) ![abs](/etc/hostname) ![up](../photo.png) ![link](link.png) <img src="photo.png" alt="fromhtml">\n' >"$CASE/doc/u.md"
+	run cvpdf --safe "$CASE/doc/u.md" -o "$CASE/u.pdf"
+	expect_rc 0
+	local n
+	n=$(grep -c "safe mode" "$CASE/stderr")
+	[ "$n" -eq 5 ] || { show_stderr; fail "expected 5 safe-mode refusals (absolute, .., symlink out, raw HTML, style path), got $n"; }
+	n=$(grep -a -o "/Subtype /Image" "$CASE/u.pdf" | wc -l)
+	[ "$n" -eq 1 ] || fail "expected only the image inside the directory, got $n images"
+	run cvpdf --safe "$STRESS/big-10mb.md" -o "$CASE/big.pdf"
+	expect_rc 2
+	expect_grep "$CASE/stderr" "safe mode: the input has [0-9]+ bytes, more than" "the input size limit"
+	run cvpdf --safe "$STRESS/big-1mb.md" -o "$CASE/big.pdf"
+	expect_rc 2
+	expect_grep "$CASE/stderr" "safe mode: [0-9]+ pages, more than the 20 allowed" "the page limit"
+	[ -e "$CASE/big.pdf" ] && fail "a refused document was written"
+	return 0
+}
+
+t_threads() {
+	local bin=${CVPDF_THREADS:-}
+	[ -n "$bin" ] || fail "CVPDF_THREADS is not set (make check sets it)"
+	run "$bin" content/en.md content/zh.md
+	expect_rc 0
+}
+
+STRESS=$TMP/stress
+python3 tests/stress.py "$STRESS"
+for f in "$STRESS"/*.md; do
+	check "stress: $(basename "$f" .md) renders, no crash, bounded time" t_stress "$f"
+done
+check "hardening: bad bytes and right-to-left text reported" t_bad_bytes
+check "hardening: a killed run leaves the previous PDF and no temp file" t_killed
+check "hardening: --safe reads no file outside the directory, limits size" t_safe
+check "hardening: documents render on several threads at once, identically" t_threads
+
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }
 		END { printf "# fidelity: %d files, mean %.4f\n", n, s / n }'
