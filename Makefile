@@ -26,9 +26,10 @@ LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c pagina
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
-BIN      = cvpdf
+# the release binary is ./cvpdf; other builds keep theirs under build/
+BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 
-.PHONY: all check test render clean regen
+.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke
 all: $(BIN)
 
 $(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile | $(O)
@@ -61,8 +62,52 @@ $(O)/locale/de_DE.UTF-8:
 	mkdir -p $(O)/locale
 	localedef -i de_DE -f UTF-8 $@ 2>/dev/null || test -d $@
 
-check test: $(BIN) $(O)/unit $(O)/threads $(O)/locale/de_DE.UTF-8
-	CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
+# `make test`: the suite once, quickly. `make check`: everything: the suite, the suite again
+# under AddressSanitizer + UndefinedBehaviorSanitizer, valgrind over the content and corpus,
+# and a short fuzzing run.
+test: $(BIN) $(O)/unit $(O)/threads $(O)/locale/de_DE.UTF-8
+	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
+
+check: test asan valgrind fuzz-smoke
+
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+asan:
+	$(MAKE) BUILD=sanitize build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/locale/de_DE.UTF-8
+	@echo "# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer"
+	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads \
+	    CVPDF_LOCPATH=$(CURDIR)/build/sanitize/locale TIMEOUT=600 bash tests/run.sh
+
+VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+           --suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: $(BIN)
+	@echo "# valgrind memcheck over the content files and the corpus"
+	@n=0; f=0; for m in content/*.md ../shared/corpus/*.md ../shared/seeds/*.txt; do \
+	  [ -e "$$m" ] || continue; n=$$((n+1)); \
+	  if $(VALGRIND) ./$(BIN) -q "$$m" -o /tmp/cvpdf-valgrind.pdf >/dev/null 2>/tmp/cvpdf-valgrind.log; \
+	  then echo "ok - valgrind: $$m"; else f=$$((f+1)); echo "FAIL - valgrind: $$m"; head -30 /tmp/cvpdf-valgrind.log; fi; \
+	done; rm -f /tmp/cvpdf-valgrind.pdf /tmp/cvpdf-valgrind.log; echo "$$((n-f)) passed, $$f failed"; [ $$f -eq 0 ]
+
+# libFuzzer: `make fuzz` searches for FUZZ_TIME seconds (default 600), `make fuzz-smoke` for 60
+# and replays every kept finding first.
+FUZZ_CC = clang
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_DEFAULT_SOURCE \
+             -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
+             -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
+build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h
+	mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
+FUZZ_TIME ?= 600
+fuzz-corpus:
+	@mkdir -p build/fuzz/corpus && cp tests/cases/*.md content/*.md tests/inputs/*.md build/fuzz/corpus/ 2>/dev/null; true
+fuzz: build/fuzz/cvpdf-fuzz fuzz-corpus
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus
+fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
+	@echo "# fuzzing: the kept findings, then 60 s of search"
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -runs=0 tests/fuzz-regressions
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=60 -timeout=20 -rss_limit_mb=4096 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus 2>&1 | tail -n 3
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)

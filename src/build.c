@@ -52,6 +52,7 @@ struct cv_bld {
     int32_t table;        /* index into model->tables, -1 outside */
     int row_cells;        /* cells in the current row */
     CV_VEC(int) row_lens; /* cells in each finished row of the table */
+    int nested_tables;    /* tables inside a cell: their cells are text of the outer cell */
     bool in_cell, row_header;
     int cell_align;
     int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
@@ -394,7 +395,8 @@ void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bo
 void cv_bld_table(builder *b, bool begin)
 {
     if (begin) {
-        if (b->table >= 0) { /* a table inside a cell: its cells become text */
+        if (b->table >= 0) { /* a table inside a table: its cells become text */
+            b->nested_tables++;
             return;
         }
         cv_bld_end_para(b);
@@ -410,11 +412,29 @@ void cv_bld_table(builder *b, bool begin)
     }
     if (b->table < 0)
         return;
-    if (b->in_cell)
-        return; /* the end of a nested table */
+    if (b->nested_tables > 0) {
+        b->nested_tables--;
+        return;
+    }
+    if (b->in_cell) /* a cell left open: close it */
+        cv_bld_cell(b, false, false, 0);
     cv_table *t = &b->model->tables.v[b->table];
     int32_t ti = b->table;
     b->table = -1;
+    /* cells of a row that never ended (malformed HTML) make a last row of their own */
+    size_t counted = 0;
+    for (size_t r = 0; r < b->row_lens.n; r++)
+        counted += (size_t)b->row_lens.v[r];
+    if (t->cells.n > counted) {
+        int extra = (int)(t->cells.n - counted);
+        if (CV_PUSH(b->row_lens, extra))
+            b->ctx->oom = true;
+        else {
+            t->nrows++;
+            if (extra > t->ncols)
+                t->ncols = extra;
+        }
+    }
     if (!t->nrows || !t->ncols)
         return;
     /* pad short rows and cut long ones: cells are row-major, ncols each */
@@ -422,7 +442,7 @@ void cv_bld_table(builder *b, bool begin)
     memset(&fixed.cells, 0, sizeof fixed.cells);
     size_t k = 0;
     for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
-        for (int c = 0; c < b->row_lens.v[r]; c++, k++) {
+        for (int c = 0; c < b->row_lens.v[r] && k < t->cells.n; c++, k++) {
             if (c < t->ncols) {
                 if (CV_PUSH(fixed.cells, t->cells.v[k]))
                     b->ctx->oom = true;
@@ -431,13 +451,20 @@ void cv_bld_table(builder *b, bool begin)
                 free(t->cells.v[k].spans.v);
             }
         }
-        for (int c = b->row_lens.v[r]; c < t->ncols; c++) {
+        /* the cells this row already has (a short row, or cells that ran out) */
+        int have = (int)(fixed.cells.n - (size_t)r * (size_t)t->ncols);
+        for (int c = have; c < t->ncols; c++) {
             cv_cell e;
             memset(&e, 0, sizeof e);
             e.text = cv_strndup("", 0);
             if (!e.text || CV_PUSH(fixed.cells, e))
                 b->ctx->oom = true;
         }
+    }
+    /* cells of a row that never ended */
+    for (; k < t->cells.n; k++) {
+        free(t->cells.v[k].text);
+        free(t->cells.v[k].spans.v);
     }
     free(t->cells.v);
     *t = fixed;
@@ -454,11 +481,13 @@ void cv_bld_table(builder *b, bool begin)
 
 void cv_bld_row(builder *b, bool begin, bool header)
 {
-    if (b->table < 0 || b->in_cell) {
-        if (!begin && b->in_cell)
+    if (b->table < 0 || b->nested_tables > 0) {
+        if (!begin && b->text.len && b->text.p[b->text.len - 1] != ' ')
             add_text(b, " ", 1); /* rows of a nested table, inline */
         return;
     }
+    if (b->in_cell) /* a cell left open: close it */
+        cv_bld_cell(b, false, false, 0);
     cv_table *t = &b->model->tables.v[b->table];
     if (begin) {
         b->row_cells = 0;
@@ -484,12 +513,14 @@ void cv_bld_cell(builder *b, bool begin, bool header, int align)
             add_text(b, " ", 1);
         return;
     }
+    if (b->nested_tables > 0) { /* a cell of a nested table: spaced text */
+        if (b->text.len && b->text.p[b->text.len - 1] != ' ')
+            add_text(b, " ", 1);
+        return;
+    }
     if (begin) {
-        if (b->in_cell) { /* a cell of a nested table */
-            if (b->text.len && b->text.p[b->text.len - 1] != ' ')
-                add_text(b, " ", 1);
-            return;
-        }
+        if (b->in_cell) /* a cell left open: close it */
+            cv_bld_cell(b, false, false, 0);
         cv_bld_end_para(b);
         b->in_cell = true;
         b->cell_align = align;
