@@ -88,8 +88,8 @@ valgrind: $(BIN)
 	  then echo "ok - valgrind: $$m"; else f=$$((f+1)); echo "FAIL - valgrind: $$m"; head -30 /tmp/cvpdf-valgrind.log; fi; \
 	done; rm -f /tmp/cvpdf-valgrind.pdf /tmp/cvpdf-valgrind.log; echo "$$((n-f)) passed, $$f failed"; [ $$f -eq 0 ]
 
-# libFuzzer: `make fuzz` searches for FUZZ_TIME seconds (default 600), `make fuzz-smoke` for 60
-# and replays every kept finding first.
+# libFuzzer: `make fuzz` searches for FUZZ_TIME seconds (default 600); `make fuzz-smoke`
+# replays every kept finding, then makes 600 deterministic runs.
 FUZZ_CC = clang
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_DEFAULT_SOURCE \
              -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
@@ -103,11 +103,13 @@ fuzz-corpus:
 fuzz: build/fuzz/cvpdf-fuzz fuzz-corpus
 	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 \
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus
+# the smoke run is deterministic (a fixed seed and number of runs): CI gets the same answer
 fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
-	@echo "# fuzzing: the kept findings, then 60 s of search"
+	@echo "# fuzzing: the kept findings, then 600 runs from seed 1"
 	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -runs=0 tests/fuzz-regressions
-	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=60 -timeout=20 -rss_limit_mb=4096 \
-	    -artifact_prefix=build/fuzz/ build/fuzz/corpus 2>&1 | tail -n 3
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -seed=1 -runs=600 -timeout=20 -rss_limit_mb=4096 \
+	    -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
+	@tail -n 2 build/fuzz/smoke.log
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)
