@@ -1587,6 +1587,21 @@ static cvu space_before(const cv_style *st, const cv_block *b, const cv_block *p
     return st->para_space;
 }
 
+/* A hairline rule item across [x0, x1] taking height, centred in it. */
+static int push_rule(cv_vlist *out, cvu x0, cvu x1, cvu height, uint32_t color, bool keep_next)
+{
+    cv_vitem it;
+    memset(&it, 0, sizeof it);
+    it.kind = CV_V_RULE;
+    it.height = height;
+    it.x0 = x0;
+    it.x1 = x1;
+    it.thickness = CVU_R(1, 2);
+    it.color = color;
+    it.keep_next = keep_next;
+    return CV_PUSH(out->items, it);
+}
+
 /* A heading keeps with at least two lines of what follows it, whatever blocks they are in. */
 static void keep_after_headings(cv_vlist *out, const size_t *ends, size_t n)
 {
@@ -1648,15 +1663,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             indent = text_w / 2; /* deep nesting still leaves half the measure */
         cvu x0 = st->margin_l + indent;
         if (b->kind == CV_B_RULE) {
-            cv_vitem it;
-            memset(&it, 0, sizeof it);
-            it.kind = CV_V_RULE;
-            it.height = CVU_R(1, 1);
-            it.x0 = x0;
-            it.x1 = st->page_w - st->margin_r;
-            it.thickness = CVU_R(1, 2);
-            it.color = st->rule_color;
-            if (CV_PUSH(out->items, it))
+            if (push_rule(out, x0, st->page_w - st->margin_r, CVU_R(1, 1), st->rule_color, false))
                 return -1;
             prev = &m->blocks.v[i];
             continue;
@@ -1680,20 +1687,11 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         }
         if (layout_block(l, b, x0, text_w - indent, out))
             return -1;
-        if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule) {
-            /* section headings carry a hairline rule under them */
-            cv_vitem it;
-            memset(&it, 0, sizeof it);
-            it.kind = CV_V_RULE;
-            it.height = CVU_R(2, 1);
-            it.x0 = x0;
-            it.x1 = st->page_w - st->margin_r;
-            it.thickness = CVU_R(1, 2);
-            it.color = st->accent_color == st->heading_color ? st->rule_color : st->accent_color;
-            it.keep_next = true;
-            if (CV_PUSH(out->items, it))
-                return -1;
-        }
+        /* section headings carry a hairline rule under them */
+        if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule &&
+            push_rule(out, x0, st->page_w - st->margin_r, CVU_R(2, 1),
+                      st->accent_color == st->heading_color ? st->rule_color : st->accent_color, true))
+            return -1;
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
             l->ctx->oom = true;
         prev = &m->blocks.v[i];

@@ -366,6 +366,27 @@ bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len
     return f->tu_len[k] == len && !memcmp(f->tu_text[k], text, len);
 }
 
+/* One bfchar entry (code → UTF-16BE text), in blocks of at most 100 as the CMap format asks. */
+static int put_bfchar(cv_buf *b, bool one_byte, uint32_t code, const char *text, size_t len, size_t *done,
+                      size_t count)
+{
+    if (*done % 100 == 0)
+        cv_buf_printf(b, "%zu beginbfchar\n", count - *done < 100 ? count - *done : 100);
+    size_t ul;
+    unsigned char *u = cv_utf16be(text, len, false, &ul);
+    if (!u)
+        return -1;
+    cv_buf_printf(b, one_byte ? "<%02X> <" : "<%04X> <", code);
+    for (size_t k = 0; k < ul && k < 512; k++)
+        cv_buf_printf(b, "%02X", u[k]);
+    cv_buf_puts(b, ">\n");
+    free(u);
+    ++*done;
+    if (*done % 100 == 0 || *done == count)
+        cv_buf_puts(b, "endbfchar\n");
+    return 0;
+}
+
 int cv_pdffont_finish(struct cv_pdffont *f)
 {
     cv_buf b = {0};
@@ -374,54 +395,21 @@ int cv_pdffont_finish(struct cv_pdffont *f)
                     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n");
     cv_buf_puts(&b, f->type3 ? "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
                              : "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    size_t count = f->nextra;
+    size_t count = f->nextra, done = 0;
     for (size_t i = 0; i < f->n; i++)
         count += f->tu_text[i] && f->tu_len[i] ? 1 : 0;
-    size_t done = 0;
-    for (size_t i = 0; i < f->nextra; i++) {
-        if (done % 100 == 0)
-            cv_buf_printf(&b, "%zu beginbfchar\n", count - done < 100 ? count - done : 100);
+    int rc = 0;
+    for (size_t i = 0; i < f->nextra && !rc; i++) {
         char u8[4];
         int ul8 = cv_utf8_put(f->extra_cp[i], u8);
-        size_t ul;
-        unsigned char *u = cv_utf16be(u8, (size_t)ul8, false, &ul);
-        if (!u) {
-            cv_buf_free(&b);
-            return -1;
-        }
-        cv_buf_printf(&b, "<%02X> <", f->extra_code[i]);
-        for (size_t k = 0; k < ul; k++)
-            cv_buf_printf(&b, "%02X", u[k]);
-        cv_buf_puts(&b, ">\n");
-        free(u);
-        done++;
-        if (done % 100 == 0 || done == count)
-            cv_buf_puts(&b, "endbfchar\n");
+        rc = put_bfchar(&b, f->type3, f->extra_code[i], u8, (size_t)ul8, &done, count);
     }
-    for (size_t i = 0; i < f->n; i++) {
-        if (!f->tu_text[i] || !f->tu_len[i])
-            continue;
-        if (done % 100 == 0) {
-            size_t left = count - done;
-            cv_buf_printf(&b, "%zu beginbfchar\n", left < 100 ? left : 100);
-        }
-        size_t ul;
-        unsigned char *u = cv_utf16be(f->tu_text[i], f->tu_len[i], false, &ul);
-        if (!u) {
-            cv_buf_free(&b);
-            return -1;
-        }
-        cv_buf_printf(&b, f->type3 ? "<%02X> <" : "<%04X> <", f->codes[i]);
-        for (size_t k = 0; k < ul && k < 512; k++)
-            cv_buf_printf(&b, "%02X", u[k]);
-        cv_buf_puts(&b, ">\n");
-        free(u);
-        done++;
-        if (done % 100 == 0 || done == count)
-            cv_buf_puts(&b, "endbfchar\n");
-    }
+    for (size_t i = 0; i < f->n && !rc; i++)
+        if (f->tu_text[i] && f->tu_len[i])
+            rc = put_bfchar(&b, f->type3, f->codes[i], f->tu_text[i], f->tu_len[i], &done, count);
     cv_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    int rc = b.oom ? -1 : (HPDF_Stream_Write(f->tounicode->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.len) == HPDF_OK ? 0 : -1);
+    if (!rc)
+        rc = b.oom ? -1 : (HPDF_Stream_Write(f->tounicode->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.len) == HPDF_OK ? 0 : -1);
     cv_buf_free(&b);
     return rc;
 }
