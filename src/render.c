@@ -374,17 +374,26 @@ static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *
     cv_buf b = {0};
     int line = 1, col = 1;
     int bad = 0, nul = 0, ctl = 0, rtl = 0;
-    int bad_l = 0, bad_c = 0, nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0, rtl_l = 0, rtl_c = 0;
+    int nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0, rtl_l = 0, rtl_c = 0;
+    bool in_bad = false;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         size_t q = i;
         uint32_t cp = cv_utf8_next(s, len, &q);
         bool real_fffd = q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3);
+        if (!(cp == 0xFFFD && !real_fffd))
+            in_bad = false;
         if (cp == 0xFFFD && !real_fffd) {
-            if (!bad++)
-                bad_l = line, bad_c = col;
+            /* each bad sequence (a run of invalid bytes) where it starts: the first ten, then a
+             * count; every byte becomes U+FFFD */
+            if (!in_bad && ++bad <= 10)
+                cv_diag(ctx, CVPDF_WARNING, line, col, "invalid UTF-8 (byte 0x%02X), shown as U+FFFD (save the file as UTF-8)", c);
+            in_bad = true;
             if (dirty)
                 cv_buf_add(&b, "\xEF\xBF\xBD", 3);
+            col += (int)(q - i);
+            i = q;
+            continue;
         } else if (c == 0) {
             if (!nul++)
                 nul_l = line, nul_c = col;
@@ -416,9 +425,8 @@ static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *
         }
         i = q;
     }
-    if (bad)
-        cv_diag(ctx, CVPDF_WARNING, bad_l, bad_c, "invalid UTF-8: %d bad byte sequence%s shown as U+FFFD (save the file as UTF-8)",
-                bad, bad > 1 ? "s" : "");
+    if (bad > 10)
+        cv_diag(ctx, CVPDF_WARNING, 0, 0, "%d more invalid UTF-8 sequences shown as U+FFFD", bad - 10);
     if (nul)
         cv_diag(ctx, CVPDF_WARNING, nul_l, nul_c, "%d NUL byte%s shown as U+FFFD", nul, nul > 1 ? "s" : "");
     if (ctl)

@@ -1265,7 +1265,13 @@ t_stress() {
 t_bad_bytes() {
 	run cvpdf "$STRESS/bad-bytes.md" -o "$CASE/b.pdf"
 	expect_rc 0
-	expect_grep "$CASE/stderr" "bad-bytes.md:1:7: warning: invalid UTF-8: 6 bad byte sequences shown as U\+FFFD" "each bad sequence counted, the first one's position"
+	local n
+	# three bad sequences: FF FE, a lone C3, an encoded surrogate ED A0 80
+	n=$(grep -c "warning: invalid UTF-8" "$CASE/stderr")
+	[ "$n" -eq 3 ] || { show_stderr; fail "expected one warning for each of the 3 bad sequences, got $n"; }
+	expect_grep "$CASE/stderr" "bad-bytes.md:1:7: warning: invalid UTF-8 \\(byte 0xFF\\)" "the first bad sequence at its position"
+	expect_grep "$CASE/stderr" "bad-bytes.md:1:14: warning: invalid UTF-8 \\(byte 0xC3\\)" "the lone lead byte at its position"
+	expect_grep "$CASE/stderr" "bad-bytes.md:1:18: warning: invalid UTF-8 \\(byte 0xED\\)" "the encoded surrogate at its position"
 	expect_grep "$CASE/stderr" "NUL byte" "the NUL byte"
 	expect_grep "$CASE/stderr" "control characters removed" "the control characters"
 	run cvpdf "$STRESS/rtl.md" -o "$CASE/r.pdf"
