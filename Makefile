@@ -29,7 +29,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 # the release binary is ./cvpdf; other builds keep theirs under build/
 BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 
-.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke
+.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke bench
 all: $(BIN)
 
 $(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile | $(O)
@@ -110,6 +110,10 @@ fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -seed=1 -runs=600 -timeout=20 -rss_limit_mb=4096 \
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
 	@tail -n 2 build/fuzz/smoke.log
+
+# Whole-process figures: median wall and user time, peak memory, output size (tests/bench.sh).
+bench: $(BIN)
+	CVPDF=./$(BIN) bash tests/bench.sh
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)
