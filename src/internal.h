@@ -60,6 +60,8 @@ char *cv_strndup(const char *s, size_t n);
 uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
 /* Code point ending just before byte i (0 at the start). */
 uint32_t cv_utf8_prev(const char *s, size_t i);
+/* How many bytes cp takes in UTF-8. */
+static inline size_t cv_utf8_size(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
 /* Writes cp as UTF-8 into out (4 bytes room); returns the byte count. */
 int cv_utf8_put(uint32_t cp, char *out);
 
@@ -461,6 +463,8 @@ struct cv_style {
 /* style.c */
 bool cv_lang_is_cjk(const char *lang);
 void cv_style_dump(const cv_style *st, cv_buf *out);
+/* true/yes/on/1 → 1, false/no/off/0 → 0, anything else (or NULL) → -1. */
+int cv_parse_bool(const char *v);
 void cv_style_default(cv_style *st, const char *lang);
 /* Sets one key; reports an unknown key or a bad value at file:line:col with what is allowed
  * (front matter: only keys close to a style key are reported) and returns -1. */

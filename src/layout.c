@@ -167,7 +167,7 @@ static bool cjk_neighbour(const char *t, size_t len, size_t a, size_t b)
     size_t i = a;
     while (i > 0) {
         uint32_t cp = cv_utf8_prev(t, i);
-        size_t w = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        size_t w = cv_utf8_size(cp);
         if (!cv_char_is_space(cp) && cv_char_eaw(cp) != 'A') {
             if (cv_char_is_cjk_ideo(cp) || cv_char_eaw(cp) == 'W')
                 return true;
@@ -661,12 +661,12 @@ static void find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, 
     /* find the start of the last word, which is never hyphenated */
     for (size_t i = len; i > 0;) {
         uint32_t cp = cv_utf8_prev(t, i);
-        size_t w = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        size_t w = cv_utf8_size(cp);
         if (cv_char_is_letter(cp)) {
             size_t j = i - w;
             while (j > 0 && cv_char_is_letter(cv_utf8_prev(t, j))) {
                 uint32_t c2 = cv_utf8_prev(t, j);
-                j -= c2 < 0x80 ? 1 : c2 < 0x800 ? 2 : c2 < 0x10000 ? 3 : 4;
+                j -= cv_utf8_size(c2);
             }
             last_word_start = j;
             have_last = true;
@@ -691,7 +691,7 @@ static void find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, 
         }
         while (b > a && !cv_char_is_letter(cv_utf8_prev(t, b))) {
             uint32_t cp = cv_utf8_prev(t, b);
-            b -= cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            b -= cv_utf8_size(cp);
         }
         if (b - a < 5 || b - a > 200 || (have_last && a >= last_word_start))
             continue;
@@ -727,7 +727,7 @@ static void word_extent(const char *t, size_t len, size_t at, uint32_t *ws, uint
         uint32_t cp = cv_utf8_prev(t, a);
         if (cv_char_is_space(cp) || cp == '\n' || cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp))
             break;
-        a -= cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        a -= cv_utf8_size(cp);
     }
     while (b < len) {
         size_t q = b;

@@ -36,6 +36,14 @@ static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 
 static void put_num(cv_buf *b, cvu v) { cv_buf_fixed(b, v, 3); }
 
+/* A point in PDF coordinates (y up) from a page position (y down). */
+static void put_point(cv_buf *b, cvu x, cvu y_down, cvu page_h)
+{
+    put_num(b, x);
+    cv_buf_puts(b, " ");
+    put_num(b, page_h - y_down);
+}
+
 static void put_color(cv_buf *b, uint32_t c, bool stroke)
 {
     for (int k = 2; k >= 0; k--) {
@@ -123,9 +131,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             put_color(b, r->color, false);
             cur_fill_rect = r->color;
         }
-        put_num(b, r->x0);
-        cv_buf_puts(b, " ");
-        put_num(b, page_h - r->y1);
+        put_point(b, r->x0, r->y1, page_h);
         cv_buf_puts(b, " ");
         put_num(b, r->x1 - r->x0);
         cv_buf_puts(b, " ");
@@ -145,13 +151,9 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             cv_buf_puts(b, " w\n");
             cur_w = r->width;
         }
-        put_num(b, r->x0);
-        cv_buf_puts(b, " ");
-        put_num(b, page_h - r->y0);
+        put_point(b, r->x0, r->y0, page_h);
         cv_buf_puts(b, " m ");
-        put_num(b, r->x1);
-        cv_buf_puts(b, " ");
-        put_num(b, page_h - r->y1);
+        put_point(b, r->x1, r->y1, page_h);
         cv_buf_puts(b, " l S\n");
     }
     bool any_text = false;
@@ -175,9 +177,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         cv_buf_puts(b, " 0 0 ");
         cv_buf_fixed(b, g->size * 1000 / upem, 5);
         cv_buf_puts(b, " ");
-        put_num(b, g->x);
-        cv_buf_puts(b, " ");
-        put_num(b, page_h - g->y);
+        put_point(b, g->x, g->y, page_h);
         cv_buf_puts(b, " cm 0.001 0 0 0.001 0 0 cm\n");
         cv_face_outline(face, g->gid, b);
         cv_buf_puts(b, "f\nQ\n");
@@ -231,9 +231,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             /* the rest of a hyphenated word: text for extractors, neither seen nor wide
              * (render mode 3, 1% horizontal scale), right where the head ends */
             cv_buf_puts(b, "3 Tr 1 Tz 1 0 0 1 ");
-            put_num(b, g->x);
-            cv_buf_puts(b, " ");
-            put_num(b, page_h - g->y);
+            put_point(b, g->x, g->y, page_h);
             cv_buf_puts(b, " Tm[");
             size_t j = i;
             for (; j < pg->glyphs.n && pg->glyphs.v[j].mode == CV_GM_INVISIBLE &&
@@ -266,9 +264,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                 if (in_tj)
                     cv_buf_puts(b, "]TJ\n");
                 cv_buf_puts(b, "1 0 0 1 ");
-                put_num(b, h->x);
-                cv_buf_puts(b, " ");
-                put_num(b, page_h - h->y);
+                put_point(b, h->x, h->y, page_h);
                 cv_buf_puts(b, " Tm[");
                 in_tj = true;
                 pen = h->x;

@@ -71,19 +71,6 @@ static cvpdf_status set_str(char **slot, const char *v)
     return CVPDF_OK;
 }
 
-/* YAML's and a command line's ways of saying yes and no; -1 for anything else. */
-static int parse_bool(const char *v)
-{
-    static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
-    for (size_t i = 0; v && i < 4; i++) {
-        if (!strcasecmp(v, yes[i]))
-            return 1;
-        if (!strcasecmp(v, no[i]))
-            return 0;
-    }
-    return -1;
-}
-
 cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *value)
 {
     if (!o || !key)
@@ -95,7 +82,7 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
     if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
         !strcmp(key, "show-style") || !strcmp(key, "check") || !strcmp(key, "fonts-report") ||
         !strcmp(key, "safe")) {
-        int v = parse_bool(value);
+        int v = cv_parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
         if (!strcmp(key, "trace"))
@@ -361,17 +348,16 @@ static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const 
 static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_len)
 {
     *out = NULL;
+    /* one pass; the copy starts at the first change, so clean input is never copied */
     bool dirty = false;
-    for (size_t i = 0; i < len && !dirty;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t q = i;
-        uint32_t cp = cv_utf8_next(s, len, &q);
-        if (c == 0 || (c == '\r' && (i + 1 >= len || s[i + 1] != '\n')) || (cp == 0xFFFD && !(q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3))) ||
-            (cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0))
-            dirty = true;
-        i = q;
-    }
     cv_buf b = {0};
+#define CHANGE(at)                                                                               \
+    do {                                                                                         \
+        if (!dirty) {                                                                            \
+            cv_buf_add(&b, s, (at));                                                              \
+            dirty = true;                                                                        \
+        }                                                                                        \
+    } while (0)
     int line = 1, col = 1;
     int bad = 0, nul = 0, ctl = 0, rtl = 0;
     int nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0, rtl_l = 0, rtl_c = 0;
@@ -380,36 +366,29 @@ static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *
         unsigned char c = (unsigned char)s[i];
         size_t q = i;
         uint32_t cp = cv_utf8_next(s, len, &q);
-        bool real_fffd = q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3);
-        if (!(cp == 0xFFFD && !real_fffd))
-            in_bad = false;
-        if (cp == 0xFFFD && !real_fffd) {
+        bool invalid = cp == 0xFFFD && !(q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3));
+        bool lone_cr = c == '\r' && (q >= len || s[q] != '\n');
+        bool control = !invalid && c != 0 && ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0));
+        if (invalid) {
             /* each bad sequence (a run of invalid bytes) where it starts: the first ten, then a
              * count; every byte becomes U+FFFD */
             if (!in_bad && ++bad <= 10)
                 cv_diag(ctx, CVPDF_WARNING, line, col, "invalid UTF-8 (byte 0x%02X), shown as U+FFFD (save the file as UTF-8)", c);
-            in_bad = true;
-            if (dirty)
-                cv_buf_add(&b, "\xEF\xBF\xBD", 3);
-            col += (int)(q - i);
-            i = q;
-            continue;
+            CHANGE(i);
+            cv_buf_add(&b, "\xEF\xBF\xBD", 3);
         } else if (c == 0) {
             if (!nul++)
                 nul_l = line, nul_c = col;
-            if (dirty)
-                cv_buf_add(&b, "\xEF\xBF\xBD", 3);
-        } else if (c == '\r' && (q >= len || s[q] != '\n')) {
-            if (dirty)
-                cv_buf_add(&b, "\n", 1);
+            CHANGE(i);
+            cv_buf_add(&b, "\xEF\xBF\xBD", 3);
+        } else if (lone_cr) {
+            CHANGE(i);
+            cv_buf_add(&b, "\n", 1);
+        } else if (control) {
+            if (!ctl++)
+                ctl_l = line, ctl_c = col;
+            CHANGE(i); /* removed */
         } else {
-            if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0)) {
-                if (!ctl++)
-                    ctl_l = line, ctl_c = col;
-                col += (int)(q - i);
-                i = q;
-                continue; /* removed */
-            }
             if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF)) {
                 if (!rtl++)
                     rtl_l = line, rtl_c = col;
@@ -417,7 +396,8 @@ static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *
             if (dirty)
                 cv_buf_add(&b, s + i, q - i);
         }
-        if (c == '\n' || (c == '\r' && (q >= len || s[q] != '\n'))) {
+        in_bad = invalid;
+        if (c == '\n' || lone_cr) {
             line++;
             col = 1;
         } else {
@@ -425,6 +405,7 @@ static int sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *
         }
         i = q;
     }
+#undef CHANGE
     if (bad > 10)
         cv_diag(ctx, CVPDF_WARNING, 0, 0, "%d more invalid UTF-8 sequences shown as U+FFFD", bad - 10);
     if (nul)

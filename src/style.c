@@ -165,8 +165,10 @@ static int parse_len(const char *v, cvu *out)
     return 0;
 }
 
-static int parse_bool(const char *v)
+int cv_parse_bool(const char *v)
 {
+    if (!v)
+        return -1;
     static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
     for (size_t i = 0; i < 4; i++) {
         if (!strcasecmp(v, yes[i]))
@@ -287,7 +289,7 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
             *(uint32_t *)(base + k->off) = color;
         break;
     case T_BOOL:
-        b = parse_bool(value);
+        b = cv_parse_bool(value);
         ok = b >= 0;
         if (ok)
             *(bool *)(base + k->off) = b;
