@@ -550,7 +550,9 @@ typedef struct cv_vlist {
 } cv_vlist;
 
 typedef struct cv_layout cv_layout;
-cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang);
+/* hyph: the document language's hyphenation dictionary, owned by the caller and shared by
+ * every layout of one render (the --fit-pages trials too), or NULL */
+cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang, cv_hyph *hyph);
 void cv_layout_free(cv_layout *lay);
 /* The model is kept for its images and tables. */
 int cv_layout_model(cv_layout *lay, const cv_model *model, cv_vlist *out);

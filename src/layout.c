@@ -52,8 +52,7 @@ struct cv_layout {
     int uncovered_more;
     CV_VEC(cv_item) items;   /* the block being broken */
     cv_sizes breaks;
-    cv_hyph *hyph;           /* loaded on first use */
-    bool hyph_tried;
+    cv_hyph *hyph;           /* lent by the caller (NULL: no hyphenation) */
     int emoji_dropped;       /* clusters left out by "emoji: none" */
     bool in_table;           /* laying out table cells: ragged, no keep flags */
     CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
@@ -61,7 +60,7 @@ struct cv_layout {
     uint32_t word_ws, word_we;
 };
 
-cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang)
+cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const char *lang, cv_hyph *hyph)
 {
     cv_layout *l = calloc(1, sizeof *l);
     if (!l)
@@ -69,6 +68,7 @@ cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const
     l->ctx = ctx;
     l->fonts = fonts;
     l->st = st;
+    l->hyph = hyph;
     snprintf(l->lang, sizeof l->lang, "%s", lang ? lang : "en");
     l->cjk_doc = !strncmp(l->lang, "zh", 2) || !strncmp(l->lang, "ja", 2) || !strncmp(l->lang, "ko", 2);
     return l;
@@ -88,7 +88,6 @@ void cv_layout_free(cv_layout *l)
     free(l->items.v);
     free(l->breaks.v);
     free(l->used.v);
-    cv_hyph_free(l->hyph);
     free(l);
 }
 
@@ -1215,10 +1214,6 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     bool plain_align = blk->align == CV_ALIGN_DEFAULT;
     bool justify = l->st->justify && blk->kind == CV_B_PARA && plain_align && !l->in_table;
     bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && plain_align;
-    if (may_hyphenate && !l->hyph_tried) {
-        l->hyph = cv_hyph_new(l->lang);
-        l->hyph_tried = true;
-    }
     /* stretches wider than the measure with no break inside: mark their graphemes */
     bool too_wide = false;
     for (size_t s = 0, p = 1; p <= len; p++) {

@@ -255,10 +255,10 @@ static void fit_scale(const cv_style *full, int f, cv_style *out)
 }
 
 /* Pages the model takes in a style, and how far its last pages run past `limit` pages. */
-static int count_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const char *lang,
+static int count_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *model, const char *lang,
                        const cv_style *st, int limit, cvu *overflow)
 {
-    cv_layout *lay = cv_layout_new(ctx, fonts, st, lang);
+    cv_layout *lay = cv_layout_new(ctx, fonts, st, lang, hyph);
     cv_vlist vl;
     memset(&vl, 0, sizeof vl);
     cv_pages pages;
@@ -279,13 +279,13 @@ static int count_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, cons
 /* --fit-pages N: the largest settings within the style's bounds that make the document fit N
  * pages, by bisection on one scale for all of them (so it is deterministic and monotone), then
  * a note saying what was chosen, or by how much it overflows. */
-static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const char *lang, cv_style *st,
-                     int n)
+static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *model, const char *lang,
+                     cv_style *st, int n)
 {
     cv_style full = *st, trial;
     cvu over;
     ctx->quiet++;
-    int at_full = count_pages(ctx, fonts, model, lang, &full, n, &over);
+    int at_full = count_pages(ctx, fonts, hyph, model, lang, &full, n, &over);
     int rc = 0;
     if (at_full < 0) {
         rc = -1;
@@ -296,7 +296,7 @@ static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const 
     } else {
         fit_scale(&full, 0, &trial);
         cvu over0;
-        int at_min = count_pages(ctx, fonts, model, lang, &trial, n, &over0);
+        int at_min = count_pages(ctx, fonts, hyph, model, lang, &trial, n, &over0);
         if (at_min < 0) {
             rc = -1;
         } else if (at_min > n) {
@@ -312,7 +312,7 @@ static int fit_pages(cv_ctx *ctx, cv_fonts *fonts, const cv_model *model, const 
             while (hi - lo > 8) {
                 int mid = (lo + hi) / 2;
                 fit_scale(&full, mid, &trial);
-                int p = count_pages(ctx, fonts, model, lang, &trial, n, &over);
+                int p = count_pages(ctx, fonts, hyph, model, lang, &trial, n, &over);
                 if (p < 0) {
                     rc = -1;
                     break;
@@ -479,6 +479,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     memset(&pages, 0, sizeof pages);
     cv_fonts *fonts = NULL;
     cv_layout *lay = NULL;
+    cv_hyph *hyph = NULL;
 
     int body_line;
     size_t body = cv_frontmatter(&ctx, md, len, &meta, &body_line);
@@ -537,9 +538,12 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
                 fit = 0;
             }
         }
-    if (fit > 0 && fit_pages(&ctx, fonts, &model, lang, &style, fit))
+    /* fit_scale changes sizes, never whether to hyphenate: one dictionary serves every trial */
+    if (style.hyphenate)
+        hyph = cv_hyph_new(lang);
+    if (fit > 0 && fit_pages(&ctx, fonts, hyph, &model, lang, &style, fit))
         goto done;
-    lay = cv_layout_new(&ctx, fonts, &style, lang);
+    lay = cv_layout_new(&ctx, fonts, &style, lang, hyph);
     if (!lay || cv_layout_model(lay, &model, &vl))
         goto done;
     if (cv_paginate(&ctx, lay, &style, &vl, &pages))
@@ -612,6 +616,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     st = CVPDF_OK;
 done:
     cv_layout_free(lay);
+    cv_hyph_free(hyph);
     cv_pages_free(&pages);
     cv_vlist_free(&vl);
     cv_fonts_free(fonts);
