@@ -1,49 +1,120 @@
-# cvpdf: GNU make. `make` builds ./cvpdf; `make check` builds and runs every test;
-# `make render` renders content/*.md into out/*.pdf. BUILD=release|debug|sanitize.
+# cvpdf: GNU make. `make` builds ./cvpdf and, under build/$(BUILD)/, libcvpdf.a, libcvpdf.so and
+# cvpdf.pc; `make check` builds and runs every test; `make render` renders content/*.md into
+# out/*.pdf; `make install` (PREFIX, DESTDIR) installs. BUILD=release|debug|sanitize.
 CC      ?= cc
 BUILD   ?= release
 PREFIX  ?= /usr/local
 VERSION  = 0.1.0
+# where the binary and library look for the bundled fonts and the built-in styles: the repo's
+# own directories here; `make install` builds a second set of objects with the installed ones
 FONTDIR ?= $(CURDIR)/fonts
 STYLEDIR ?= $(CURDIR)/styles
 
+# installation directories (`make install` puts them under $(DESTDIR))
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/cvpdf
+# the objects `make install` builds, apart from the repo's build/$(BUILD)
+INSTALL_O  ?= build/install-$(BUILD)
+
+# the shared library: libcvpdf.so -> libcvpdf.so.0 (the soname) -> libcvpdf.so.0.1.0
+SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
+SONAME   = libcvpdf.so.$(SOMAJOR)
+SOREAL   = libcvpdf.so.$(VERSION)
+
 PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0 freetype2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen -lz
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_release  = -O2 -g
 CFLAGS_debug    = -O0 -g3
 CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 CFLAGS  = -std=c11 $(WARN) $(CFLAGS_$(BUILD)) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-          -fvisibility=hidden -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
+          -fPIC -fvisibility=hidden -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
           -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS) $(XCFLAGS)
 LDFLAGS_sanitize = -fsanitize=address,undefined
 LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
+# every symbol the shared library needs must come from a library it names (not under the
+# sanitizers, whose runtime only the executable carries)
+SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl,-z,defs)
 
 O        = build/$(BUILD)
 LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
-           html.c image.c mojibake.c check.c emoji.c
+           html.c image.c mojibake.c check.c emoji.c cache.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 # the release binary is ./cvpdf; other builds keep theirs under build/
 BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 
-.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke bench
-all: $(BIN)
+.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke bench install uninstall FORCE
+all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 
-$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile | $(O)
+$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile $(O)/build.cfg | $(O)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(O):
 	mkdir -p $@
 
+# build.cfg holds the compiler and flags (FONTDIR, STYLEDIR, PREFIX...) the objects were built
+# with; it changes, and the objects are rebuilt, only when they do
+BUILD_CFG := $(subst ','"'"',$(CC) $(CFLAGS) | $(PREFIX) $(LIBDIR) $(INCLUDEDIR))
+$(O)/build.cfg: FORCE | $(O)
+	@printf '%s\n' '$(BUILD_CFG)' | cmp -s - $@ || printf '%s\n' '$(BUILD_CFG)' >$@
+FORCE:
+
 $(O)/libcvpdf.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# exports only what src/cvpdf.h marks CVPDF_API (-fvisibility=hidden)
+$(O)/$(SOREAL): $(LIB_OBJ)
+	$(CC) $(SO_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(O)/$(SONAME): $(O)/$(SOREAL)
+	ln -sfn $(SOREAL) $@
+$(O)/libcvpdf.so: $(O)/$(SONAME)
+	ln -sfn $(SONAME) $@
+
+# pkg-config file: paths under PREFIX are written relative to ${prefix}; Requires.private are
+# the PKGS, Libs.private the libraries linked without pkg-config (for libcvpdf.a)
+PC_LIBS_PRIVATE = $(filter-out $(shell pkg-config --libs $(PKGS)),$(PKG_LIBS)) -lhpdf -lpthread
+$(O)/cvpdf.pc: cvpdf.pc.in $(O)/build.cfg | $(O)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES_PRIVATE@|$(PKGS)|' \
+	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< >$@
+
+# the command links libcvpdf.a: ./cvpdf runs from the repo without LD_LIBRARY_PATH
 $(BIN): $(O)/main.o $(O)/libcvpdf.a
 	$(CC) -o $@ $^ $(LDLIBS)
+
+# `make install PREFIX=/usr DESTDIR=/tmp/root`: builds the binary, libraries and cvpdf.pc again
+# under $(INSTALL_O), looking for fonts and styles in $(DATADIR), then installs them with the
+# header, the man pages, the styles and the fonts (with their licences).
+install:
+	$(MAKE) O=$(INSTALL_O) BIN=$(INSTALL_O)/cvpdf FONTDIR=$(DATADIR)/fonts STYLEDIR=$(DATADIR)/styles all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts
+	install -m 755 $(INSTALL_O)/cvpdf $(DESTDIR)$(BINDIR)/cvpdf
+	install -m 644 $(INSTALL_O)/libcvpdf.a $(INSTALL_O)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
+	ln -sfn $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libcvpdf.so
+	install -m 644 src/cvpdf.h $(DESTDIR)$(INCLUDEDIR)/cvpdf.h
+	install -m 644 $(INSTALL_O)/cvpdf.pc $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc
+	install -m 644 man/cvpdf.1 $(DESTDIR)$(MANDIR)/man1/cvpdf.1
+	install -m 644 man/cvpdf.5 $(DESTDIR)$(MANDIR)/man5/cvpdf.5
+	install -m 644 $(wildcard styles/*.yaml) $(DESTDIR)$(DATADIR)/styles/
+	install -m 644 $(wildcard fonts/*) $(DESTDIR)$(DATADIR)/fonts/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cvpdf $(DESTDIR)$(LIBDIR)/libcvpdf.a $(DESTDIR)$(LIBDIR)/$(SOREAL) \
+	    $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libcvpdf.so $(DESTDIR)$(INCLUDEDIR)/cvpdf.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc $(DESTDIR)$(MANDIR)/man1/cvpdf.1 $(DESTDIR)$(MANDIR)/man5/cvpdf.5 \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard styles/*.yaml fonts/*))
+	-rmdir $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)
 
 $(O)/unit: tests/unit.c $(O)/libcvpdf.a
 	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
@@ -65,18 +136,20 @@ $(O)/locale/de_DE.UTF-8:
 # `make test`: the suite once, quickly. `make check`: everything: the suite, the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, valgrind over the content and corpus,
 # and a short fuzzing run.
-test: $(BIN) $(O)/unit $(O)/threads $(O)/locale/de_DE.UTF-8
-	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
+test: $(BIN) $(O)/unit $(O)/threads $(O)/bench $(O)/locale/de_DE.UTF-8
+	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
+	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
 check: test asan valgrind fuzz-smoke
 
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan:
-	$(MAKE) BUILD=sanitize build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/locale/de_DE.UTF-8
+	$(MAKE) BUILD=sanitize build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/bench \
+	    build/sanitize/locale/de_DE.UTF-8
 	@echo "# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads \
-	    CVPDF_LOCPATH=$(CURDIR)/build/sanitize/locale TIMEOUT=600 bash tests/run.sh
+	    CVPDF_BENCH=build/sanitize/bench CVPDF_LOCPATH=$(CURDIR)/build/sanitize/locale TIMEOUT=600 bash tests/run.sh
 
 VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
            --suppressions=$(CURDIR)/tests/valgrind.supp
@@ -111,9 +184,12 @@ fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
 	@tail -n 2 build/fuzz/smoke.log
 
-# Whole-process figures: median wall and user time, peak memory, output size (tests/bench.sh).
-bench: $(BIN)
-	CVPDF=./$(BIN) bash tests/bench.sh
+# Speed and size (tests/bench.c): whole-process medians of the command (wall, user, peak memory,
+# size, the library's stage timers) and in-process re-renders through a cvpdf_cache.
+$(O)/bench: tests/bench.c $(O)/libcvpdf.a
+	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+bench: $(BIN) $(O)/bench
+	$(O)/bench ./$(BIN) $(or $(RUNS),7)
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)

@@ -38,6 +38,11 @@ typedef enum { CVPDF_NOTE, CVPDF_WARNING, CVPDF_ERROR } cvpdf_severity;
 typedef void (*cvpdf_diag_fn)(void *user, cvpdf_severity severity, const char *file, int line,
                               int col, const char *msg);
 
+/* A dependency: a file a render read or tried to read, as a compiler's -MD lists them (see
+ * cvpdf_options_set_dependencies). path is as it was opened (relative paths stay relative to
+ * the working directory), valid only during the call. */
+typedef void (*cvpdf_dep_fn)(void *user, const char *path);
+
 typedef struct cvpdf_options cvpdf_options;
 
 /* "0.1.0" */
@@ -64,8 +69,28 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *                 input and 20 pages (CVPDF_ERR_USAGE beyond) */
 CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
 
+/* A cache of what renders can share: opened font faces, fontconfig's answers, hyphenation
+ * patterns and recent font subsets. For a program that renders more than once (a server, an
+ * editor's preview, cvpdf --watch): attach one to the options with cvpdf_options_set_cache and
+ * every render through them reuses it, on any number of threads at once. Output is
+ * byte-identical with and without a cache. It grows with the distinct fonts and languages
+ * used, not with the documents; free it after the last render that uses it. NULL on
+ * allocation failure. */
+typedef struct cvpdf_cache cvpdf_cache;
+CVPDF_API cvpdf_cache *cvpdf_cache_new(void);
+CVPDF_API void cvpdf_cache_free(cvpdf_cache *cache);
+/* cache may be NULL (the default): each render loads what it needs and frees it. */
+CVPDF_API void cvpdf_options_set_cache(cvpdf_options *opts, cvpdf_cache *cache);
+
 /* Diagnostics go to fn (default: none). */
 CVPDF_API void cvpdf_options_set_diagnostics(cvpdf_options *opts, cvpdf_diag_fn fn, void *user);
+
+/* Every file a render reads goes to fn during the render (default: none), for watching them
+ * or writing make dependencies: the input of cvpdf_render_file, each style file (built-in
+ * styles from the styles directory too) and each local image, once per time it is opened;
+ * fonts are not reported. A file that was looked for and missing (an image not there yet) is
+ * reported too, so a watcher can wait for it to appear. */
+CVPDF_API void cvpdf_options_set_dependencies(cvpdf_options *opts, cvpdf_dep_fn fn, void *user);
 
 /* Renders len bytes of Markdown (UTF-8, optionally with YAML front matter) into a PDF held in
  * *pdf (*pdf_len bytes), which the caller frees with cvpdf_buffer_free. name labels

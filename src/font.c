@@ -21,6 +21,7 @@ typedef struct face_slot {
     char *path;
     unsigned index;
     cv_face *face;
+    bool owned; /* false: the cache's */
 } face_slot;
 
 typedef struct fb_entry {
@@ -107,7 +108,8 @@ void cv_fonts_free(cv_fonts *f)
     if (!f)
         return;
     for (size_t i = 0; i < f->faces.n; i++) {
-        cv_face_free(f->faces.v[i].face);
+        if (f->faces.v[i].owned)
+            cv_face_free(f->faces.v[i].face);
         free(f->faces.v[i].path);
     }
     free(f->faces.v);
@@ -122,13 +124,15 @@ static int face_id(cv_fonts *f, const char *path, unsigned index)
     for (size_t i = 0; i < f->faces.n; i++)
         if (f->faces.v[i].index == index && !strcmp(f->faces.v[i].path, path))
             return (int)i;
-    cv_face *face = cv_face_open(path, index);
+    cvpdf_cache *cache = f->ctx->opts->cache;
+    cv_face *face = cache ? cv_cache_face(cache, path, index) : cv_face_open(path, index);
     if (!face)
         return -1;
-    face_slot s = {cv_strndup(path, strlen(path)), index, face};
+    face_slot s = {cv_strndup(path, strlen(path)), index, face, !cache};
     if (!s.path || CV_PUSH(f->faces, s)) {
         free(s.path);
-        cv_face_free(face);
+        if (s.owned)
+            cv_face_free(face);
         f->ctx->oom = true;
         return -1;
     }
@@ -164,10 +168,28 @@ static const char *cjk_family(const char *lang, const char *base, char *out, siz
     return out;
 }
 
+/* fontconfig's file for a family in a weight and slant: 1 with path/index, 0 for none. */
+static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index);
+
 static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
 {
+    cvpdf_cache *cache = f->ctx->opts->cache;
+    char key[128], path[4096];
+    unsigned index = 0;
+    snprintf(key, sizeof key, "family %d %d %s", bold, italic, family);
+    int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
+    if (found < 0) {
+        found = fc_query(family, bold, italic, path, sizeof path, &index);
+        if (cache)
+            cv_cache_match_put(cache, key, found ? path : NULL, index);
+    }
+    return found ? face_id(f, path, index) : -1;
+}
+
+static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index)
+{
     if (!fc_ok)
-        return -1;
+        return 0;
     FcPattern *pat = FcPatternCreate();
     if (!pat)
         return -1;
@@ -179,25 +201,40 @@ static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
     FcResult res;
     FcPattern *m = FcFontMatch(NULL, pat, &res);
     FcPatternDestroy(pat);
-    int id = -1;
+    int found = 0;
     FcChar8 *file, *fam;
-    int index = 0;
+    int idx = 0;
     /* fontconfig always answers with something; accept only the family asked for */
     if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch) {
         bool same = false;
         for (int k = 0; FcPatternGetString(m, FC_FAMILY, k, &fam) == FcResultMatch; k++)
             if (!strcasecmp((const char *)fam, family))
                 same = true;
-        FcPatternGetInteger(m, FC_INDEX, 0, &index);
-        if (same)
-            id = face_id(f, (const char *)file, (unsigned)index);
+        FcPatternGetInteger(m, FC_INDEX, 0, &idx);
+        if (same && strlen((const char *)file) < path_size) {
+            strcpy(path, (const char *)file);
+            *index = (unsigned)idx;
+            found = 1;
+        }
     }
     if (m)
         FcPatternDestroy(m);
+    return found;
+}
+
+static int role_find(cv_fonts *f, int role);
+
+int cv_fonts_role(cv_fonts *f, int role)
+{
+    if (role >= 0 && role < CV_F_NROLES && f->role_tried[role])
+        return f->role_id[role];
+    int stage = cv_stage(f->ctx, CV_T_FONTS);
+    int id = role_find(f, role);
+    cv_stage(f->ctx, stage);
     return id;
 }
 
-int cv_fonts_role(cv_fonts *f, int role)
+static int role_find(cv_fonts *f, int role)
 {
     if (role < 0 || role >= CV_F_NROLES)
         return -1;
@@ -257,18 +294,55 @@ const char *cv_fonts_path(const cv_fonts *f, int id, unsigned *index)
     return f->faces.v[id].path;
 }
 
+static int fallback_find(cv_fonts *f, uint32_t cp);
+
 int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
 {
     (void)bold;
     for (size_t i = 0; i < f->fallback.n; i++)
         if (f->fallback.v[i].cp == cp)
             return f->fallback.v[i].id;
+    int stage = cv_stage(f->ctx, CV_T_FONTS);
+    int id = fallback_find(f, cp);
+    cv_stage(f->ctx, stage);
+    return id;
+}
+
+static int fc_cover(cv_fonts *f, uint32_t cp);
+
+static int fallback_find(cv_fonts *f, uint32_t cp)
+{
     /* a face already open may cover it */
     int id = -1;
     for (size_t i = 0; i < f->faces.n && id < 0; i++)
         if (cv_face_has(f->faces.v[i].face, cp))
             id = (int)i;
-    if (id < 0 && fc_ok) {
+    if (id < 0) {
+        cvpdf_cache *cache = f->ctx->opts->cache;
+        char key[64], path[4096];
+        unsigned index = 0;
+        snprintf(key, sizeof key, "char %X %.40s", (unsigned)cp, f->lang);
+        int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
+        if (found > 0)
+            id = face_id(f, path, index);
+        else if (found < 0) {
+            id = fc_cover(f, cp);
+            if (cache)
+                cv_cache_match_put(cache, key, id >= 0 ? f->faces.v[id].path : NULL,
+                                   id >= 0 ? f->faces.v[id].index : 0);
+        }
+    }
+    fb_entry e = {cp, id};
+    if (CV_PUSH(f->fallback, e))
+        f->ctx->oom = true;
+    return id;
+}
+
+/* The first face in fontconfig's order for the language that has an outline glyph for cp. */
+static int fc_cover(cv_fonts *f, uint32_t cp)
+{
+    int id = -1;
+    if (fc_ok) {
         FcPattern *pat = FcPatternCreate();
         FcCharSet *cs = FcCharSetCreate();
         if (pat && cs) {
@@ -312,9 +386,6 @@ int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
         if (pat)
             FcPatternDestroy(pat);
     }
-    fb_entry e = {cp, id};
-    if (CV_PUSH(f->fallback, e))
-        f->ctx->oom = true;
     return id;
 }
 

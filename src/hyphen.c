@@ -5,9 +5,11 @@
  * hyph_de_CH, ...). libhyphen indexes its result by character, so points are mapped back to
  * byte offsets here. At least 2 letters stay before a hyphen and 3 after it.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hyphen.h>
 
@@ -17,9 +19,54 @@
 #define CVPDF_HYPHENDIR "/usr/share/hyphen"
 #endif
 
+/* Loading the English patterns (libhyphen parses the text file into its own tables) takes
+ * longer than laying out a two-page résumé, so it happens beside the layout: cv_hyph_prefetch
+ * starts it on a thread of its own, and the first word that needs the dictionary waits for
+ * it (most résumé paragraphs set within the pretolerance, without hyphens, and never do).
+ * Without a prefetch, the first word loads it. A dictionary may be shared by renders on
+ * several threads (through a cvpdf_cache): the lock guards the loading, and the dictionary is
+ * read-only after. */
 struct cv_hyph {
+    pthread_mutex_t lock;
+    bool tried;             /* dict is final */
+    bool loading, joined;   /* the prefetch thread was started, and has been joined */
+    pthread_t thread;
+    HyphenDict *prefetched; /* the thread's result, read after joining it */
+    char path[512];
     HyphenDict *dict;
 };
+
+static void *prefetch(void *arg)
+{
+    cv_hyph *h = arg;
+    h->prefetched = hnj_hyphen_load(h->path);
+    return NULL;
+}
+
+void cv_hyph_prefetch(cv_hyph *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    if (!h->tried && !h->loading && !pthread_create(&h->thread, NULL, prefetch, h))
+        h->loading = true;
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* With the lock held: the prefetch's result, once. */
+static void join_prefetch(cv_hyph *h)
+{
+    if (h->loading && !h->joined) {
+        pthread_join(h->thread, NULL);
+        h->joined = true;
+        if (!h->tried) {
+            h->tried = true;
+            h->dict = h->prefetched;
+        } else if (h->prefetched)
+            hnj_hyphen_free(h->prefetched);
+        h->prefetched = NULL;
+    }
+}
 
 cv_hyph *cv_hyph_new(const char *lang)
 {
@@ -40,23 +87,22 @@ cv_hyph *cv_hyph_new(const char *lang)
             if (!strcmp(l, defaults[k][0]))
                 strcpy(r, defaults[k][1]);
     char path[512];
-    HyphenDict *d = NULL;
+    bool found = false;
     if (r[0]) {
         snprintf(path, sizeof path, "%s/hyph_%s_%s.dic", CVPDF_HYPHENDIR, l, r);
-        d = hnj_hyphen_load(path);
+        found = !access(path, R_OK);
     }
-    if (!d) {
+    if (!found) {
         snprintf(path, sizeof path, "%s/hyph_%s.dic", CVPDF_HYPHENDIR, l);
-        d = hnj_hyphen_load(path);
+        found = !access(path, R_OK);
     }
-    if (!d)
+    if (!found)
         return NULL;
-    cv_hyph *h = malloc(sizeof *h);
-    if (!h) {
-        hnj_hyphen_free(d);
+    cv_hyph *h = calloc(1, sizeof *h);
+    if (!h)
         return NULL;
-    }
-    h->dict = d;
+    memcpy(h->path, path, sizeof path);
+    pthread_mutex_init(&h->lock, NULL);
     return h;
 }
 
@@ -64,8 +110,25 @@ void cv_hyph_free(cv_hyph *h)
 {
     if (!h)
         return;
-    hnj_hyphen_free(h->dict);
+    join_prefetch(h);
+    if (h->dict)
+        hnj_hyphen_free(h->dict);
+    pthread_mutex_destroy(&h->lock);
     free(h);
+}
+
+/* The dictionary, loaded on first use; NULL when the file cannot be read. */
+static HyphenDict *dict(cv_hyph *h)
+{
+    pthread_mutex_lock(&h->lock);
+    join_prefetch(h);
+    if (!h->tried) {
+        h->tried = true;
+        h->dict = hnj_hyphen_load(h->path);
+    }
+    HyphenDict *d = h->dict;
+    pthread_mutex_unlock(&h->lock);
+    return d;
 }
 
 int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
@@ -81,7 +144,8 @@ int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
     char hyphens[256 + 5];
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
-    if (hnj_hyphen_hyphenate3(h->dict, lower, (int)len, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3))
+    HyphenDict *d = dict(h);
+    if (!d || hnj_hyphen_hyphenate3(d, lower, (int)len, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3))
         return -1;
     /* hyphens[k] is for the k-th character: a point after it when odd */
     size_t byte = 0;

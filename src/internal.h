@@ -75,6 +75,7 @@ struct cvpdf_options {
     bool check;      /* lay out and report, but write no PDF */
     bool fonts_report; /* return which face each character got, instead of a PDF */
     bool safe;       /* untrusted input: see cvpdf.h */
+    bool timings;    /* report the stage timers as a note */
     size_t max_input;  /* safe mode: bytes */
     int max_pages;     /* safe mode */
     int justify, hyphenate; /* -1: the style's choice */
@@ -84,7 +85,24 @@ struct cvpdf_options {
     long long date; /* -1: none */
     cvpdf_diag_fn diag;
     void *diag_user;
+    cvpdf_cache *cache;     /* NULL: nothing is shared between renders */
+    cvpdf_dep_fn dep;       /* every file a render reads: cv_dep */
+    void *dep_user;
 };
+
+/* The stages the timers report, in pipeline order. */
+enum cv_stage_id {
+    CV_T_PARSE,    /* sanitizing, front matter, cmark-gfm, the style */
+    CV_T_FONTS,    /* fontconfig lookups and opening faces */
+    CV_T_SHAPE,    /* HarfBuzz */
+    CV_T_BREAK,    /* ICU break opportunities, hyphenation, Knuth-Plass */
+    CV_T_LAYOUT,   /* the rest of turning blocks into lines */
+    CV_T_PAGINATE,
+    CV_T_SUBSET,   /* hb-subset and the colour emoji images */
+    CV_T_WRITE,    /* PDF objects, compression, the file */
+    CV_T_N
+};
+extern const char *const cv_stage_names[CV_T_N];
 
 typedef struct cv_ctx {
     const cvpdf_options *opts;
@@ -97,10 +115,22 @@ typedef struct cv_ctx {
     int quiet;           /* > 0: diagnostics are not delivered (trial layouts of --fit-pages) */
     int remote_images;   /* images not fetched, counted past the first few warnings */
     bool oom;
+    /* the library's own stage timers (option "timings"): the time since stage_mark is charged
+     * to `stage`; cv_stage switches, so nested stages are charged exclusively and the stages
+     * add up to the whole render */
+    int stage;
+    uint64_t stage_mark;
+    uint64_t stage_ns[CV_T_N];
 } cv_ctx;
+
+/* Charges the time since the last switch to the current stage and makes `stage` current;
+ * returns the stage that was current, for switching back. */
+int cv_stage(cv_ctx *ctx, int stage);
 
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Reports path, as about to be opened, to the dependency callback (cvpdf.h). */
+void cv_dep(const cv_ctx *ctx, const char *path);
 
 /* ---- YAML: front matter and style files (yaml.c, libyaml) -------------------------------- */
 
@@ -281,14 +311,32 @@ bool cv_char_is_emoji_presentation(uint32_t cp);
 /* ---- colour emoji bitmaps (emoji.c, FreeType) ------------------------------------------- */
 
 typedef struct cv_emoji cv_emoji;
+typedef struct cv_face cv_face; /* shape.c */
 typedef struct cv_bitmap {
-    int w, h, left, top, ppem; /* pixels; left/top: the bitmap's origin offset */
-    unsigned char *rgb, *alpha;
+    /* the strike's box: w×h pixels at ppem, its origin offset left/top; the samples are
+     * pw×ph pixels over that box (fewer when resampled) */
+    int w, h, left, top, ppem, pw, ph;
+    unsigned char *rgb, *alpha; /* straight (not premultiplied) colour; alpha */
 } cv_bitmap;
 cv_emoji *cv_emoji_open(const char *path, unsigned index);
 void cv_emoji_close(cv_emoji *e);
-int cv_emoji_render(cv_emoji *e, uint32_t gid, cv_bitmap *out);
+/* The glyph's bitmap, resampled to ppem pixels an em when the strike is finer (0: as is). */
+int cv_emoji_render(cv_emoji *e, uint32_t gid, int ppem, cv_bitmap *out);
 void cv_bitmap_free(cv_bitmap *b);
+/* One emoji as the data of two PDF image streams, pw×ph samples of 8 bits: the colour
+ * (DeviceRGB) and its SMask (DeviceGray), each zlib-compressed (/FlateDecode). A pure function
+ * of the face, gid and ppem, so it is remembered with the face (cv_emoji_memo). */
+typedef struct cv_emoji_image {
+    int w, h, left, top, ppem, pw, ph; /* as cv_bitmap */
+    unsigned char *rgb, *alpha;
+    size_t rgb_len, alpha_len;
+} cv_emoji_image;
+int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out);
+void cv_emoji_image_free(cv_emoji_image *im);
+/* The encoded emoji from the face's memo, or made (opening *e on first need; the caller
+ * closes it) and remembered. */
+int cv_emoji_get(cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
+                 cv_emoji_image *out);
 
 /* Not a control, private-use, surrogate, unassigned or lone combining character: what a
  * repaired mojibake sequence should decode to. */
@@ -316,6 +364,8 @@ typedef struct cv_hyph cv_hyph;
 /* The patterns for a language, or NULL when none are installed. */
 cv_hyph *cv_hyph_new(const char *lang);
 void cv_hyph_free(cv_hyph *h);
+/* Starts loading the patterns on a thread of their own, for the first word that needs them. */
+void cv_hyph_prefetch(cv_hyph *h);
 /* points[i] = 1 where a hyphen may go before byte i of word[0..len) (2 letters before, 3
  * after at least). */
 int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points);
@@ -399,9 +449,26 @@ typedef struct cv_sglyph {
 } cv_sglyph;
 typedef CV_VEC(cv_sglyph) cv_sglyphs;
 
+/* Scratch space for shaping (a HarfBuzz buffer): one per layout, never shared by threads. */
+typedef struct cv_shaper cv_shaper;
+cv_shaper *cv_shaper_new(void);
+void cv_shaper_free(cv_shaper *sh);
 /* Shapes text[off, off+len) (the rest is context) at size, appending to out. */
-int cv_shape(cv_face *face, cvu size, const char *text, size_t text_len, size_t off, size_t len,
-             const char *lang, cv_sglyphs *out);
+int cv_shape(cv_shaper *sh, const cv_face *face, cvu size, const char *text, size_t text_len, size_t off,
+             size_t len, const char *lang, cv_sglyphs *out);
+/* What a face remembers of its use, so renders sharing it through a cvpdf_cache make each
+ * thing once: its recent subsets (subset.c) and its encoded colour emoji (emoji.c). Locked
+ * until cv_face_memo_unlock. */
+typedef struct cv_subset_memo cv_subset_memo;
+typedef struct cv_emoji_memo cv_emoji_memo;
+typedef struct cv_face_memos {
+    cv_subset_memo *subsets;
+    cv_emoji_memo *emoji;
+} cv_face_memos;
+cv_face_memos *cv_face_memo_lock(cv_face *face);
+void cv_face_memo_unlock(cv_face *face);
+void cv_subset_memo_free(cv_subset_memo *memo);
+void cv_emoji_memo_free(cv_emoji_memo *memo);
 
 /* ---- the font set (font.c, fontconfig) ----------------------------------------------- */
 
@@ -432,6 +499,18 @@ int cv_fonts_role(cv_fonts *fonts, int role);
 int cv_fonts_fallback(cv_fonts *fonts, uint32_t cp, bool bold);
 cv_face *cv_fonts_face(cv_fonts *fonts, int id);
 int cv_fonts_count(const cv_fonts *fonts);
+
+/* ---- what renders share (cache.c): see cvpdf_cache in cvpdf.h ------------------------- */
+
+/* The face (path, index), opened on first use and owned by the cache; NULL if it cannot be
+ * opened. */
+cv_face *cv_cache_face(cvpdf_cache *c, const char *path, unsigned index);
+/* A remembered fontconfig answer for key: 1 with path and index set, 0 when the answer was
+ * "none", -1 when not known yet. */
+int cv_cache_match(cvpdf_cache *c, const char *key, char *path, size_t path_size, unsigned *index);
+void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsigned index);
+/* The language's hyphenation dictionary (NULL: none), owned by the cache unless *owned. */
+cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned);
 
 /* ---- layout (layout.c): blocks to a vertical list of lines ----------------------------- */
 

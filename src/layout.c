@@ -48,6 +48,7 @@ struct cv_layout {
     bool cjk_doc;
     CV_VEC(bglyph) bg;
     cv_sglyphs sg;
+    cv_shaper *shaper;
     CV_VEC(uint32_t) warned; /* code points already reported as uncovered */
     int uncovered_more;
     CV_VEC(cv_item) items;   /* the block being broken */
@@ -69,6 +70,10 @@ cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const
     l->fonts = fonts;
     l->st = st;
     l->hyph = hyph;
+    if (!(l->shaper = cv_shaper_new())) {
+        free(l);
+        return NULL;
+    }
     snprintf(l->lang, sizeof l->lang, "%s", lang ? lang : "en");
     l->cjk_doc = !strncmp(l->lang, "zh", 2) || !strncmp(l->lang, "ja", 2) || !strncmp(l->lang, "ko", 2);
     return l;
@@ -84,6 +89,7 @@ void cv_layout_free(cv_layout *l)
                 l->uncovered_more);
     free(l->bg.v);
     free(l->sg.v);
+    cv_shaper_free(l->shaper);
     free(l->warned.v);
     free(l->items.v);
     free(l->breaks.v);
@@ -494,7 +500,10 @@ static cvu shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
             continue;
         }
         l->sg.n = 0;
-        if (cv_shape(f, size, t, len, a, b - a, l->lang, &l->sg)) {
+        int stage = cv_stage(l->ctx, CV_T_SHAPE);
+        int shaped = cv_shape(l->shaper, f, size, t, len, a, b - a, l->lang, &l->sg);
+        cv_stage(l->ctx, stage);
+        if (shaped) {
             l->ctx->oom = true;
             return pen;
         }
@@ -710,7 +719,10 @@ static void find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, 
             ok = false;
         if (!ok || caps > 1)
             continue;
-        if (cv_hyph_word(l->hyph, t + a, b - a, pts))
+        int stage = cv_stage(l->ctx, CV_T_BREAK);
+        int hyphenated = cv_hyph_word(l->hyph, t + a, b - a, pts);
+        cv_stage(l->ctx, stage);
+        if (hyphenated)
             continue;
         for (size_t k = 1; k < b - a; k++)
             if (pts[k])
@@ -1206,7 +1218,10 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
         l->ctx->oom = true;
         goto done;
     }
-    if (cv_grapheme_breaks(blk->text, len, gb) || cv_line_breaks(blk->text, len, l->lang, brk))
+    int stage = cv_stage(l->ctx, CV_T_BREAK);
+    int failed = cv_grapheme_breaks(blk->text, len, gb) || cv_line_breaks(blk->text, len, l->lang, brk);
+    cv_stage(l->ctx, stage);
+    if (failed)
         goto done;
     shape_block(l, blk, px, gb, measure);
     if (l->ctx->oom)
@@ -1255,7 +1270,9 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
         /* cuts inside over-wide words only in the final pass: hyphenation comes first */
         if (build_items(l, blk, px, gb, brk, hy, pass == 2 && too_wide ? em : NULL, justify))
             goto done;
+        int kp_stage = cv_stage(l->ctx, CV_T_BREAK);
         r = cv_knuth_plass(l->items.v, l->items.n, measure, &kp, &l->breaks);
+        cv_stage(l->ctx, kp_stage);
         if (r <= 0)
             break;
     }
@@ -1718,7 +1735,7 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         return -1;
     cv_sglyphs sg;
     memset(&sg, 0, sizeof sg);
-    if (cv_shape(f, size, text, len, 0, len, l->lang, &sg)) {
+    if (cv_shape(l->shaper, f, size, text, len, 0, len, l->lang, &sg)) {
         free(sg.v);
         return -1;
     }

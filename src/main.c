@@ -3,8 +3,14 @@
 #include <errno.h>
 #include <unistd.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +20,7 @@
 static const char usage[] =
     "Usage: cvpdf [OPTIONS] INPUT.md [-o OUTPUT.pdf]\n"
     "       cvpdf [OPTIONS] INPUT.md... -o DIR/\n"
+    "       cvpdf --watch [OPTIONS] INPUT.md [-o OUTPUT.pdf]\n"
     "Typeset a résumé written in Markdown (with optional YAML front matter) into an A4 PDF.\n"
     "\n"
     "  -o, --output FILE   write the PDF to FILE (default: INPUT with .pdf; '-' for stdout);\n"
@@ -37,6 +44,10 @@ static const char usage[] =
     "                      or Latin-1) to -o OUTPUT; the input is never changed\n"
     "      --safe          for untrusted input: no files outside INPUT's directory, no\n"
     "                      images from raw HTML, at most 1 MB and 20 pages\n"
+    "      --watch         render again whenever INPUT, its images or its style file change,\n"
+    "                      with a line on standard error for each render; stop with Ctrl-C\n"
+    "      --timings       print the time each stage took (parse, fonts, shape, break, layout,\n"
+    "                      paginate, subset, write) on standard error, even with -q\n"
     "  -q, --quiet         do not print warnings\n"
     "  -h, --help          show this help and exit\n"
     "  -V, --version       show the version and exit\n"
@@ -49,6 +60,7 @@ static const char usage[] =
 
 static int quiet;
 static int warnings;
+static int timings;
 
 static void on_diag(void *user, cvpdf_severity sev, const char *file, int line, int col,
                     const char *msg)
@@ -56,7 +68,7 @@ static void on_diag(void *user, cvpdf_severity sev, const char *file, int line, 
     (void)user;
     if (sev == CVPDF_WARNING)
         warnings++;
-    if (quiet && sev != CVPDF_ERROR)
+    if (quiet && sev != CVPDF_ERROR && !(timings && sev == CVPDF_NOTE && !strncmp(msg, "timings", 7)))
         return;
     const char *what = sev == CVPDF_ERROR ? "error" : sev == CVPDF_WARNING ? "warning" : "note";
     if (line > 0)
@@ -172,6 +184,249 @@ static int fix_encoding(const char *in, const char *out)
     return rc;
 }
 
+/* --watch IN -o OUT: render, then wait for a change to any file the render read (the library's
+ * dependency callback says which) and render again, until SIGINT or SIGTERM. Editors save by
+ * writing a temporary file and renaming it over the original, so the directories holding the
+ * files are watched (inotify) and their events matched by name. The signals are blocked and
+ * read from a signalfd, so no handler runs and a signal never interrupts a render. */
+typedef struct {
+    char *path;      /* as the render opened it */
+    char *dir;       /* its directory ("." for a bare name) */
+    const char *base;
+    int wd;          /* inotify watch of dir, -1 when it could not be watched */
+    bool is_out;     /* the output or our temporary file for it: its events are our own */
+} watch_dep;
+
+typedef struct {
+    watch_dep *v;
+    size_t n, cap;
+    bool oom;
+} watch_deps;
+
+static void watch_deps_free(watch_deps *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->v[i].path);
+        free(d->v[i].dir);
+    }
+    free(d->v);
+    memset(d, 0, sizeof *d);
+}
+
+static void on_dep(void *user, const char *path)
+{
+    watch_deps *d = user;
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->v[i].path, path))
+            return;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 8;
+        watch_dep *nv = realloc(d->v, cap * sizeof *nv);
+        if (!nv) {
+            d->oom = true;
+            return;
+        }
+        d->v = nv;
+        d->cap = cap;
+    }
+    const char *slash = strrchr(path, '/');
+    watch_dep *e = &d->v[d->n];
+    e->path = strdup(path);
+    e->dir = !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+    if (!e->path || !e->dir) {
+        free(e->path);
+        free(e->dir);
+        d->oom = true;
+        return;
+    }
+    e->base = e->path + (slash ? slash + 1 - path : 0);
+    e->wd = -1;
+    e->is_out = false;
+    d->n++;
+}
+
+static bool same_dir(const char *a, const struct stat *b)
+{
+    struct stat sa;
+    return stat(a, &sa) == 0 && sa.st_dev == b->st_dev && sa.st_ino == b->st_ino;
+}
+
+/* Watches the directories of deps, then drops the watches only old had. */
+static void watch_update(int ifd, watch_deps *deps, const watch_deps *old, const char *out_dir,
+                         const char *out_base, const char *in)
+{
+    const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+                          IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    struct stat so;
+    bool have_out = stat(out_dir, &so) == 0;
+    size_t ol = strlen(out_base);
+    for (size_t i = 0; i < deps->n; i++) {
+        watch_dep *e = &deps->v[i];
+        e->wd = inotify_add_watch(ifd, e->dir, mask);
+        if (e->wd < 0 && !strcmp(e->path, in))
+            fprintf(stderr, "cvpdf: %s: warning: cannot watch the directory: %s\n", e->dir, strerror(errno));
+        e->is_out = have_out && (!strcmp(e->base, out_base) ||
+                                 (e->base[0] == '.' && !strncmp(e->base + 1, out_base, ol) && e->base[ol + 1] == '.')) &&
+                    same_dir(e->dir, &so);
+    }
+    for (size_t i = 0; i < old->n; i++) {
+        int wd = old->v[i].wd;
+        bool kept = wd < 0;
+        for (size_t j = 0; j < deps->n && !kept; j++)
+            kept = deps->v[j].wd == wd;
+        for (size_t j = 0; j < i && !kept; j++)
+            kept = old->v[j].wd == wd; /* already removed */
+        if (!kept)
+            inotify_rm_watch(ifd, wd);
+    }
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads the pending events; true when one concerns a dependency. */
+static bool watch_read(int ifd, const watch_deps *deps)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool relevant = false;
+    for (;;) {
+        ssize_t n = read(ifd, buf, sizeof buf);
+        if (n <= 0)
+            return relevant; /* EAGAIN: drained */
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            p += sizeof *ev + ev->len;
+            if (ev->mask & IN_Q_OVERFLOW) {
+                relevant = true;
+                continue;
+            }
+            for (size_t i = 0; i < deps->n; i++) {
+                const watch_dep *e = &deps->v[i];
+                if (e->wd != ev->wd || e->is_out)
+                    continue;
+                /* the directory itself went away or moved: render (and say so) and rewatch */
+                if ((ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) ||
+                    (ev->len && !strcmp(ev->name, e->base)))
+                    relevant = true;
+            }
+        }
+    }
+}
+
+/* Waits for a change, then for 100 ms without another (an editor's save is several events).
+ * 1: render again; 0: SIGINT or SIGTERM; -1: error. */
+static int watch_wait(int ifd, int sfd, const watch_deps *deps)
+{
+    long long deadline = -1;
+    for (;;) {
+        int timeout = -1;
+        if (deadline >= 0) {
+            long long left = deadline - now_ms();
+            if (left <= 0)
+                return 1;
+            timeout = (int)left;
+        }
+        struct pollfd p[2] = {{.fd = ifd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+        int r = poll(p, 2, timeout);
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (r <= 0)
+            continue;
+        if (p[1].revents)
+            return 0;
+        if (p[0].revents & (POLLERR | POLLNVAL))
+            return -1;
+        if (watch_read(ifd, deps))
+            deadline = now_ms() + 100;
+    }
+}
+
+static int watch_file(cvpdf_options *opts, const char *in, const char *out)
+{
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    int sfd = -1;
+    if (ifd < 0 || sigprocmask(SIG_BLOCK, &sigs, NULL) || (sfd = signalfd(-1, &sigs, SFD_CLOEXEC)) < 0) {
+        fprintf(stderr, "cvpdf: --watch: %s\n", strerror(errno));
+        if (ifd >= 0)
+            close(ifd);
+        return 1;
+    }
+    const char *slash = strrchr(out, '/');
+    char *out_dir = !slash ? strdup(".") : slash == out ? strdup("/") : strndup(out, (size_t)(slash - out));
+    const char *out_base = slash ? slash + 1 : out;
+    watch_deps deps = {0}, old = {0};
+    on_dep(&deps, in); /* watched from the start: a save during the first render is seen */
+    watch_update(ifd, &deps, &old, out_dir ? out_dir : ".", out_base, in);
+    /* one set of options for every render, with a cache keeping the fonts, the hyphenation
+     * patterns and the last subsets loaded: a render after an edit takes milliseconds (without
+     * a cache, rendering goes on as before) */
+    cvpdf_cache *cache = cvpdf_cache_new();
+    cvpdf_options_set_cache(opts, cache);
+    cvpdf_options_set_dependencies(opts, on_dep, &deps);
+    int rc = 0;
+    for (;;) {
+        old = deps;
+        memset(&deps, 0, sizeof deps);
+        long long t0 = now_ms();
+        cvpdf_status st = cvpdf_render_file(opts, in, out);
+        long long ms = now_ms() - t0;
+        on_dep(&deps, in); /* even when it could not be opened: it may come back */
+        if (deps.oom) {
+            fprintf(stderr, "cvpdf: --watch: %s\n", strerror(ENOMEM));
+            watch_deps_free(&old);
+            rc = 1;
+            break;
+        }
+        char when[16] = "";
+        time_t now = time(NULL);
+        struct tm tm;
+        if (localtime_r(&now, &tm))
+            strftime(when, sizeof when, "%H:%M:%S", &tm);
+        struct stat so;
+        long long size = stat(out, &so) == 0 ? (long long)so.st_size : 0;
+        if (st != CVPDF_OK)
+            fprintf(stderr, "cvpdf: %s: not rendered (%s) at %s; watching for changes\n", in,
+                    cvpdf_status_string(st), when);
+        else
+            fprintf(stderr, "cvpdf: rendered %s (%lld %s) in %lld ms at %s\n", out,
+                    size >= 10240 ? (size + 512) / 1024 : size, size >= 10240 ? "KB" : "bytes", ms, when);
+        watch_update(ifd, &deps, &old, out_dir ? out_dir : ".", out_base, in);
+        watch_deps_free(&old);
+        bool watched = false;
+        for (size_t i = 0; i < deps.n && !watched; i++)
+            watched = deps.v[i].wd >= 0;
+        if (!watched) {
+            fprintf(stderr, "cvpdf: --watch: nothing left to watch\n");
+            rc = 1;
+            break;
+        }
+        int w = watch_wait(ifd, sfd, &deps);
+        if (w <= 0) {
+            if (w < 0) {
+                fprintf(stderr, "cvpdf: --watch: %s\n", strerror(errno));
+                rc = 1;
+            }
+            break;
+        }
+    }
+    cvpdf_options_set_dependencies(opts, NULL, NULL);
+    cvpdf_options_set_cache(opts, NULL);
+    cvpdf_cache_free(cache);
+    watch_deps_free(&deps);
+    free(out_dir);
+    close(sfd);
+    close(ifd);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -182,13 +437,14 @@ int main(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},    {"fit-pages", required_argument, NULL, 'P'},
         {"show-style", no_argument, NULL, 'Y'},   {"check", no_argument, NULL, 'C'},
         {"fix-encoding", no_argument, NULL, 'E'}, {"fonts", no_argument, NULL, 'U'},
-        {"safe", no_argument, NULL, 'X'},
+        {"safe", no_argument, NULL, 'X'},         {"watch", no_argument, NULL, 'W'},
+        {"timings", no_argument, NULL, 'M'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
     const char *sets[64];
     int nsets = 0;
-    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0;
+    int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0, watch = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -213,6 +469,8 @@ int main(int argc, char **argv)
         case 'E': fix = 1; break;
         case 'U': fonts_used = 1; break;
         case 'X': safe = 1; break;
+        case 'W': watch = 1; break;
+        case 'M': timings = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -228,6 +486,12 @@ int main(int argc, char **argv)
         return 2;
     }
     int ninputs = argc - optind;
+    if (watch && (ninputs != 1 || !strcmp(argv[optind], "-") || fix || check ||
+                  (out ? !strcmp(out, "-") : trace || show_style || fonts_used))) {
+        fprintf(stderr, "cvpdf: --watch needs one INPUT file and an output file, not standard input or output\n"
+                        "Try 'cvpdf --help'.\n");
+        return 2;
+    }
     if (fix)
         return fix_encoding(ninputs == 1 ? argv[optind] : NULL, out);
     /* several inputs, or -o naming a directory: one PDF per input in that directory */
@@ -263,7 +527,8 @@ int main(int argc, char **argv)
               (show_style && cvpdf_options_set(opts, "show-style", "true")) ||
               (check && cvpdf_options_set(opts, "check", "true")) ||
               (fonts_used && cvpdf_options_set(opts, "fonts-report", "true")) ||
-              (safe && cvpdf_options_set(opts, "safe", "true"));
+              (safe && cvpdf_options_set(opts, "safe", "true")) ||
+              (timings && cvpdf_options_set(opts, "timings", "true"));
     for (int i = 0; i < nsets && !bad; i++)
         bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
     if (bad) {
@@ -298,6 +563,11 @@ int main(int argc, char **argv)
         if (!dst) {
             status = 1;
             continue;
+        }
+        if (watch) {
+            status = watch_file(opts, in, dst);
+            free(path);
+            break;
         }
         cvpdf_status st = check ? check_file(opts, in) : cvpdf_render_file(opts, in, dst);
         if (st != CVPDF_OK)

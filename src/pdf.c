@@ -114,6 +114,24 @@ static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
     return lossy || take < len || ncl > 1;
 }
 
+/* How far (1/100 pt) a glyph may sit from where the widths put it before a TJ number moves
+ * it: positions are kept in 1/65536 pt and widths to a millionth of an em, so without slack
+ * every few glyphs would carry a correction of a thousandth of a point. */
+#define TJ_SLACK (CVU_PT / 100)
+
+/* The least resolution colour emoji are embedded at, for the largest size each is shown:
+ * Noto Color Emoji's 109 ppem strike is reduced by whole factors (2 for text of 9.6 to 19 pt,
+ * 3 below), about 300 dpi and more at a heading's size, 260 dpi at 10 pt. Small colour icons
+ * print as sharply, and the strike as it is would be most of a résumé's bytes. */
+#define EMOJI_DPI 250
+
+/* Ends a TJ array, closing a run of glyph codes. */
+static void end_tj(cv_buf *b, bool *hex)
+{
+    cv_buf_puts(b, *hex ? ">]TJ\n" : "]TJ\n");
+    *hex = false;
+}
+
 /* The content stream of one page: rules, then glyphs drawn as outlines (the visible hyphen
  * and tail of a hyphenated word), then one text object with all the text. */
 static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts,
@@ -157,6 +175,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         cv_buf_puts(b, " l S\n");
     }
     bool any_text = false;
+    const cv_pglyph *prev = NULL; /* the glyph before, when in the same run of outlines */
     for (size_t i = 0; i < pg->glyphs.n; i++) {
         const cv_pglyph *g = &pg->glyphs.v[i];
         if (g->image >= 0)
@@ -169,19 +188,32 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         if (!face)
             continue;
         int upem = cv_face_get_info(face)->upem;
-        cv_buf_puts(b, "q\n");
-        put_color(b, g->color, false);
-        /* font units to points: scale size/upem, printed ×1000 (then × 0.001, applied to
-         * the outline first) so that five decimals keep six significant digits */
-        cv_buf_fixed(b, g->size * 1000 / upem, 5);
-        cv_buf_puts(b, " 0 0 ");
-        cv_buf_fixed(b, g->size * 1000 / upem, 5);
-        cv_buf_puts(b, " ");
-        put_point(b, g->x, g->y, page_h);
-        cv_buf_puts(b, " cm 0.001 0 0 0.001 0 0 cm\n");
+        if (prev && prev->face == g->face && prev->size == g->size && prev->color == g->color &&
+            prev->y == g->y && g->x >= prev->x) {
+            /* the next glyph of the same word: the space is in font units already */
+            cv_buf_puts(b, "1 0 0 1 ");
+            cv_buf_fixed(b, (int64_t)(g->x - prev->x) * upem * 65536 / g->size, 2);
+            cv_buf_puts(b, " 0 cm\n");
+        } else {
+            if (prev)
+                cv_buf_puts(b, "Q\n");
+            cv_buf_puts(b, "q\n");
+            put_color(b, g->color, false);
+            /* font units to points: scale size/upem, printed ×1000 (then × 0.001, applied to
+             * the outline first) so that five decimals keep six significant digits */
+            cv_buf_fixed(b, g->size * 1000 / upem, 5);
+            cv_buf_puts(b, " 0 0 ");
+            cv_buf_fixed(b, g->size * 1000 / upem, 5);
+            cv_buf_puts(b, " ");
+            put_point(b, g->x, g->y, page_h);
+            cv_buf_puts(b, " cm 0.001 0 0 0.001 0 0 cm\n");
+        }
         cv_face_outline(face, g->gid, b);
-        cv_buf_puts(b, "f\nQ\n");
+        cv_buf_puts(b, "f\n");
+        prev = g;
     }
+    if (prev)
+        cv_buf_puts(b, "Q\n");
     if (!any_text)
         return;
     cv_buf_puts(b, "BT\n");
@@ -189,6 +221,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
     cvu cur_size = -1, pen = 0, line_y = -1;
     uint32_t cur_fill = 0xFFFFFFFF;
     bool in_tj = false;
+    bool hex = false; /* inside a <...> run of glyph codes */
     size_t span_left = 0; /* glyphs left in a hyphenated word's /ActualText span */
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
@@ -198,7 +231,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         }
         if (g->aspan && !span_left) {
             if (in_tj)
-                cv_buf_puts(b, "]TJ\n");
+                end_tj(b, &hex);
             in_tj = false;
             put_actual_text(b, g->atext, g->alen);
             span_left = g->aspan;
@@ -213,7 +246,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
         bool restate = g->face != cur_face || g->size != cur_size || g->y != line_y ||
                        g->color != cur_fill || actual || invisible;
         if (restate && in_tj) {
-            cv_buf_puts(b, "]TJ\n");
+            end_tj(b, &hex);
             in_tj = false;
         }
         if (g->color != cur_fill) {
@@ -262,23 +295,34 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             int width = kk >= 0 ? f->widths[kk] : 0;
             if (!in_tj || h->y != line_y) {
                 if (in_tj)
-                    cv_buf_puts(b, "]TJ\n");
+                    end_tj(b, &hex);
                 cv_buf_puts(b, "1 0 0 1 ");
                 put_point(b, h->x, h->y, page_h);
                 cv_buf_puts(b, " Tm[");
                 in_tj = true;
+                hex = false;
                 pen = h->x;
                 line_y = h->y;
             }
+            /* The viewer places each glyph at the end of the one before (pen, from the
+             * widths in the font); only kerning, justification and drift of more than
+             * TJ_SLACK need a TJ number, positive to the left in thousandths of the size. */
             cvu diff = h->x - pen;
-            if (diff > 1 || diff < -1) {
-                /* TJ numbers are thousandths of the font size, positive to the left */
+            if (diff > TJ_SLACK || diff < -TJ_SLACK) {
+                /* in tenths of a thousandth of an em, rounded (0.001 pt at 10 pt): the word
+                 * spaces of a justified line come out the same number */
+                int64_t tenths = -(diff * 10000 + (diff >= 0 ? h->size / 2 : -h->size / 2)) / h->size;
+                cv_buf_puts(b, hex ? "> " : " ");
+                cv_buf_fixed(b, tenths * 65536 / 10, 1);
                 cv_buf_puts(b, " ");
-                cv_buf_fixed(b, -(diff * 1000 * 65536 / h->size), 3);
-                cv_buf_puts(b, " ");
+                hex = false;
+                pen -= (cvu)(tenths * h->size / 10000);
             }
-            cv_buf_printf(b, f && f->type3 ? "<%02X>" : "<%04X>", code);
-            pen = h->x + (cvu)width * h->size / 1000;
+            if (!hex)
+                cv_buf_puts(b, "<");
+            hex = true;
+            cv_buf_printf(b, f && f->type3 ? "%02X" : "%04X", code);
+            pen += (cvu)((int64_t)width * h->size / 1000000);
             if (f && f->type3 && k == i && h->tlen) {
                 /* an emoji's other characters, as zero-width blank glyphs */
                 size_t q = 0;
@@ -286,12 +330,13 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                 while (q < h->tlen) {
                     uint32_t xc = cv_pdffont_extra(f, cv_utf8_next(h->text, h->tlen, &q));
                     if (xc)
-                        cv_buf_printf(b, "<%02X>", xc);
+                        cv_buf_printf(b, "%02X", xc);
                 }
             }
         }
         if (actual) {
-            cv_buf_puts(b, "]TJ\nEMC\n");
+            end_tj(b, &hex);
+            cv_buf_puts(b, "EMC\n");
             in_tj = false;
         }
         i += ncl;
@@ -299,29 +344,40 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             span_left = span_left > ncl ? span_left - ncl : 0;
             if (!span_left) {
                 if (in_tj)
-                    cv_buf_puts(b, "]TJ\n");
+                    end_tj(b, &hex);
                 in_tj = false;
                 cv_buf_puts(b, "EMC\n");
             }
         }
     }
     if (in_tj)
-        cv_buf_puts(b, "]TJ\n");
+        end_tj(b, &hex);
     if (span_left)
         cv_buf_puts(b, "EMC\n");
     cv_buf_puts(b, "ET\n");
 }
 
-static HPDF_Binary text_string(HPDF_MMgr mm, const char *s, size_t len)
+/* A PDF text string (bookmark titles, document info): printable ASCII as a literal string
+ * (PDFDocEncoding agrees with ASCII there), anything else UTF-16BE with a byte-order mark,
+ * twice the bytes written as hex. */
+static void *text_string(HPDF_MMgr mm, const char *s, size_t len)
 {
     size_t ul;
     /* newlines inside a heading become spaces in its bookmark */
     char *t = cv_strndup(s, len);
     if (!t)
         return NULL;
-    for (size_t i = 0; i < len; i++)
+    bool ascii = true;
+    for (size_t i = 0; i < len; i++) {
         if (t[i] == '\n')
             t[i] = ' ';
+        ascii &= t[i] >= 0x20 && t[i] < 0x7F;
+    }
+    if (ascii) {
+        HPDF_String str = HPDF_String_New(mm, t, NULL);
+        free(t);
+        return str;
+    }
     unsigned char *u = cv_utf16be(t, len, true, &ul);
     free(t);
     if (!u)
@@ -420,10 +476,31 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
                             ctx->oom = true;
                     }
                 }
-            pf[fi] = cv_pdffont_new_type3(pdf, face, fpath, fidx, used.v, used.n, extra.v, extra.n);
+            /* each emoji at EMOJI_DPI at the largest size it is shown */
+            int *ppems = calloc(used.n, sizeof *ppems);
+            if (!ppems) {
+                free(extra.v);
+                goto done;
+            }
+            for (size_t p = 0; p < pages->pages.n; p++)
+                for (size_t k = 0; k < pages->pages.v[p].glyphs.n; k++) {
+                    const cv_pglyph *g = &pages->pages.v[p].glyphs.v[k];
+                    if (g->face != fi || g->image >= 0)
+                        continue;
+                    int ppem = (int)((g->size * EMOJI_DPI + 72 * CVU_PT - 1) / (72 * CVU_PT));
+                    for (size_t u = 0; u < used.n; u++)
+                        if (used.v[u] == g->gid && ppem > ppems[u])
+                            ppems[u] = ppem;
+                }
+            int stage = cv_stage(ctx, CV_T_SUBSET);
+            pf[fi] = cv_pdffont_new_type3(pdf, face, fpath, fidx, used.v, ppems, used.n, extra.v, extra.n);
+            cv_stage(ctx, stage);
+            free(ppems);
             free(extra.v);
         } else {
+            int stage = cv_stage(ctx, CV_T_SUBSET);
             pf[fi] = cv_pdffont_new(pdf, face, used.v, used.n);
+            cv_stage(ctx, stage);
         }
         if (!pf[fi]) {
             cv_diag(ctx, CVPDF_ERROR, 0, 0, "cannot embed font %s",
@@ -512,7 +589,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
             HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "", NULL);
             if (!o)
                 continue;
-            HPDF_Binary title = text_string(pdf->mmgr, m->text, m->tlen);
+            void *title = text_string(pdf->mmgr, m->text, m->tlen);
             if (title)
                 HPDF_Dict_Add(o, "Title", title);
             HPDF_Destination d = HPDF_Page_CreateDestination(hp.v[p]);

@@ -15,7 +15,7 @@ struct cv_pdffont {
     int kind;               /* enum cv_font_kind */
     uint32_t *gids;         /* the used glyphs, ascending */
     uint32_t *codes;        /* their PDF codes */
-    int *widths;            /* their advances in 1/1000 em */
+    int *widths;            /* their advances in millionths of an em (Type3: whole thousandths) */
     size_t n;
     const char **tu_text;   /* per used glyph: the text its code maps to (NULL: none yet) */
     uint32_t *tu_len;
@@ -33,7 +33,8 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
 /* Colour bitmap glyphs (emoji) as a Type3 font: each glyph draws its image, each distinct
  * emoji stored once; at most 254 glyphs. NULL on failure. */
 struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
-                                        const uint32_t *gids, size_t n, const uint32_t *extra, size_t nextra);
+                                        const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
+                                        size_t nextra);
 /* The code of a Type3 font's blank glyph for cp, or 0. */
 uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp);
 /* Index of gid among the font's glyphs, or -1. */

@@ -58,6 +58,46 @@ static void subset_tag(const char *psname, const uint32_t *gids, size_t n, char 
 }
 
 static int scale1000(int v, int upem) { return (int)(((long)v * 1000 + (v >= 0 ? upem / 2 : -upem / 2)) / upem); }
+/* A width for /W: font units to millionths of an em (thousandths of the PDF's 1/1000 em),
+ * rounded: exact enough that text runs need no corrections between glyphs (TJ_SLACK, pdf.c),
+ * which keeps the TJ numbers of a line (its word spaces) alike, and the stream compressible. */
+static int scale_w(int v, int upem)
+{
+    return (int)(((long long)v * 1000000 + (v >= 0 ? upem / 2 : -upem / 2)) / upem);
+}
+
+/* The CIDFont's /W array, written by hand: libharu writes numbers as integers or as floats,
+ * and a width rounded to a whole 1/1000 em makes every glyph after it a little off, which
+ * the content stream would have to correct glyph by glyph (scale_w). The text is kept in the
+ * dict's attr and freed with it. */
+static HPDF_STATUS write_w(HPDF_Dict d, HPDF_Stream s)
+{
+    return d->attr ? HPDF_Stream_WriteStr(s, (const char *)d->attr) : HPDF_OK;
+}
+
+static void free_w(HPDF_Dict d)
+{
+    free(d->attr);
+    d->attr = NULL;
+}
+
+static void put_milli(cv_buf *b, int v)
+{
+    if (v < 0) {
+        cv_buf_puts(b, "-");
+        v = -v;
+    }
+    cv_buf_printf(b, "%d", v / 1000);
+    int frac = v % 1000;
+    if (frac) {
+        char d[8];
+        snprintf(d, sizeof d, ".%03d", frac);
+        size_t k = strlen(d);
+        while (d[k - 1] == '0')
+            d[--k] = 0;
+        cv_buf_puts(b, d);
+    }
+}
 
 struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n)
 {
@@ -75,7 +115,7 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
     memcpy(f->gids, gids, n * sizeof *gids);
     const cv_face_info *in = cv_face_get_info(face);
     for (size_t i = 0; i < n; i++)
-        f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem);
+        f->widths[i] = scale_w(cv_face_advance(face, gids[i]), in->upem);
 
     cv_subset sub;
     if (cv_subset_face(face, gids, n, &sub))
@@ -151,23 +191,33 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
         }
         order[j] = v;
     }
-    HPDF_Array w = HPDF_Array_New(mm);
-    HPDF_Dict_Add(cid, "W", w);
+    cv_buf w = {0};
+    cv_buf_puts(&w, "/W [");
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && f->codes[order[j]] == f->codes[order[j - 1]] + 1 && j - i < 1000)
             j++;
-        HPDF_Array_AddNumber(w, (HPDF_INT32)f->codes[order[i]]);
-        HPDF_Array ws = HPDF_Array_New(mm);
-        HPDF_Array_Add(w, ws);
-        for (size_t k = i; k < j; k++)
-            HPDF_Array_AddNumber(ws, f->widths[order[k]]);
+        cv_buf_printf(&w, "%u [", (unsigned)f->codes[order[i]]);
+        for (size_t k = i; k < j; k++) {
+            if (k > i)
+                cv_buf_puts(&w, " ");
+            put_milli(&w, f->widths[order[k]]);
+        }
+        cv_buf_puts(&w, "]");
         /* the same code twice (two glyphs sharing a CID cannot happen, but be safe) */
         while (j < n && f->codes[order[j]] == f->codes[order[j - 1]])
             j++;
         i = j;
     }
+    cv_buf_puts(&w, "]\012");
     free(order);
+    if (w.oom) {
+        cv_buf_free(&w);
+        goto fail;
+    }
+    cid->attr = w.p;
+    cid->write_fn = write_w;
+    cid->free_fn = free_w;
 
     f->tounicode = HPDF_DictStream_New(mm, xref);
     if (!f->tounicode)
@@ -200,16 +250,50 @@ uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp)
     return 0;
 }
 
+/* libharu writes /Filter only for the filters it applies itself (and drops the key when it
+ * applies none); the emoji images arrive compressed, so the key is written here, between the
+ * dictionary's other entries and its >>. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
+}
+
+/* An image XObject whose stream is data as it is (already Flate-compressed). NULL on
+ * failure. */
+static HPDF_Dict emoji_image(HPDF_Doc pdf, const unsigned char *data, size_t len, int w, int h, bool rgb,
+                             HPDF_Dict smask)
+{
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Dict img = HPDF_DictStream_New(mm, pdf->xref);
+    if (!img)
+        return NULL;
+    img->filter = HPDF_STREAM_FILTER_NONE; /* not compressed again, whatever the mode */
+    img->write_fn = write_flate_filter;
+    HPDF_Dict_AddName(img, "Type", "XObject");
+    HPDF_Dict_AddName(img, "Subtype", "Image");
+    HPDF_Dict_AddNumber(img, "Width", w);
+    HPDF_Dict_AddNumber(img, "Height", h);
+    HPDF_Dict_AddName(img, "ColorSpace", rgb ? "DeviceRGB" : "DeviceGray");
+    HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+    if (smask)
+        HPDF_Dict_Add(img, "SMask", smask);
+    if (HPDF_Stream_Write(img->stream, data, (HPDF_UINT)len) != HPDF_OK)
+        return NULL;
+    return img;
+}
+
 struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
-                                        const uint32_t *gids, size_t n, const uint32_t *extra, size_t nextra)
+                                        const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
+                                        size_t nextra)
 {
     if (n > 200)
         n = 200; /* one-byte codes; a résumé has a few dozen emoji at most */
     if (n + nextra > 253)
         nextra = 253 - n;
     struct cv_pdffont *f = calloc(1, sizeof *f);
-    cv_emoji *em = cv_emoji_open(path, index);
-    if (!f || !em)
+    cv_emoji *em = NULL; /* opened only when an emoji is not in the face's memo */
+    if (!f)
         goto fail;
     f->face = face;
     f->n = n;
@@ -231,19 +315,19 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char 
     for (size_t i = 0; i < n; i++) {
         f->gids[i] = gids[i];
         f->codes[i] = (uint32_t)i + 1;
-        f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem);
+        f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem) * 1000;
         char gname[24], iname[24];
         snprintf(gname, sizeof gname, "e%zu", i + 1);
         snprintf(iname, sizeof iname, "I%zu", i + 1);
         HPDF_Array_AddName(diffs, gname);
-        HPDF_Array_AddNumber(widths, f->widths[i]);
+        HPDF_Array_AddNumber(widths, f->widths[i] / 1000);
         cv_buf b = {0};
-        cv_buf_printf(&b, "%d 0 d0\n", f->widths[i]);
-        cv_bitmap bm;
-        if (!cv_emoji_render(em, gids[i], &bm)) {
-            HPDF_Image img = HPDF_LoadRawImageFromMem(pdf, bm.rgb, (HPDF_UINT)bm.w, (HPDF_UINT)bm.h, HPDF_CS_DEVICE_RGB, 8);
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, bm.alpha, (HPDF_UINT)bm.w, (HPDF_UINT)bm.h, HPDF_CS_DEVICE_GRAY, 8);
-            if (img && mask && HPDF_Image_AddSMask(img, mask) == HPDF_OK) {
+        cv_buf_printf(&b, "%d 0 d0\n", f->widths[i] / 1000);
+        cv_emoji_image bm;
+        if (!cv_emoji_get(face, path, index, &em, gids[i], ppems[i], &bm)) {
+            HPDF_Dict mask = emoji_image(pdf, bm.alpha, bm.alpha_len, bm.pw, bm.ph, false, NULL);
+            HPDF_Dict img = mask ? emoji_image(pdf, bm.rgb, bm.rgb_len, bm.pw, bm.ph, true, mask) : NULL;
+            if (img) {
                 HPDF_Dict_Add(xobjects, iname, img);
                 /* the bitmap in glyph space (1000 units an em): ppem pixels make an em */
                 cvu k = (cvu)1000 * CVU_PT / bm.ppem;
@@ -257,7 +341,7 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char 
                 cv_buf_fixed(&b, k * (bm.top - bm.h), 2);
                 cv_buf_printf(&b, " cm /%s Do Q\n", iname);
             }
-            cv_bitmap_free(&bm);
+            cv_emoji_image_free(&bm);
         }
         HPDF_Dict proc = HPDF_DictStream_New(mm, xref);
         if (!proc || b.oom) {

@@ -81,7 +81,7 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         return set_str(&o->lang, value);
     if (!strcmp(key, "trace") || !strcmp(key, "justify") || !strcmp(key, "hyphenate") ||
         !strcmp(key, "show-style") || !strcmp(key, "check") || !strcmp(key, "fonts-report") ||
-        !strcmp(key, "safe")) {
+        !strcmp(key, "safe") || !strcmp(key, "timings")) {
         int v = cv_parse_bool(value);
         if (v < 0)
             return CVPDF_ERR_USAGE;
@@ -95,6 +95,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
             o->fonts_report = v;
         else if (!strcmp(key, "safe"))
             o->safe = v;
+        else if (!strcmp(key, "timings"))
+            o->timings = v;
         else if (!strcmp(key, "justify"))
             o->justify = v;
         else
@@ -132,12 +134,26 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
     return CVPDF_ERR_USAGE;
 }
 
+void cvpdf_options_set_cache(cvpdf_options *o, cvpdf_cache *cache)
+{
+    if (o)
+        o->cache = cache;
+}
+
 void cvpdf_options_set_diagnostics(cvpdf_options *o, cvpdf_diag_fn fn, void *user)
 {
     if (!o)
         return;
     o->diag = fn;
     o->diag_user = user;
+}
+
+void cvpdf_options_set_dependencies(cvpdf_options *o, cvpdf_dep_fn fn, void *user)
+{
+    if (!o)
+        return;
+    o->dep = fn;
+    o->dep_user = user;
 }
 
 void cvpdf_buffer_free(void *buf) { free(buf); }
@@ -264,11 +280,15 @@ static int count_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_mod
     cv_pages pages;
     memset(&pages, 0, sizeof pages);
     int n = -1;
-    if (lay && !cv_layout_model(lay, model, &vl) && !cv_paginate(ctx, lay, st, &vl, &pages)) {
-        n = (int)pages.pages.n;
-        *overflow = 0;
-        for (size_t p = (size_t)limit; p < pages.pages.n; p++)
-            *overflow += pages.pages.v[p].used;
+    if (lay && !cv_layout_model(lay, model, &vl)) {
+        int stage = cv_stage(ctx, CV_T_PAGINATE);
+        if (!cv_paginate(ctx, lay, st, &vl, &pages)) {
+            n = (int)pages.pages.n;
+            *overflow = 0;
+            for (size_t p = (size_t)limit; p < pages.pages.n; p++)
+                *overflow += pages.pages.v[p].used;
+        }
+        cv_stage(ctx, stage);
     }
     cv_layout_free(lay);
     cv_vlist_free(&vl);
@@ -451,6 +471,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.name = name ? name : "-";
     ctx.src = md;
     ctx.src_len = len;
+    cv_stage(&ctx, CV_T_PARSE);
     if (opts->safe && len > opts->max_input) {
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: the input has %zu bytes, more than the %zu allowed", len,
                 opts->max_input);
@@ -480,6 +501,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     cv_fonts *fonts = NULL;
     cv_layout *lay = NULL;
     cv_hyph *hyph = NULL;
+    bool hyph_owned = true; /* false: lent by the cache */
 
     int body_line;
     size_t body = cv_frontmatter(&ctx, md, len, &meta, &body_line);
@@ -519,8 +541,17 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         st = CVPDF_OK;
         goto done;
     }
+    /* the patterns load beside the fonts and the first paragraphs; fit_scale changes sizes,
+     * never whether to hyphenate, so one dictionary serves every --fit-pages trial */
+    if (style.hyphenate) {
+        cv_stage(&ctx, CV_T_BREAK);
+        hyph = opts->cache ? cv_cache_hyph(opts->cache, lang, &hyph_owned) : cv_hyph_new(lang);
+        cv_hyph_prefetch(hyph);
+    }
+    cv_stage(&ctx, CV_T_FONTS);
     const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
     fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang, &style);
+    cv_stage(&ctx, CV_T_LAYOUT);
     if (!fonts)
         goto done;
     if (cv_fonts_role(fonts, CV_F_REGULAR) < 0) {
@@ -538,14 +569,12 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
                 fit = 0;
             }
         }
-    /* fit_scale changes sizes, never whether to hyphenate: one dictionary serves every trial */
-    if (style.hyphenate)
-        hyph = cv_hyph_new(lang);
     if (fit > 0 && fit_pages(&ctx, fonts, hyph, &model, lang, &style, fit))
         goto done;
     lay = cv_layout_new(&ctx, fonts, &style, lang, hyph);
     if (!lay || cv_layout_model(lay, &model, &vl))
         goto done;
+    cv_stage(&ctx, CV_T_PAGINATE);
     if (cv_paginate(&ctx, lay, &style, &vl, &pages))
         goto done;
     if (opts->safe && pages.pages.n > (size_t)opts->max_pages) {
@@ -609,6 +638,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     cv_docinfo info = {title, author, lang, producer, opts->date >= 0 ? opts->date : env_date(),
                        (const char *const *)model.links.v, model.links.n, model.images.v,
                        model.images.n};
+    cv_stage(&ctx, CV_T_WRITE);
     if (cv_pdf_write(&ctx, fonts, &pages, &info, pdf, pdf_len)) {
         st = ctx.oom ? CVPDF_ERR_NOMEM : CVPDF_ERR_PDF;
         goto done;
@@ -616,7 +646,8 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     st = CVPDF_OK;
 done:
     cv_layout_free(lay);
-    cv_hyph_free(hyph);
+    if (hyph_owned)
+        cv_hyph_free(hyph);
     cv_pages_free(&pages);
     cv_vlist_free(&vl);
     cv_fonts_free(fonts);
@@ -625,6 +656,18 @@ done:
     if (st != CVPDF_OK && st != CVPDF_ERR_FONT)
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "cannot render: %s", cvpdf_status_string(st));
     free(clean);
+    cv_stage(&ctx, CV_T_WRITE); /* the clean-up above counts as writing */
+    if (opts->timings && st == CVPDF_OK) {
+        char line[256];
+        int k = snprintf(line, sizeof line, "timings (ms):");
+        uint64_t total = 0;
+        for (int i = 0; i < CV_T_N; i++) {
+            total += ctx.stage_ns[i];
+            k += snprintf(line + k, sizeof line - (size_t)k, " %s %.2f", cv_stage_names[i], ctx.stage_ns[i] / 1e6);
+        }
+        snprintf(line + k, sizeof line - (size_t)k, " total %.2f", total / 1e6);
+        cv_diag(&ctx, CVPDF_NOTE, 0, 0, "%s", line);
+    }
     return st;
 }
 
@@ -694,6 +737,8 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         io_error(opts, in_path, "refusing to overwrite the input with the output");
         return CVPDF_ERR_IO;
     }
+    if (!from_stdin && opts && opts->dep)
+        opts->dep(opts->dep_user, in_path);
     FILE *in = from_stdin ? stdin : fopen(in_path, "rb");
     if (!in) {
         io_error(opts, in_path, "cannot open");

@@ -6,6 +6,7 @@
  * font units (the font's scale is its units per em) and is scaled once to cvu, so positions
  * do not depend on a size-dependent rounding inside HarfBuzz.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,39 @@
 
 #include "internal.h"
 
+/* Read-only once opened, so renders on several threads may share a face (cvpdf_cache); the
+ * shaping buffer is the caller's (cv_shaper) and the subset memo has its own lock. */
 struct cv_face {
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
-    hb_buffer_t *buf;
     cv_face_info info;
+    pthread_mutex_t memo_lock;
+    cv_face_memos memo;
 };
+
+struct cv_shaper {
+    hb_buffer_t *buf;
+};
+
+cv_shaper *cv_shaper_new(void)
+{
+    cv_shaper *sh = malloc(sizeof *sh);
+    if (sh && !hb_buffer_allocation_successful(sh->buf = hb_buffer_create())) {
+        hb_buffer_destroy(sh->buf);
+        free(sh);
+        return NULL;
+    }
+    return sh;
+}
+
+void cv_shaper_free(cv_shaper *sh)
+{
+    if (!sh)
+        return;
+    hb_buffer_destroy(sh->buf);
+    free(sh);
+}
 
 static int16_t be16(const unsigned char *p) { return (int16_t)((p[0] << 8) | p[1]); }
 
@@ -42,11 +69,7 @@ cv_face *cv_face_open(const char *path, unsigned index)
         return NULL;
     }
     f->font = hb_font_create(f->face);
-    f->buf = hb_buffer_create();
-    if (!hb_buffer_allocation_successful(f->buf)) {
-        cv_face_free(f);
-        return NULL;
-    }
+    pthread_mutex_init(&f->memo_lock, NULL);
     cv_face_info *in = &f->info;
     in->upem = (int)hb_face_get_upem(f->face);
     hb_font_set_scale(f->font, in->upem, in->upem);
@@ -92,7 +115,9 @@ void cv_face_free(cv_face *f)
 {
     if (!f)
         return;
-    hb_buffer_destroy(f->buf);
+    cv_subset_memo_free(f->memo.subsets);
+    cv_emoji_memo_free(f->memo.emoji);
+    pthread_mutex_destroy(&f->memo_lock);
     hb_font_destroy(f->font);
     hb_face_destroy(f->face);
     hb_blob_destroy(f->blob);
@@ -208,10 +233,18 @@ uint32_t cv_face_glyph(const cv_face *f, uint32_t cp)
     return hb_font_get_nominal_glyph(f->font, cp, &g) ? g : 0;
 }
 
-int cv_shape(cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
-             const char *lang, cv_sglyphs *out)
+cv_face_memos *cv_face_memo_lock(cv_face *f)
 {
-    hb_buffer_t *b = f->buf;
+    pthread_mutex_lock(&f->memo_lock);
+    return &f->memo;
+}
+
+void cv_face_memo_unlock(cv_face *f) { pthread_mutex_unlock(&f->memo_lock); }
+
+int cv_shape(cv_shaper *sh, const cv_face *f, cvu size, const char *text, size_t text_len, size_t off,
+             size_t len, const char *lang, cv_sglyphs *out)
+{
+    hb_buffer_t *b = sh->buf;
     hb_buffer_clear_contents(b);
     hb_buffer_add_utf8(b, text, (int)text_len, (unsigned)off, (int)len);
     hb_buffer_set_direction(b, HB_DIRECTION_LTR);

@@ -23,7 +23,94 @@ static const hb_tag_t drop_tables[] = {
     HB_TAG('L', 'T', 'S', 'H'), HB_TAG('V', 'D', 'M', 'X'), HB_TAG('g', 'a', 's', 'p'),
 };
 
+static const hb_tag_t cff_only_drop[] = {
+    HB_TAG('c', 'm', 'a', 'p'), HB_TAG('O', 'S', '/', '2'), HB_TAG('p', 'o', 's', 't'),
+    HB_TAG('h', 'm', 't', 'x'), HB_TAG('h', 'h', 'e', 'a'),
+};
+
+/* A face remembers its last few subsets: a render through a cvpdf_cache that uses the same
+ * glyphs as an earlier one (the same résumé again, or an edit that added no new character)
+ * copies the subset instead of making it, which for a CJK face is most of a render. */
+#define MEMO_SIZE 4
+
+typedef struct memo_entry {
+    uint32_t *gids;
+    size_t n;
+    cv_subset sub;
+} memo_entry;
+
+struct cv_subset_memo {
+    memo_entry e[MEMO_SIZE];
+    size_t next; /* the entry to replace next */
+};
+
+void cv_subset_memo_free(cv_subset_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < MEMO_SIZE; i++) {
+        free(m->e[i].gids);
+        cv_subset_free(&m->e[i].sub);
+    }
+    free(m);
+}
+
+static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
+{
+    memset(to, 0, sizeof *to);
+    to->data = malloc(from->len ? from->len : 1);
+    to->codes = malloc((n ? n : 1) * sizeof *to->codes);
+    if (!to->data || !to->codes) {
+        cv_subset_free(to);
+        return -1;
+    }
+    memcpy(to->data, from->data, from->len);
+    memcpy(to->codes, from->codes, n * sizeof *to->codes);
+    to->len = from->len;
+    to->kind = from->kind;
+    return 0;
+}
+
+static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
+
 int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
+{
+    cv_subset_memo **mp = &cv_face_memo_lock(face)->subsets;
+    int rc = 1;
+    for (size_t i = 0; *mp && i < MEMO_SIZE && rc > 0; i++) {
+        const memo_entry *e = &(*mp)->e[i];
+        if (e->gids && e->n == n && !memcmp(e->gids, gids, n * sizeof *gids))
+            rc = copy_subset(&e->sub, n, out);
+    }
+    cv_face_memo_unlock(face);
+    if (rc <= 0)
+        return rc;
+    if (make_subset(face, gids, n, out))
+        return -1;
+    /* remembered if memory allows: a failure here costs only the reuse */
+    mp = &cv_face_memo_lock(face)->subsets;
+    if (!*mp)
+        *mp = calloc(1, sizeof **mp);
+    if (*mp) {
+        memo_entry *e = &(*mp)->e[(*mp)->next];
+        uint32_t *g = malloc((n ? n : 1) * sizeof *g);
+        cv_subset copy;
+        if (g && !copy_subset(out, n, &copy)) {
+            free(e->gids);
+            cv_subset_free(&e->sub);
+            memcpy(g, gids, n * sizeof *g);
+            e->gids = g;
+            e->n = n;
+            e->sub = copy;
+            (*mp)->next = ((*mp)->next + 1) % MEMO_SIZE;
+        } else
+            free(g);
+    }
+    cv_face_memo_unlock(face);
+    return 0;
+}
+
+static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
 {
     memset(out, 0, sizeof *out);
     hb_face_t *hf = cv_face_hb(face);
@@ -37,6 +124,11 @@ int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop_tables / sizeof *drop_tables; i++)
         hb_set_add(drop, drop_tables[i]);
+    /* a CFF face is embedded as its bare CFF table: the rest need not be subset at all (with a
+     * 65,535-glyph CJK face, the cmap alone is most of the work) */
+    if (cv_face_get_info(face)->cff)
+        for (size_t i = 0; i < sizeof cff_only_drop / sizeof *cff_only_drop; i++)
+            hb_set_add(drop, cff_only_drop[i]);
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
     int rc = -1;
     hb_face_t *sub = NULL;

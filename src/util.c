@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -199,4 +200,26 @@ void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
+}
+
+void cv_dep(const cv_ctx *ctx, const char *path)
+{
+    if (ctx->opts && ctx->opts->dep && path && *path)
+        ctx->opts->dep(ctx->opts->dep_user, path);
+}
+
+const char *const cv_stage_names[CV_T_N] = {"parse", "fonts", "shape", "break", "layout",
+                                            "paginate", "subset", "write"};
+
+int cv_stage(cv_ctx *ctx, int stage)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    int prev = ctx->stage;
+    if (ctx->stage_mark)
+        ctx->stage_ns[prev] += now - ctx->stage_mark;
+    ctx->stage_mark = now;
+    ctx->stage = stage;
+    return prev;
 }

@@ -592,6 +592,109 @@ t_blocks_links() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# --watch
+
+# watch_usage ARGS...: --watch with ARGS (run in $CASE, which holds a.md and b.md) exits 2 with a
+# message, writes nothing, and does not start watching.
+t_watch_usage() {
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	small_md >"$CASE/a.md"
+	small_md >"$CASE/b.md"
+	cd "$CASE" || fail "cannot enter $CASE"
+	run timeout 10 "$CVPDF" --watch "$@"
+	expect_rc 2
+	[ -s "$CASE/stderr" ] || fail "exit 2 but nothing on stderr"
+	! grep -q 'unknown option' "$CASE/stderr" || fail "--watch is an unknown option"
+	[ ! -s "$CASE/stdout" ] || fail "something was written to stdout"
+}
+
+# wait_until SECONDS CMD...: runs CMD every 50 ms until it succeeds; fails after SECONDS.
+wait_until() {
+	local n=$(($1 * 20))
+	shift
+	until "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+# watch_renders: how many "rendered" lines the watcher has printed.
+watch_renders() { grep -c '^cvpdf: rendered out\.pdf ' "$CASE/watch.err"; }
+watch_renders_ge() { [ "$(watch_renders)" -ge "$1" ]; }
+watch_text_has() { pdftotext -enc UTF-8 "$CASE/out.pdf" - 2>/dev/null | grep -q -- "$1"; }
+
+# watch_step WHAT N: waits for the watcher's Nth render line, else fails naming WHAT.
+watch_step() {
+	wait_until 10 watch_renders_ge "$2" && return 0
+	sed 's/^/watch stderr: /' "$CASE/watch.err" >&2
+	fail "no render $2 after $1 within 10 s"
+}
+
+# The watcher renders at once; again when the Markdown is replaced by a rename (as editors save),
+# when its image and its style file change, and when the Markdown comes back after being deleted
+# (which only prints the error); never because of its own output; and exits 0 on SIGTERM.
+t_watch() {
+	local pid sum rc
+	need pdftotext
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	cd "$CASE" || fail "cannot enter $CASE"
+	cp "$ROOT/tests/inputs/img/photo.png" photo.png
+	cp "$ROOT/styles/classic.yaml" style.yaml
+	printf '# Watch Test\n\nFirst alphaword.\n\n![A photo](photo.png)\n' >in.md
+	"$CVPDF" --watch --style ./style.yaml in.md -o out.pdf 2>watch.err &
+	pid=$!
+	# the watcher never outlives the check, whatever ends it
+	trap 'kill -KILL $pid 2>/dev/null' EXIT
+	watch_step "start" 1
+	watch_text_has alphaword || fail "the first render lacks alphaword"
+	printf '# Watch Test\n\nSecond betaword.\n\n![A photo](photo.png)\n' >.in.md.tmp
+	mv .in.md.tmp in.md
+	wait_until 10 watch_text_has betaword || fail "out.pdf does not show betaword 10 s after in.md was replaced"
+	watch_step "replacing in.md" 2
+	sum=$(cksum <out.pdf)
+	cp "$ROOT/tests/inputs/img/icon.png" photo.png
+	watch_step "changing photo.png" 3
+	[ "$(cksum <out.pdf)" != "$sum" ] || fail "out.pdf did not change with its image"
+	printf '# edited\n' >>style.yaml
+	watch_step "changing style.yaml" 4
+	rm in.md
+	wait_until 10 grep -q 'in\.md: not rendered' watch.err || fail "no 'not rendered' line after in.md was deleted"
+	printf '# Watch Test\n\nThird gammaword.\n' >in.md
+	wait_until 10 watch_text_has gammaword || fail "out.pdf does not show gammaword after in.md came back"
+	watch_step "in.md coming back" 5
+	sleep 0.3 # room for a spurious render
+	kill -TERM "$pid"
+	wait_until 5 eval '! kill -0 $pid 2>/dev/null' || fail "still running 5 s after SIGTERM"
+	rc=0
+	wait "$pid" || rc=$?
+	trap - EXIT
+	[ "$rc" -eq 0 ] || fail "exit $rc after SIGTERM, expected 0"
+	[ "$(watch_renders)" -eq 5 ] || { sed 's/^/watch stderr: /' watch.err >&2; fail "$(watch_renders) renders, expected 5"; }
+	[ -z "$(ls -A | grep '^\.')" ] || fail "temporary files left behind: $(ls -A | grep '^\.' | tr '\n' ' ')"
+}
+
+# A document whose image is the output itself (a dependency written by every render) is
+# rendered once, not again and again.
+t_watch_self() {
+	local pid rc
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF"
+	cd "$CASE" || fail "cannot enter $CASE"
+	printf '# Self\n\n![Itself](out.pdf)\n' >in.md
+	"$CVPDF" --watch in.md -o out.pdf 2>watch.err &
+	pid=$!
+	trap 'kill -KILL $pid 2>/dev/null' EXIT
+	watch_step "start" 1
+	sleep 0.5
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	trap - EXIT
+	[ "$rc" -eq 0 ] || fail "exit $rc after SIGTERM, expected 0"
+	[ "$(watch_renders)" -eq 1 ] || { sed 's/^/watch stderr: /' watch.err >&2; fail "$(watch_renders) renders, expected 1"; }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Manual page
 
 # mandoc -Tlint must print nothing. Debian's mandoc builds no mandoc.db, so it says
@@ -606,6 +709,32 @@ t_man() {
 		grep -Ev 'referenced manual not found: Xr cvpdf [15]( \([0-9]+ times\))?$' >"$CASE/lint"
 	cat "$CASE/lint" >&2
 	[ ! -s "$CASE/lint" ] || fail "mandoc -Tlint man/cvpdf.1 man/cvpdf.5 is not silent"
+}
+
+# --help and cvpdf.1 list the same options: each option --help prints (its first column, short
+# and long) is an item of the man page's OPTIONS list, and each flag of that list's items
+# (`.It Fl o Ar output , Fl -output Ar output`, also written `Fl \-output`) is in --help.
+t_help_man() {
+	run cvpdf --help
+	expect_rc 0
+	{
+		sed -nE 's/^ {1,8}(-[[:alnum:]])[ ,].*/\1/p' "$CASE/stdout"
+		sed -nE 's/^ {1,8}(-[[:alnum:]], )?(--[[:alnum:]][[:alnum:]-]*).*/\2/p' "$CASE/stdout"
+	} | sort -u >"$CASE/help"
+	awk '/^\.Sh / { opts = ($2 == "OPTIONS"); next }
+		opts && /^\.Bl/ { depth++; next }
+		opts && /^\.El/ { depth--; next }
+		opts && depth == 1 && /^\.It/ {
+			for (i = 2; i < NF; i++) if ($i == "Fl") { f = $(i + 1); gsub(/\\-/, "-", f); sub(/[^[:alnum:]]+$/, "", f); print "-" f }
+		}' man/cvpdf.1 | sort -u >"$CASE/man"
+	grep -qx -- --help "$CASE/help" || { head -n 20 "$CASE/stdout" | sed 's/^/got: /' >&2; fail "found no options in --help (not even --help)"; }
+	[ "$(wc -l <"$CASE/man")" -ge 5 ] || fail "found fewer than 5 options in cvpdf.1's OPTIONS list"
+	comm -23 "$CASE/help" "$CASE/man" >"$CASE/only-help"
+	comm -13 "$CASE/help" "$CASE/man" >"$CASE/only-man"
+	if [ -s "$CASE/only-help" ] || [ -s "$CASE/only-man" ]; then
+		fail "in --help but not in cvpdf.1's OPTIONS: [$(echo $(cat "$CASE/only-help"))]; in cvpdf.1's OPTIONS but not in --help: [$(echo $(cat "$CASE/only-man"))]"
+	fi
+	note "$(wc -l <"$CASE/help") options"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -630,6 +759,11 @@ check "cli: failed run (input is a directory) keeps the previous output" t_keep_
 check "cli: failed write (file size limit) keeps the previous output, no temp files" t_keep_write_error
 check "cli: read-only output directory exits 1, keeps the previous output" t_keep_readonly_dir
 check "cli: -o /dev/full exits 1" t_dev_full
+check "watch: --watch with two inputs exits 2" t_watch_usage a.md b.md -o out/
+check "watch: --watch -o - exits 2" t_watch_usage a.md -o -
+check "watch: --watch on standard input exits 2" t_watch_usage - -o x.pdf
+check "watch: renders again on rename-save, image and style changes, exits 0 on SIGTERM" t_watch
+check "watch: an image naming the output does not render it again and again" t_watch_self
 
 check "content: en.md passes pdfcheck" t_pdfcheck en content/en.md
 check "content: zh.md passes pdfcheck" t_pdfcheck zh content/zh.md
@@ -664,6 +798,7 @@ check "blocks: ordered list starting at 7 is numbered 7., 8." t_blocks_start7
 check "blocks: links and autolinks are link annotations" t_blocks_links
 
 check "man: mandoc -Tlint man/cvpdf.1 man/cvpdf.5 is clean" t_man
+check "man: every option in --help is in cvpdf.1's OPTIONS, and back" t_help_man
 
 # ---------------------------------------------------------------------------------------------
 # Typography: golden traces of tests/cases/*.md (regenerate on purpose with `make regen`), and
@@ -1316,6 +1451,44 @@ t_threads() {
 	expect_rc 0
 }
 
+# A cvpdf_cache shared by every file of the content, corpus, seeds and cases, twice over.
+t_cache() {
+	local bin=${CVPDF_THREADS:-}
+	[ -n "$bin" ] || fail "CVPDF_THREADS is not set (make check sets it)"
+	local files=(content/*.md tests/cases/*.md)
+	[ -d "$SHARED/corpus" ] && files+=("$SHARED"/corpus/*.md "$SHARED"/seeds/*.txt)
+	run "$bin" --cache "${files[@]}"
+	expect_rc 0
+	expect_grep "$CASE/stdout" "^ok - ${#files[@]} files through one cvpdf_cache" "every file compared"
+}
+
+# --timings: every stage, adding up to the total, printed even with -q; nothing without it.
+t_timings() {
+	run cvpdf -q --timings content/en.md -o "$CASE/en.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "note: timings \(ms\): parse [0-9.]+ fonts [0-9.]+ shape [0-9.]+ break [0-9.]+ layout [0-9.]+ paginate [0-9.]+ subset [0-9.]+ write [0-9.]+ total [0-9.]+$" "all stages"
+	python3 - "$CASE/stderr" <<'PY' || fail "the stages do not add up to the total"
+import re, sys
+t = [float(x) for x in re.findall(r" ([0-9.]+)", open(sys.argv[1]).read().split("timings (ms):")[1])]
+sys.exit(0 if t[-1] > 0 and abs(sum(t[:-1]) - t[-1]) < 0.05 else 1)
+PY
+	run cvpdf -q content/en.md -o "$CASE/en2.pdf"
+	[ ! -s "$CASE/stderr" ] || fail "-q without --timings printed something"
+	cmp -s "$CASE/en.pdf" "$CASE/en2.pdf" || fail "--timings changed the PDF"
+}
+
+# make bench's program runs end to end (its figures are printed, never asserted).
+t_bench() {
+	local bin=${CVPDF_BENCH:-}
+	[ -n "$bin" ] || fail "CVPDF_BENCH is not set (make test sets it)"
+	run "$bin" "$CVPDF" 1
+	expect_rc 0
+	for row in "en.md" "zh.md" "10 pages" "100 pages"; do
+		[ "$(grep -c "^$row  " "$CASE/stdout")" = 2 ] || fail "no whole-process and in-process rows for $row"
+	done
+	expect_grep "$CASE/stdout" "^en.md +2 " "en.md: 2 pages"
+}
+
 STRESS=$TMP/stress
 python3 tests/stress.py "$STRESS"
 for f in "$STRESS"/*.md; do
@@ -1325,6 +1498,193 @@ check "hardening: bad bytes and right-to-left text reported" t_bad_bytes
 check "hardening: a killed run leaves the previous PDF and no temp file" t_killed
 check "hardening: --safe reads no file outside the directory, limits size" t_safe
 check "hardening: documents render on several threads at once, identically" t_threads
+check "cache: every file renders the same bytes through a shared cvpdf_cache" t_cache
+check "cli: --timings reports every stage" t_timings
+check "bench: make bench's program runs (1 run each)" t_bench
+
+# ---------------------------------------------------------------------------------------------
+# Installing: `make install` into a scratch DESTDIR; the library used through pkg-config.
+
+INSTALL_ROOT=$TMP/install/root
+INSTALL_USR=$INSTALL_ROOT/usr
+VERSION=$(sed -nE 's/^VERSION *= *//p' Makefile)
+# pkg-config finds the tree's cvpdf.pc and prefixes its -I and -L with the tree
+INSTALL_PC="PKG_CONFIG_SYSROOT_DIR=$INSTALL_ROOT PKG_CONFIG_PATH=$INSTALL_USR/lib/pkgconfig"
+
+# installed: runs `make install DESTDIR=$INSTALL_ROOT PREFIX=/usr` once for all the checks below
+# and fails unless it succeeded. It is a release build of its own objects under $TMP
+# (INSTALL_O), so it disturbs no other build (./cvpdf, build/*, a concurrent make asan).
+installed() {
+	local rc=0
+	if [ ! -f "$TMP/install/rc" ]; then
+		mkdir -p "$TMP/install"
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 900 make -C "$ROOT" -j"$(nproc 2>/dev/null || echo 2)" install \
+			BUILD=release INSTALL_O="$TMP/install/obj" DESTDIR="$INSTALL_ROOT" PREFIX=/usr \
+			>"$TMP/install/log" 2>&1 </dev/null || rc=$?
+		echo "$rc" >"$TMP/install/rc"
+	fi
+	rc=$(cat "$TMP/install/rc")
+	[ "$rc" -eq 0 ] && return 0
+	grep -v '^[[:space:]]*$' "$TMP/install/log" | tail -n 20 | sed 's/^/make: /' >&2
+	fail "make install DESTDIR=$INSTALL_ROOT PREFIX=/usr: $(describe_rc "$rc")"
+}
+
+# expect_file PATH MODE [SAME-AS]: a regular file (not a symlink) with MODE, equal to SAME-AS.
+expect_file() {
+	[ -f "$1" ] && [ ! -L "$1" ] || fail "not installed: ${1#$INSTALL_ROOT}"
+	[ "$(stat -c %a "$1")" = "$2" ] || fail "${1#$INSTALL_ROOT} has mode $(stat -c %a "$1"), expected $2"
+	[ -z "${3:-}" ] || expect_same "$1" "$3" "${1#$INSTALL_ROOT} differs from $3"
+}
+
+# expect_link PATH TARGET: PATH is a symlink to TARGET.
+expect_link() {
+	[ -L "$1" ] || fail "${1#$INSTALL_ROOT} is not a symlink"
+	[ "$(readlink "$1")" = "$2" ] || fail "${1#$INSTALL_ROOT} points to $(readlink "$1"), expected $2"
+}
+
+t_install_files() {
+	need make readelf
+	installed
+	local u=$INSTALL_USR f n=0
+	[ -n "$VERSION" ] || fail "no VERSION in the Makefile"
+	expect_file "$u/bin/cvpdf" 755
+	expect_file "$u/lib/libcvpdf.a" 644
+	expect_file "$u/lib/libcvpdf.so.$VERSION" 644
+	expect_link "$u/lib/libcvpdf.so.${VERSION%%.*}" "libcvpdf.so.$VERSION"
+	expect_link "$u/lib/libcvpdf.so" "libcvpdf.so.${VERSION%%.*}"
+	readelf -d "$u/lib/libcvpdf.so.$VERSION" >"$CASE/dynamic" 2>&1
+	expect_grep "$CASE/dynamic" "SONAME.*\[libcvpdf\.so\.${VERSION%%.*}\]" "the library's soname"
+	expect_file "$u/include/cvpdf.h" 644 src/cvpdf.h
+	expect_file "$u/lib/pkgconfig/cvpdf.pc" 644
+	expect_file "$u/share/man/man1/cvpdf.1" 644 man/cvpdf.1
+	expect_file "$u/share/man/man5/cvpdf.5" 644 man/cvpdf.5
+	for f in styles/*.yaml; do
+		expect_file "$u/share/cvpdf/styles/${f##*/}" 644 "$f"
+	done
+	for f in fonts/*; do
+		expect_file "$u/share/cvpdf/fonts/${f##*/}" 644 "$f"
+		case $f in fonts/LICENSE*) n=$((n + 1)) ;; esac
+	done
+	[ "$n" -gt 0 ] || fail "no fonts/LICENSE* file to install"
+	# the installed binary is linked statically with the library and looks for its fonts and
+	# styles where they were installed, not in this checkout
+	readelf -d "$u/bin/cvpdf" >"$CASE/bin-dynamic" 2>&1
+	grep -q libcvpdf "$CASE/bin-dynamic" && fail "bin/cvpdf needs libcvpdf.so (it should link libcvpdf.a)"
+	grep -aq /usr/share/cvpdf/fonts "$u/bin/cvpdf" || fail "bin/cvpdf does not look for fonts in /usr/share/cvpdf/fonts"
+	grep -aq /usr/share/cvpdf/styles "$u/bin/cvpdf" || fail "bin/cvpdf does not look for styles in /usr/share/cvpdf/styles"
+	grep -aqF "$ROOT/fonts" "$u/bin/cvpdf" && fail "bin/cvpdf still names the checkout's $ROOT/fonts"
+	run env CVPDF_FONTS="$u/share/cvpdf/fonts" CVPDF_STYLES="$u/share/cvpdf/styles" timeout "$TIMEOUT" \
+		"$u/bin/cvpdf" --style classic content/en.md -o "$CASE/en.pdf"
+	expect_rc 0
+	grep -q "style 'classic' not found" "$CASE/stderr" && { show_stderr; fail "bin/cvpdf did not find the installed styles"; }
+	expect_pdf "$CASE/en.pdf"
+	return 0
+}
+
+t_install_pc() {
+	need pkg-config
+	installed
+	local got
+	got=$(env $INSTALL_PC pkg-config --modversion cvpdf 2>&1)
+	[ "$got" = "$VERSION" ] || fail "pkg-config --modversion cvpdf: '$got', expected '$VERSION'"
+	got=$(env $INSTALL_PC pkg-config --libs cvpdf 2>&1)
+	[ "$(echo $got)" = "-L$INSTALL_USR/lib -lcvpdf" ] || fail "pkg-config --libs cvpdf: '$got'"
+	env $INSTALL_PC pkg-config --cflags cvpdf >"$CASE/cflags" 2>&1
+	expect_grep "$CASE/cflags" "^-I$INSTALL_USR/include( |$)" "pkg-config --cflags cvpdf"
+	env $INSTALL_PC pkg-config --static --libs cvpdf >"$CASE/static" 2>&1
+	expect_grep "$CASE/static" "-lcvpdf .*-lhyphen .*-lhpdf .*-lpthread" "pkg-config --static --libs cvpdf"
+	# --static lists everything libcvpdf.a needs: the example links it (found first in
+	# $CASE/a, which holds only the archive) and runs without the shared library
+	need cc readelf
+	mkdir "$CASE/a"
+	ln -s "$INSTALL_USR/lib/libcvpdf.a" "$CASE/a/"
+	# shellcheck disable=SC2046
+	cc -std=c11 $(env $INSTALL_PC pkg-config --cflags cvpdf) examples/render.c -L"$CASE/a" \
+		$(env $INSTALL_PC pkg-config --static --libs cvpdf) -o "$CASE/render" 2>"$CASE/cc.err" ||
+		{ head -n 20 "$CASE/cc.err" >&2; fail "examples/render.c does not link libcvpdf.a with pkg-config --static --libs"; }
+	readelf -d "$CASE/render" >"$CASE/dynamic" 2>&1
+	grep -q libcvpdf "$CASE/dynamic" && fail "the static example still needs libcvpdf.so"
+	printf '# Name\n\nText.\n' >"$CASE/s.md"
+	run env CVPDF_FONTS="$INSTALL_USR/share/cvpdf/fonts" timeout "$TIMEOUT" "$CASE/render" "$CASE/s.md" "$CASE/s.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/s.pdf"
+	# Requires.private names exactly the Makefile's PKGS
+	env $INSTALL_PC pkg-config --print-requires-private cvpdf | awk '{ print $1 }' | sort >"$CASE/requires"
+	sed -nE 's/^PKGS *= *//p' Makefile | tr ' ' '\n' | grep . | sort >"$CASE/pkgs"
+	[ -s "$CASE/pkgs" ] || fail "no PKGS in the Makefile"
+	expect_same "$CASE/requires" "$CASE/pkgs" "Requires.private [$(echo $(cat "$CASE/requires"))] is not the Makefile's PKGS [$(echo $(cat "$CASE/pkgs"))]"
+}
+
+# examples/render.c, built against the tree with pkg-config and linked with its libcvpdf.so,
+# renders en.md with the installed fonts and styles (the compiled-in /usr/share/cvpdf is not
+# there) as the command does.
+t_install_example() {
+	need pkg-config cc ldd pdfinfo pdftotext
+	installed
+	local u=$INSTALL_USR got want name
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -Werror $(env $INSTALL_PC pkg-config --cflags cvpdf) examples/render.c \
+		$(env $INSTALL_PC pkg-config --libs cvpdf) -o "$CASE/render" 2>"$CASE/cc.err" ||
+		{ head -n 20 "$CASE/cc.err" >&2; fail "examples/render.c does not build against the installed tree"; }
+	readelf -d "$CASE/render" >"$CASE/dynamic" 2>&1
+	expect_grep "$CASE/dynamic" "NEEDED.*\[libcvpdf\.so\.${VERSION%%.*}\]" "the example's needed libraries"
+	LD_LIBRARY_PATH=$u/lib ldd "$CASE/render" >"$CASE/ldd" 2>&1
+	expect_grep "$CASE/ldd" "libcvpdf\.so\.${VERSION%%.*} => $u/lib/libcvpdf\.so\.${VERSION%%.*} " "ldd of the example"
+	printf '# Name\n\nA ** spaced ** phrase.\n' >"$CASE/w.md"
+	local envs=(env LD_LIBRARY_PATH="$u/lib" CVPDF_FONTS="$u/share/cvpdf/fonts" CVPDF_STYLES="$u/share/cvpdf/styles" timeout "$TIMEOUT")
+	run "${envs[@]}" "$CASE/render" "$CASE/w.md" "$CASE/w.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "w\.md:3:3: warning: '\*\*' prints literally" "the diagnostic with file:line:col"
+	run "${envs[@]}" "$CASE/render" content/en.md "$CASE/en.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stdout" "libcvpdf $VERSION" "the example's output (cvpdf_version)"
+	grep -q "built-in styles are not in" "$CASE/stderr" && { show_stderr; fail "the library did not find the installed styles"; }
+	expect_pdf "$CASE/en.pdf"
+	name=$(sed -n 's/^# //p' content/en.md | head -n 1)
+	pdf_text "$CASE/en.pdf" "$CASE/en.txt"
+	expect_grep "$CASE/en.txt" "$name" "the text of the example's en.pdf"
+	# as many pages as the command makes
+	render en content/en.md
+	got=$(info_field "$CASE/en.pdf" Pages)
+	want=$(info_field "$OUT/en.pdf" Pages)
+	[ -n "$got" ] && [ "$got" = "$want" ] || fail "the example's en.pdf has '$got' pages, cvpdf's '$want'"
+	run "${envs[@]}" "$CASE/render" "$CASE/no-such.md" "$CASE/x.pdf"
+	expect_rc 1
+	note "$got pages"
+}
+
+# The shared library exports the functions cvpdf.h declares, and nothing else.
+t_install_exports() {
+	need nm
+	installed
+	nm -D --defined-only "$INSTALL_USR/lib/libcvpdf.so.$VERSION" >"$CASE/nm" 2>&1 || { cat "$CASE/nm" >&2; fail "nm -D failed"; }
+	awk 'NF >= 3 { print $NF }' "$CASE/nm" | sort -u >"$CASE/exported"
+	grep -qx cvpdf_render "$CASE/exported" || fail "cvpdf_render is not exported"
+	grep -v '^cvpdf_' "$CASE/exported" >"$CASE/others"
+	[ -s "$CASE/others" ] && fail "exports symbols other than cvpdf_*: $(head -n 10 "$CASE/others" | tr '\n' ' ')"
+	grep -oE '^CVPDF_API[^(]*\(' src/cvpdf.h | grep -oE '[[:alnum:]_]+\($' | tr -d '(' | sort -u >"$CASE/declared"
+	comm -3 "$CASE/declared" "$CASE/exported" >"$CASE/diff"
+	[ -s "$CASE/diff" ] && fail "declared CVPDF_API but not exported, or the reverse: $(echo $(cat "$CASE/diff"))"
+	note "$(wc -l <"$CASE/exported") symbols"
+}
+
+t_uninstall() {
+	need make
+	installed
+	cp -a "$INSTALL_ROOT" "$CASE/root"
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" uninstall DESTDIR="$CASE/root" PREFIX=/usr >"$CASE/make.log" 2>&1 ||
+		{ tail -n 10 "$CASE/make.log" >&2; fail "make uninstall failed"; }
+	find "$CASE/root" ! -type d >"$CASE/left"
+	[ -s "$CASE/left" ] && fail "make uninstall left: $(sed "s|^$CASE/root||" "$CASE/left" | head -n 10 | tr '\n' ' ')"
+	[ -e "$CASE/root/usr/share/cvpdf" ] && fail "make uninstall left the share/cvpdf directory"
+	return 0
+}
+
+check "install: make install DESTDIR PREFIX=/usr installs every file, the .so chain, the paths" t_install_files
+check "install: cvpdf.pc gives the tree's -I/-L, the version, PKGS; --static links libcvpdf.a" t_install_pc
+check "install: examples/render.c builds with pkg-config, links libcvpdf.so.0, renders en.md" t_install_example
+check "install: libcvpdf.so exports exactly the CVPDF_API functions, all cvpdf_*" t_install_exports
+check "install: make uninstall removes every installed file" t_uninstall
 
 if [ -s "$TMP/fidelity" ]; then
 	sort -n "$TMP/fidelity" | awk -F '\t' '{ s += $1; n++; printf "# fidelity %s  %s\n", $1, $2 }

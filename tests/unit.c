@@ -159,6 +159,68 @@ static void test_locale(void)
     cvpdf_buffer_free(b);
 }
 
+/* Colour emoji are reduced by whole factors to the resolution asked for, and remembered by
+ * their face. Debian's fonts-noto-color-emoji is a build dependency (scripts/deps.sh). */
+static void test_emoji(void)
+{
+    const char *path = getenv("CVPDF_EMOJI_FONT");
+    if (!path)
+        path = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+    cv_face *face = cv_face_open(path, 0);
+    CHECK("the colour emoji face opens", face != NULL);
+    if (!face)
+        return;
+    uint32_t gid = cv_face_glyph(face, 0x1F3C6); /* trophy */
+    cv_emoji *e = cv_emoji_open(path, 0);
+    cv_bitmap full, at35, at46;
+    int r0 = e ? cv_emoji_render(e, gid, 0, &full) : -1;
+    int r1 = e ? cv_emoji_render(e, gid, 35, &at35) : -1;
+    int r2 = e ? cv_emoji_render(e, gid, 46, &at46) : -1;
+    CHECK("emoji render at the strike and reduced", gid && !r0 && !r1 && !r2);
+    if (!r0 && !r1 && !r2) {
+        CHECK("the strike as it is: 109 ppem, every pixel", full.ppem == 109 && full.pw == full.w && full.ph == full.h);
+        /* 35 ppem asked: 3×3 boxes (36.3 ppem, not below what was asked) */
+        CHECK("35 ppem asked: whole 3x3 boxes", at35.pw == (full.w + 2) / 3 && at35.ph == (full.h + 2) / 3 &&
+                                                    at35.w == at35.pw * 3 && at35.h == at35.ph * 3);
+        CHECK("46 ppem asked: 2x2 boxes", at46.pw == (full.w + 1) / 2 && at46.w == at46.pw * 2);
+        CHECK("a reduced emoji stays where the strike is", at35.left == full.left && at35.top == full.top &&
+                                                              at35.ppem == full.ppem);
+        unsigned long ink0 = 0, ink3 = 0;
+        for (int i = 0; i < full.w * full.h; i++)
+            ink0 += full.alpha[i];
+        for (int i = 0; i < at35.pw * at35.ph; i++)
+            ink3 += at35.alpha[i] * 9ul;
+        CHECK("a reduced emoji keeps its ink (within 1%)", ink3 > ink0 * 99 / 100 && ink3 < ink0 * 101 / 100);
+        cv_bitmap_free(&full);
+        cv_bitmap_free(&at35);
+        cv_bitmap_free(&at46);
+    }
+    cv_emoji_close(e);
+    /* the second time, the face's memo answers: nothing is opened */
+    cv_emoji *e1 = NULL, *e2 = NULL;
+    cv_emoji_image a, b;
+    int g1 = cv_emoji_get(face, path, 0, &e1, gid, 35, &a);
+    int g2 = cv_emoji_get(face, path, 0, &e2, gid, 35, &b);
+    CHECK("an encoded emoji is remembered by its face", !g1 && !g2 && e1 && !e2 && a.rgb_len == b.rgb_len &&
+                                                            !memcmp(a.rgb, b.rgb, a.rgb_len) && a.alpha_len == b.alpha_len);
+    if (!g1)
+        cv_emoji_image_free(&a);
+    if (!g2)
+        cv_emoji_image_free(&b);
+    cv_emoji_close(e1);
+    cv_face_free(face);
+}
+
+/* Patterns load when the first word needs them, and only for a language that has them. */
+static void test_hyphen(void)
+{
+    cv_hyph *en = cv_hyph_new("en"), *none = cv_hyph_new("xx");
+    uint8_t pts[32];
+    CHECK("hyphenation: English has patterns, xx none", en && !none);
+    CHECK("hyphenation: points in 'typesetting'", en && !cv_hyph_word(en, "typesetting", 11, pts) && pts[4] + pts[5] + pts[6] + pts[7] > 0);
+    cv_hyph_free(en);
+}
+
 int main(void)
 {
     test_fixed();
@@ -167,6 +229,8 @@ int main(void)
     test_frontmatter();
     test_build();
     test_locale();
+    test_emoji();
+    test_hyphen();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,0 +1,286 @@
+/* bench.c: `make bench`. Renders content/en.md, content/zh.md and generated 10- and 100-page
+ * documents and prints medians:
+ *
+ *   1. whole processes: the cvpdf command run RUNS times per document (wall time, user CPU
+ *      time, peak memory from wait4, output size, pages), with the library's own stage
+ *      timers (--timings) for where the time goes;
+ *   2. in-process re-renders: the library, with a cvpdf_cache holding the fonts from a first
+ *      render, rendering each document again (a server, or cvpdf --watch).
+ *
+ * Usage: bench CVPDF [RUNS]  (run from the repository root). Timing is never asserted: the
+ * figures are printed for the note and for comparing changes.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cvpdf.h"
+
+#define NSTAGES 8
+static const char *const stages[NSTAGES] = {"parse", "fonts", "shape", "break", "layout", "paginate", "subset", "write"};
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n = 0, r;
+    do {
+        if (n == cap) {
+            char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        r = fread(buf + n, 1, cap - n, f);
+        n += r;
+    } while (r);
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* Pages in a PDF: its /Type /Page objects (not /Pages). */
+static int count_pages(const unsigned char *p, size_t n)
+{
+    int pages = 0;
+    for (size_t i = 0; i + 11 < n; i++)
+        if (!memcmp(p + i, "/Type /Page", 11) && p[i + 11] != 's')
+            pages++;
+    return pages;
+}
+
+/* "timings (ms): parse 0.41 fonts ... total 12.3" into t[] */
+static void parse_timings(const char *line, double *t)
+{
+    const char *p = strstr(line, "timings (ms):");
+    if (!p)
+        return;
+    for (int s = 0; s < NSTAGES; s++) {
+        char key[24];
+        snprintf(key, sizeof key, " %s ", stages[s]);
+        const char *q = strstr(p, key);
+        if (q)
+            t[s] = strtod(q + strlen(key), NULL);
+    }
+}
+
+/* A generated document of about `pages` pages: headings, paragraphs and lists. */
+static int generate(const char *path, int pages)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    const char *para = "Led the design of a distributed training system that scaled sparse models to "
+                       "trillions of parameters while cutting the cost per step by an order of magnitude "
+                       "across several data centres. ";
+    fprintf(f, "# Benchmark Document\n\n");
+    for (int i = 1; i <= pages * 5; i++)
+        fprintf(f, "## Section %d\n\n%s%s%s\n\n- %s\n- %s\n\n", i, para, para, para, para, para);
+    return fclose(f);
+}
+
+typedef struct row {
+    const char *name, *path;
+    int pages;
+    double wall, user, rss_mb, size_kb, stage[NSTAGES];
+    double warm, warm_stage[NSTAGES];
+} row;
+
+static int whole_process(const char *cvpdf, row *r, int runs, const char *tmp)
+{
+    double wall[64], user[64], rss[64], st[NSTAGES][64];
+    char out[512], err[512];
+    snprintf(out, sizeof out, "%s/out.pdf", tmp);
+    snprintf(err, sizeof err, "%s/stderr", tmp);
+    for (int k = 0; k < runs; k++) {
+        double t0 = now_ms();
+        pid_t pid = fork();
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd >= 0)
+                dup2(fd, 2);
+            execl(cvpdf, cvpdf, "-q", "--timings", r->path, "-o", out, (char *)NULL);
+            _exit(127);
+        }
+        int status;
+        struct rusage ru;
+        if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+            fprintf(stderr, "bench: %s %s failed (see %s)\n", cvpdf, r->path, err);
+            return -1;
+        }
+        wall[k] = now_ms() - t0;
+        user[k] = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
+        rss[k] = ru.ru_maxrss / 1024.0;
+        size_t n;
+        char *e = read_file(err, &n);
+        double t[NSTAGES] = {0};
+        if (e) {
+            e = realloc(e, n + 1);
+            e[n] = 0;
+            parse_timings(e, t);
+            free(e);
+        }
+        for (int s = 0; s < NSTAGES; s++)
+            st[s][k] = t[s];
+    }
+    size_t n;
+    unsigned char *pdf = (unsigned char *)read_file(out, &n);
+    if (!pdf)
+        return -1;
+    r->pages = count_pages(pdf, n);
+    r->size_kb = n / 1024.0;
+    free(pdf);
+    r->wall = median(wall, runs);
+    r->user = median(user, runs);
+    r->rss_mb = median(rss, runs);
+    for (int s = 0; s < NSTAGES; s++)
+        r->stage[s] = median(st[s], runs);
+    return 0;
+}
+
+static double *cur_stage;
+static void on_diag(void *user, cvpdf_severity sev, const char *file, int line, int col, const char *msg)
+{
+    (void)user, (void)sev, (void)file, (void)line, (void)col;
+    if (cur_stage)
+        parse_timings(msg, cur_stage);
+}
+
+/* Renders again through the library, the fonts already loaded by a first render. */
+static int in_process(cvpdf_cache *cache, row *r, int runs)
+{
+    size_t len;
+    char *md = read_file(r->path, &len);
+    cvpdf_options *o = cvpdf_options_new();
+    if (!md || !o)
+        return -1;
+    cvpdf_options_set_cache(o, cache);
+    cvpdf_options_set(o, "timings", "true");
+    cvpdf_options_set_diagnostics(o, on_diag, NULL);
+    double wall[64], st[NSTAGES][64];
+    int rc = 0;
+    for (int k = -1; k < runs && !rc; k++) { /* k = -1: the first render, which fills the cache */
+        double t[NSTAGES] = {0};
+        cur_stage = t;
+        unsigned char *pdf;
+        size_t n;
+        double t0 = now_ms();
+        rc = cvpdf_render(o, r->path, md, len, &pdf, &n) != CVPDF_OK;
+        double dt = now_ms() - t0;
+        cvpdf_buffer_free(pdf);
+        if (k >= 0) {
+            wall[k] = dt;
+            for (int s = 0; s < NSTAGES; s++)
+                st[s][k] = t[s];
+        }
+    }
+    cur_stage = NULL;
+    if (!rc) {
+        r->warm = median(wall, runs);
+        for (int s = 0; s < NSTAGES; s++)
+            r->warm_stage[s] = median(st[s], runs);
+    }
+    cvpdf_options_free(o);
+    free(md);
+    return rc ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench CVPDF [RUNS]\n");
+        return 2;
+    }
+    const char *cvpdf = argv[1];
+    int runs = argc > 2 ? atoi(argv[2]) : 7;
+    if (runs < 1 || runs > 64)
+        runs = 7;
+    char tmp[] = "/tmp/cvpdf-bench.XXXXXX";
+    if (!mkdtemp(tmp))
+        return 1;
+    char p10[600], p100[600];
+    snprintf(p10, sizeof p10, "%s/p10.md", tmp);
+    snprintf(p100, sizeof p100, "%s/p100.md", tmp);
+    if (generate(p10, 10) || generate(p100, 100))
+        return 1;
+    row rows[4];
+    memset(rows, 0, sizeof rows);
+    const char *names[4] = {"en.md", "zh.md", "10 pages", "100 pages"}, *paths[4] = {"content/en.md", "content/zh.md", p10, p100};
+    for (int i = 0; i < 4; i++)
+        rows[i].name = names[i], rows[i].path = paths[i];
+    size_t nrows = sizeof rows / sizeof *rows;
+    int rc = 0;
+    cvpdf_cache *cache = cvpdf_cache_new();
+    for (size_t i = 0; i < nrows && !rc; i++)
+        rc = whole_process(cvpdf, &rows[i], runs, tmp) || in_process(cache, &rows[i], runs * 3);
+    cvpdf_cache_free(cache);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd)) {
+    }
+    if (rc)
+        return 1;
+
+    printf("whole process: the cvpdf command, median of %d runs on %ld cores\n", runs, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("%-10s %5s %8s %8s %8s %8s |", "document", "pages", "wall ms", "user ms", "peak MB", "size KB");
+    for (int s = 0; s < NSTAGES; s++)
+        printf(" %8s", stages[s]);
+    printf("\n");
+    for (size_t i = 0; i < nrows; i++) {
+        row *r = &rows[i];
+        printf("%-10s %5d %8.1f %8.1f %8.1f %8.1f |", r->name, r->pages, r->wall, r->user, r->rss_mb, r->size_kb);
+        for (int s = 0; s < NSTAGES; s++)
+            printf(" %8.2f", r->stage[s]);
+        printf("\n");
+    }
+    printf("100 pages / 10 pages: %.1fx the wall time\n", rows[3].wall / rows[2].wall);
+    printf("\nin-process re-render: the library with a cvpdf_cache (fonts, patterns, subsets already\n"
+           "loaded by a first render), median of %d renders\n", runs * 3);
+    printf("%-10s %8s |", "document", "wall ms");
+    for (int s = 0; s < NSTAGES; s++)
+        printf(" %8s", stages[s]);
+    printf("\n");
+    for (size_t i = 0; i < nrows; i++) {
+        row *r = &rows[i];
+        printf("%-10s %8.2f |", r->name, r->warm);
+        for (int s = 0; s < NSTAGES; s++)
+            printf(" %8.2f", r->warm_stage[s]);
+        printf("\n");
+    }
+    printf("# stage columns: milliseconds from the library's own timers (--timings); the whole-process\n"
+           "# wall time also holds process start, dynamic linking and fontconfig's start-up\n");
+    return 0;
+}
