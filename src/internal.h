@@ -723,6 +723,8 @@ enum cv_font_kind { CV_FK_TRUETYPE, CV_FK_CFF, CV_FK_CFF_CID };
 typedef struct cv_subset {
     unsigned char *data; /* FontFile2 (whole sfnt) or FontFile3 (bare CFF) */
     size_t len;
+    unsigned char *zdata; /* data zlib-compressed, for /FlateDecode: made once, remembered */
+    size_t zlen;
     int kind;
     uint32_t *codes;     /* codes[i]: the PDF code (new GID or CID) of gids[i] */
 } cv_subset;

@@ -125,6 +125,16 @@ static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
  * print as sharply, and the strike as it is would be most of a résumé's bytes. */
 #define EMOJI_DPI 250
 
+/* A glyph code as `digits` hex digits, without printf (one call per glyph showed in profiles) */
+static void put_hex(cv_buf *b, uint32_t code, int digits)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char d[8];
+    for (int i = digits - 1; i >= 0; i--, code >>= 4)
+        d[i] = hex[code & 15];
+    cv_buf_add(b, d, (size_t)digits);
+}
+
 /* Ends a TJ array, closing a run of glyph codes. */
 static void end_tj(cv_buf *b, bool *hex)
 {
@@ -321,7 +331,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
             if (!hex)
                 cv_buf_puts(b, "<");
             hex = true;
-            cv_buf_printf(b, f && f->type3 ? "%02X" : "%04X", code);
+            put_hex(b, code, f && f->type3 ? 2 : 4);
             pen += (cvu)((int64_t)width * h->size / 1000000);
             if (f && f->type3 && k == i && h->tlen) {
                 /* an emoji's other characters, as zero-width blank glyphs */
@@ -330,7 +340,7 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                 while (q < h->tlen) {
                     uint32_t xc = cv_pdffont_extra(f, cv_utf8_next(h->text, h->tlen, &q));
                     if (xc)
-                        cv_buf_printf(b, "%02X", xc);
+                        put_hex(b, xc, 2);
                 }
             }
         }

@@ -99,6 +99,14 @@ static void put_milli(cv_buf *b, int v)
     }
 }
 
+/* For a stream whose data is compressed already: libharu drops the /Filter key of a stream
+ * it does not compress itself, so the key is written by this hook. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
+{
+    (void)d;
+    return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
+}
+
 struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n)
 {
     struct cv_pdffont *f = calloc(1, sizeof *f);
@@ -136,12 +144,14 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
         cv_subset_free(&sub);
         goto fail;
     }
-    file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    /* already compressed (and remembered with the subset): libharu must not compress again */
+    file->filter = HPDF_STREAM_FILTER_NONE;
+    file->write_fn = write_flate_filter;
     if (sub.kind == CV_FK_TRUETYPE)
         HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
     else
         HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-    HPDF_Stream_Write(file->stream, sub.data, (HPDF_UINT)sub.len);
+    HPDF_Stream_Write(file->stream, sub.zdata, (HPDF_UINT)sub.zlen);
     cv_subset_free(&sub);
 
     HPDF_Dict desc = HPDF_Dict_New(mm);
@@ -253,11 +263,6 @@ uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp)
 /* libharu writes /Filter only for the filters it applies itself (and drops the key when it
  * applies none); the emoji images arrive compressed, so the key is written here, between the
  * dictionary's other entries and its >>. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
-{
-    (void)d;
-    return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
-}
 
 /* An image XObject whose stream is data as it is (already Flate-compressed). NULL on
  * failure. */
