@@ -49,7 +49,7 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 # the release binary is ./cvpdf; other builds keep theirs under build/
 BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 
-.PHONY: all check test render clean regen asan valgrind fuzz fuzz-smoke bench install uninstall FORCE
+.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke bench install uninstall FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 
 $(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile $(O)/build.cfg | $(O)
@@ -140,7 +140,7 @@ test: $(BIN) $(O)/unit $(O)/threads $(O)/bench $(O)/locale/de_DE.UTF-8
 	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
 	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
-check: test asan valgrind fuzz-smoke
+check: test asan tsan valgrind fuzz-smoke
 
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
@@ -150,6 +150,18 @@ asan:
 	@echo "# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads \
 	    CVPDF_BENCH=build/sanitize/bench CVPDF_LOCPATH=$(CURDIR)/build/sanitize/locale TIMEOUT=600 bash tests/run.sh
+
+# ThreadSanitizer over tests/threads.c: renders on six threads at once, with and without a
+# shared cvpdf_cache (and the hyphenation patterns loading on a thread of their own)
+TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING \
+             -DCVPDF_VERSION='"$(VERSION)"' -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
+build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h src/pdf.h
+	mkdir -p build/tsan
+	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
+tsan: build/tsan/threads
+	@echo "# ThreadSanitizer: renders on several threads, with and without a shared cache"
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build/tsan/threads content/en.md content/zh.md
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build/tsan/threads --cache content/*.md tests/cases/*.md
 
 VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
            --suppressions=$(CURDIR)/tests/valgrind.supp

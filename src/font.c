@@ -69,9 +69,16 @@ static const char *debian_package(const char *family)
     return NULL;
 }
 
+/* fontconfig starts (reading its configuration and caches, about 10 ms) only when a family
+ * or a character needs it: a document in the bundled faces alone never waits for it. */
 static pthread_once_t fc_once = PTHREAD_ONCE_INIT;
 static bool fc_ok;
 static void fc_init(void) { fc_ok = FcInit(); }
+static bool fc_ready(void)
+{
+    pthread_once(&fc_once, fc_init);
+    return fc_ok;
+}
 
 static const char *cjk_family(const char *lang, const char *base, char *out, size_t n);
 
@@ -99,7 +106,6 @@ cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang, const cv_
         free(f);
         return NULL;
     }
-    pthread_once(&fc_once, fc_init);
     return f;
 }
 
@@ -188,7 +194,7 @@ static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
 
 static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index)
 {
-    if (!fc_ok)
+    if (!fc_ready())
         return 0;
     FcPattern *pat = FcPatternCreate();
     if (!pat)
@@ -342,7 +348,7 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
 static int fc_cover(cv_fonts *f, uint32_t cp)
 {
     int id = -1;
-    if (fc_ok) {
+    if (fc_ready()) {
         FcPattern *pat = FcPatternCreate();
         FcCharSet *cs = FcCharSetCreate();
         if (pat && cs) {

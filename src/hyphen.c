@@ -22,24 +22,50 @@
 /* Loading the English patterns (libhyphen parses the text file into its own tables) takes
  * longer than laying out a two-page résumé, so it happens beside the layout: cv_hyph_prefetch
  * starts it on a thread of its own, and the first word that needs the dictionary waits for
- * it (most résumé paragraphs set within the pretolerance, without hyphens, and never do).
- * Without a prefetch, the first word loads it. A dictionary may be shared by renders on
- * several threads (through a cvpdf_cache): the lock guards the loading, and the dictionary is
- * read-only after. */
+ * it. Most résumé paragraphs set within the pretolerance, without hyphens; when none needs
+ * the dictionary, the render does not wait for it at the end either: the thread is left to
+ * finish and free what it loaded (a detached job, shared under its own lock). Without a
+ * prefetch, the first word loads it. A dictionary may be shared by renders on several threads
+ * (through a cvpdf_cache): the lock guards the loading, and the dictionary is read-only
+ * after. */
+typedef struct load_job {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    bool done, abandoned;
+    char path[512];
+    HyphenDict *dict;
+} load_job;
+
 struct cv_hyph {
     pthread_mutex_t lock;
-    bool tried;             /* dict is final */
-    bool loading, joined;   /* the prefetch thread was started, and has been joined */
-    pthread_t thread;
-    HyphenDict *prefetched; /* the thread's result, read after joining it */
+    bool tried;     /* dict is final */
+    load_job *job;  /* a prefetch under way or finished, not yet taken */
     char path[512];
     HyphenDict *dict;
 };
 
+static void job_free(load_job *j)
+{
+    pthread_mutex_destroy(&j->lock);
+    pthread_cond_destroy(&j->done_cond);
+    free(j);
+}
+
 static void *prefetch(void *arg)
 {
-    cv_hyph *h = arg;
-    h->prefetched = hnj_hyphen_load(h->path);
+    load_job *j = arg;
+    HyphenDict *d = hnj_hyphen_load(j->path);
+    pthread_mutex_lock(&j->lock);
+    bool abandoned = j->abandoned;
+    j->dict = d;
+    j->done = true;
+    pthread_cond_signal(&j->done_cond);
+    pthread_mutex_unlock(&j->lock);
+    if (abandoned) { /* nobody will take it */
+        if (d)
+            hnj_hyphen_free(d);
+        job_free(j);
+    }
     return NULL;
 }
 
@@ -48,24 +74,41 @@ void cv_hyph_prefetch(cv_hyph *h)
     if (!h)
         return;
     pthread_mutex_lock(&h->lock);
-    if (!h->tried && !h->loading && !pthread_create(&h->thread, NULL, prefetch, h))
-        h->loading = true;
+    if (!h->tried && !h->job) {
+        load_job *j = calloc(1, sizeof *j);
+        pthread_t t;
+        pthread_attr_t attr;
+        if (j) {
+            memcpy(j->path, h->path, sizeof j->path);
+            pthread_mutex_init(&j->lock, NULL);
+            pthread_cond_init(&j->done_cond, NULL);
+        }
+        if (j && !pthread_attr_init(&attr)) {
+            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+            if (!pthread_create(&t, &attr, prefetch, j))
+                h->job = j;
+            pthread_attr_destroy(&attr);
+        }
+        if (j && !h->job)
+            job_free(j);
+    }
     pthread_mutex_unlock(&h->lock);
 }
 
-/* With the lock held: the prefetch's result, once. */
-static void join_prefetch(cv_hyph *h)
+/* With h's lock held: waits for the prefetch and takes its dictionary. */
+static void take_prefetch(cv_hyph *h)
 {
-    if (h->loading && !h->joined) {
-        pthread_join(h->thread, NULL);
-        h->joined = true;
-        if (!h->tried) {
-            h->tried = true;
-            h->dict = h->prefetched;
-        } else if (h->prefetched)
-            hnj_hyphen_free(h->prefetched);
-        h->prefetched = NULL;
-    }
+    load_job *j = h->job;
+    if (!j)
+        return;
+    pthread_mutex_lock(&j->lock);
+    while (!j->done)
+        pthread_cond_wait(&j->done_cond, &j->lock);
+    pthread_mutex_unlock(&j->lock);
+    h->tried = true;
+    h->dict = j->dict;
+    h->job = NULL;
+    job_free(j);
 }
 
 cv_hyph *cv_hyph_new(const char *lang)
@@ -110,7 +153,19 @@ void cv_hyph_free(cv_hyph *h)
 {
     if (!h)
         return;
-    join_prefetch(h);
+    load_job *j = h->job;
+    if (j) {
+        /* a load nobody needed: finished, it is freed here; else by its thread */
+        pthread_mutex_lock(&j->lock);
+        bool done = j->done;
+        j->abandoned = !done;
+        pthread_mutex_unlock(&j->lock);
+        if (done) {
+            if (j->dict)
+                hnj_hyphen_free(j->dict);
+            job_free(j);
+        }
+    }
     if (h->dict)
         hnj_hyphen_free(h->dict);
     pthread_mutex_destroy(&h->lock);
@@ -121,7 +176,7 @@ void cv_hyph_free(cv_hyph *h)
 static HyphenDict *dict(cv_hyph *h)
 {
     pthread_mutex_lock(&h->lock);
-    join_prefetch(h);
+    take_prefetch(h);
     if (!h->tried) {
         h->tried = true;
         h->dict = hnj_hyphen_load(h->path);
