@@ -6,8 +6,8 @@
  * face belong to one document (FreeType objects are not shared between threads).
  *
  * cv_emoji_encode turns one glyph into the bytes of its two PDF image streams (colour and
- * SMask), already Flate-compressed, at the resolution asked for: 300 dpi at the largest size
- * the emoji is shown (pdffont.c), resampled from the strike by area averaging.
+ * SMask), already Flate-compressed, at the resolution asked for (EMOJI_DPI at the largest
+ * size the emoji is shown, pdf.c), reduced from the strike by whole boxes of pixels.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -281,7 +281,8 @@ int main(int argc, char **argv)
         printf("\n");
     }
     printf("100 pages / 10 pages: %.1fx the wall time; \"1 line\" and \"--version\" are the floors (a\n"
-           "document of one line: fontconfig, the faces, a PDF; --version: starting the process)\n",
+           "document of one line in the bundled faces: no fontconfig, no patterns; --version: starting\n"
+           "the process and linking its libraries)\n",
            rows[3].wall / rows[2].wall);
     printf("\nin-process re-render: the library with a cvpdf_cache (fonts, patterns, subsets already\n"
            "loaded by a first render), median of %d renders\n", runs * 3);
