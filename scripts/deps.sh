@@ -5,7 +5,7 @@ set -eu
 BUILD_PKGS="gcc make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
  libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev hyphen-en-us libyaml-dev
  libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-color-emoji fonts-symbola"
-TEST_PKGS="poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils"
+TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
 missing=""

@@ -116,6 +116,7 @@ void cv_face_free(cv_face *f)
     if (!f)
         return;
     cv_subset_memo_free(f->memo.subsets);
+    cv_shape_memo_free(f->memo.shapes);
     cv_emoji_memo_free(f->memo.emoji);
     pthread_mutex_destroy(&f->memo_lock);
     hb_font_destroy(f->font);
@@ -241,9 +242,117 @@ cv_face_memos *cv_face_memo_lock(cv_face *f)
 
 void cv_face_memo_unlock(cv_face *f) { pthread_mutex_unlock(&f->memo_lock); }
 
-int cv_shape(cv_shaper *sh, const cv_face *f, cvu size, const char *text, size_t text_len, size_t off,
-             size_t len, const char *lang, cv_sglyphs *out)
+/* ---- the shaping memo ----------------------------------------------------------------
+ *
+ * Shaping is in font units, so its result depends on the face, the language, the run and the
+ * few characters around it that HarfBuzz looks at (HB_BUFFER_CONTEXT_LENGTH, 5 each side),
+ * not on the size. A face remembers the runs it has shaped: a document shapes each distinct
+ * run once however often it repeats or is laid out again (--fit-pages tries several sizes),
+ * and through a cvpdf_cache an edited résumé shapes only the paragraphs that changed. */
+
+#define SHAPE_CONTEXT 5
+#define SHAPE_SLOTS 8192       /* a power of two */
+#define SHAPE_MAX_ENTRIES 6000 /* then the memo starts again, empty */
+#define SHAPE_MAX_RUN 4096     /* longer runs are shaped each time */
+
+typedef struct shaped_glyph {
+    uint32_t gid, cluster; /* cluster: bytes from the run's start */
+    int32_t adv, dx, dy;   /* font units */
+} shaped_glyph;
+
+typedef struct shape_entry {
+    uint64_t hash;
+    char *key;
+    size_t klen;
+    shaped_glyph *g;
+    uint32_t n;
+} shape_entry;
+
+struct cv_shape_memo {
+    shape_entry slot[SHAPE_SLOTS];
+    size_t entries;
+};
+
+static void shape_memo_clear(cv_shape_memo *m)
 {
+    for (size_t i = 0; i < SHAPE_SLOTS; i++) {
+        free(m->slot[i].key);
+        free(m->slot[i].g);
+    }
+    memset(m, 0, sizeof *m);
+}
+
+void cv_shape_memo_free(cv_shape_memo *m)
+{
+    if (!m)
+        return;
+    shape_memo_clear(m);
+    free(m);
+}
+
+/* The key: language, then the run with its context, and where the run starts and ends in it. */
+static char *shape_key(const char *text, size_t text_len, size_t off, size_t len, const char *lang, size_t *klen,
+                       uint64_t *hash)
+{
+    size_t a = off, b = off + len;
+    for (int k = 0; k < SHAPE_CONTEXT && a > 0; k++)
+        do
+            a--;
+        while (a > 0 && ((unsigned char)text[a] & 0xC0) == 0x80);
+    for (int k = 0; k < SHAPE_CONTEXT && b < text_len; k++)
+        do
+            b++;
+        while (b < text_len && ((unsigned char)text[b] & 0xC0) == 0x80);
+    size_t ll = lang ? strlen(lang) : 0;
+    uint32_t pre = (uint32_t)(off - a), run = (uint32_t)len;
+    *klen = ll + 1 + 8 + (b - a);
+    char *key = malloc(*klen);
+    if (!key)
+        return NULL;
+    if (ll)
+        memcpy(key, lang, ll);
+    key[ll] = 0;
+    memcpy(key + ll + 1, &pre, 4);
+    memcpy(key + ll + 5, &run, 4);
+    memcpy(key + ll + 9, text + a, b - a);
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (size_t i = 0; i < *klen; i++)
+        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
+    *hash = h;
+    return key;
+}
+
+static void emit(const shaped_glyph *g, uint32_t n, size_t off, cvu size, int upem, cv_sglyphs *out, int *rc)
+{
+    for (uint32_t i = 0; i < n && !*rc; i++) {
+        cv_sglyph o = {g[i].gid, (uint32_t)off + g[i].cluster, (cvu)g[i].adv * size / upem,
+                       (cvu)g[i].dx * size / upem, (cvu)g[i].dy * size / upem};
+        if (CV_PUSH(*out, o))
+            *rc = -1;
+    }
+}
+
+int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
+             const char *lang, cv_sglyphs *out)
+{
+    int upem = f->info.upem, rc = 0;
+    size_t klen = 0;
+    uint64_t hash = 0;
+    char *key = len <= SHAPE_MAX_RUN ? shape_key(text, text_len, off, len, lang, &klen, &hash) : NULL;
+    if (key) {
+        pthread_mutex_lock(&f->memo_lock);
+        cv_shape_memo *m = f->memo.shapes;
+        for (size_t i = hash & (SHAPE_SLOTS - 1); m && m->slot[i].key; i = (i + 1) & (SHAPE_SLOTS - 1)) {
+            const shape_entry *e = &m->slot[i];
+            if (e->hash == hash && e->klen == klen && !memcmp(e->key, key, klen)) {
+                emit(e->g, e->n, off, size, upem, out, &rc);
+                pthread_mutex_unlock(&f->memo_lock);
+                free(key);
+                return rc;
+            }
+        }
+        pthread_mutex_unlock(&f->memo_lock);
+    }
     hb_buffer_t *b = sh->buf;
     hb_buffer_clear_contents(b);
     hb_buffer_add_utf8(b, text, (int)text_len, (unsigned)off, (int)len);
@@ -257,12 +366,36 @@ int cv_shape(cv_shaper *sh, const cv_face *f, cvu size, const char *text, size_t
     unsigned n;
     hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
     hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, &n);
-    int upem = f->info.upem;
-    for (unsigned i = 0; i < n; i++) {
-        cv_sglyph g = {gi[i].codepoint, gi[i].cluster, (cvu)gp[i].x_advance * size / upem,
-                       (cvu)gp[i].x_offset * size / upem, (cvu)gp[i].y_offset * size / upem};
-        if (CV_PUSH(*out, g))
-            return -1;
+    shaped_glyph *g = malloc((n ? n : 1) * sizeof *g);
+    if (!g) {
+        free(key);
+        return -1;
     }
-    return 0;
+    for (unsigned i = 0; i < n; i++)
+        g[i] = (shaped_glyph){gi[i].codepoint, (uint32_t)(gi[i].cluster - off), gp[i].x_advance, gp[i].x_offset,
+                              gp[i].y_offset};
+    emit(g, n, off, size, upem, out, &rc);
+    /* remembered if memory allows: a failure here costs only the reuse */
+    if (key && !rc) {
+        pthread_mutex_lock(&f->memo_lock);
+        cv_shape_memo *m = f->memo.shapes;
+        if (!m)
+            m = f->memo.shapes = calloc(1, sizeof *m);
+        if (m && m->entries >= SHAPE_MAX_ENTRIES)
+            shape_memo_clear(m);
+        size_t i = hash & (SHAPE_SLOTS - 1);
+        while (m && m->slot[i].key && !(m->slot[i].hash == hash && m->slot[i].klen == klen &&
+                                        !memcmp(m->slot[i].key, key, klen)))
+            i = (i + 1) & (SHAPE_SLOTS - 1);
+        if (m && !m->slot[i].key) { /* (another thread may have put it there first) */
+            m->slot[i] = (shape_entry){hash, key, klen, g, n};
+            m->entries++;
+            key = NULL;
+            g = NULL;
+        }
+        pthread_mutex_unlock(&f->memo_lock);
+    }
+    free(key);
+    free(g);
+    return rc;
 }

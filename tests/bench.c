@@ -95,18 +95,33 @@ static void parse_timings(const char *line, double *t)
     }
 }
 
-/* A generated document of about `pages` pages: headings, paragraphs and lists. */
+/* A generated document of about `pages` pages: headings, paragraphs and lists. Every
+ * paragraph carries its section's number, so no two are the same text (the face's shaping
+ * memo would otherwise shape one paragraph for the whole document). */
 static int generate(const char *path, int pages)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    const char *para = "Led the design of a distributed training system that scaled sparse models to "
-                       "trillions of parameters while cutting the cost per step by an order of magnitude "
-                       "across several data centres. ";
+    static const char *const sentences[] = {
+        "Led the design of a distributed training system that scaled sparse models to trillions of "
+        "parameters in project %d, cutting the cost per step by an order of magnitude. ",
+        "Built the serving stack behind %d million daily requests, with latency budgets kept by "
+        "admission control, batching and careful placement across several data centres. ",
+        "Mentored %d engineers through design reviews, on-call rotations and the first papers they "
+        "published, and wrote the guides the team still uses. ",
+    };
     fprintf(f, "# Benchmark Document\n\n");
-    for (int i = 1; i <= pages * 5; i++)
-        fprintf(f, "## Section %d\n\n%s%s%s\n\n- %s\n- %s\n\n", i, para, para, para, para, para);
+    for (int i = 1; i <= pages * 5; i++) {
+        fprintf(f, "## Section %d\n\n", i);
+        for (int k = 0; k < 3; k++)
+            fprintf(f, sentences[(i + k) % 3], i * 3 + k);
+        fprintf(f, "\n\n- ");
+        fprintf(f, sentences[i % 3], i + 7);
+        fprintf(f, "\n- ");
+        fprintf(f, sentences[(i + 1) % 3], i + 11);
+        fprintf(f, "\n\n");
+    }
     return fclose(f);
 }
 

@@ -211,6 +211,43 @@ static void test_emoji(void)
     cv_face_free(face);
 }
 
+/* The shaping memo keys a run with the characters around it: an Arabic letter joins its
+ * neighbours, so the same letter alone and inside a word are different glyphs, memo or not.
+ * DejaVu Sans (fonts-dejavu-core, scripts/deps.sh) has Arabic. */
+static void test_shape_memo(void)
+{
+    const char *path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    cv_face *memo = cv_face_open(path, 0), *fresh1 = cv_face_open(path, 0), *fresh2 = cv_face_open(path, 0);
+    cv_shaper *sh = cv_shaper_new();
+    CHECK("shaping memo: DejaVu Sans opens", memo && fresh1 && fresh2 && sh);
+    if (!memo || !fresh1 || !fresh2 || !sh)
+        goto done;
+    const char *word = "\xD8\xA8\xD8\xA8\xD8\xA8", *alone = "\xD8\xA8"; /* beh beh beh; beh */
+    cv_sglyphs a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
+    int rc = cv_shape(sh, memo, CVU_PT * 10, word, 6, 2, 2, "ar", &a) |   /* the middle beh */
+             cv_shape(sh, memo, CVU_PT * 10, alone, 2, 0, 2, "ar", &b) |  /* beh alone, after it */
+             cv_shape(sh, memo, CVU_PT * 12, word, 6, 2, 2, "ar", &e) |   /* again, from the memo */
+             cv_shape(sh, fresh1, CVU_PT * 10, word, 6, 2, 2, "ar", &c) |
+             cv_shape(sh, fresh2, CVU_PT * 10, alone, 2, 0, 2, "ar", &d);
+    CHECK("shaping memo: the runs shape", !rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1);
+    if (!rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1) {
+        CHECK("shaping memo: a medial and an isolated beh differ", c.v[0].gid != d.v[0].gid);
+        CHECK("shaping memo: with the memo, each as without it", a.v[0].gid == c.v[0].gid && b.v[0].gid == d.v[0].gid);
+        CHECK("shaping memo: a remembered run at another size scales (cluster kept)",
+              e.v[0].gid == a.v[0].gid && e.v[0].cluster == 2 && e.v[0].adv == c.v[0].adv * 12 / 10);
+    }
+    free(a.v);
+    free(b.v);
+    free(c.v);
+    free(d.v);
+    free(e.v);
+done:
+    cv_shaper_free(sh);
+    cv_face_free(memo);
+    cv_face_free(fresh1);
+    cv_face_free(fresh2);
+}
+
 /* Patterns load when the first word needs them, and only for a language that has them. */
 static void test_hyphen(void)
 {
@@ -230,6 +267,7 @@ int main(void)
     test_build();
     test_locale();
     test_emoji();
+    test_shape_memo();
     test_hyphen();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
