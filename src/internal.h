@@ -734,6 +734,8 @@ typedef struct cv_subset {
 } cv_subset;
 
 int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
+/* Whether the face remembers the subset of exactly these glyphs. */
+bool cv_subset_known(cv_face *face, const uint32_t *gids, size_t n);
 void cv_subset_free(cv_subset *s);
 
 /* For a CFF table: *is_cid tells whether it is CID-keyed; when it is, cids[gid] receives the

@@ -12,6 +12,7 @@
  * libharu's own text functions are never used (they re-encode text through a cmap).
  * Numbers are printed with integer arithmetic: a host's locale cannot put commas in them.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,46 @@ static char *link_uri(const char *url)
 
 static double pt(cvu v) { return (double)v / CVU_PT; }
 
+typedef CV_VEC(uint32_t) glyph_list;
+
+typedef struct subset_job {
+    cv_face *face;
+    const glyph_list *glyphs;
+    pthread_t thread;
+    bool started;
+} subset_job;
+
+static void *subset_one(void *arg)
+{
+    subset_job *j = arg;
+    cv_subset sub;
+    if (!cv_subset_face(j->face, j->glyphs->v, j->glyphs->n, &sub))
+        cv_subset_free(&sub); /* the face's memo keeps it for cv_pdffont_new */
+    return NULL;
+}
+
+/* The subsets of the outline faces, made at once on threads of their own: hb-subset of the
+ * two weights of a CJK face is the longest step of a Chinese résumé. Each face remembers its
+ * subset (subset.c), where cv_pdffont_new then finds it; the bytes are the same as made one
+ * after the other. Nothing is made here when the faces remember them already (a cache). */
+static void subset_ahead(cv_fonts *fonts, const glyph_list *glyphs, int nf)
+{
+    subset_job jobs[8];
+    int nj = 0;
+    for (int fi = 0; fi < nf && nj < 8; fi++) {
+        cv_face *face = cv_fonts_face(fonts, fi);
+        if (glyphs[fi].n && !cv_face_get_info(face)->color && !cv_subset_known(face, glyphs[fi].v, glyphs[fi].n))
+            jobs[nj++] = (subset_job){face, &glyphs[fi], 0, false};
+    }
+    if (nj < 2)
+        return; /* nothing to overlap */
+    for (int i = 0; i < nj; i++)
+        jobs[i].started = !pthread_create(&jobs[i].thread, NULL, subset_one, &jobs[i]);
+    for (int i = 0; i < nj; i++)
+        if (jobs[i].started)
+            pthread_join(jobs[i].thread, NULL);
+}
+
 int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,
                  unsigned char **out, size_t *out_len)
 {
@@ -434,8 +475,11 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);
     HPDF_Image *himg = calloc(info->nimages ? info->nimages : 1, sizeof *himg);
     const char **names = calloc((size_t)(nf ? nf : 1), sizeof *names);
-    CV_VEC(uint32_t) used;
-    memset(&used, 0, sizeof used);
+    struct {
+        const uint32_t *v;
+        size_t n;
+    } used = {NULL, 0};              /* the glyphs of the face at hand: face_glyphs[fi] */
+    glyph_list *face_glyphs = NULL; /* per face, the glyphs it draws, ascending */
     cv_buf content = {0};
     if (!pf || !names || !himg)
         goto done;
@@ -443,6 +487,9 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
 
     /* 1. fonts: the glyphs each face uses (a bitmap over its glyph ids, so the set comes out
      * sorted and unique in linear time), subset once */
+    face_glyphs = calloc((size_t)(nf ? nf : 1), sizeof *face_glyphs);
+    if (!face_glyphs)
+        goto done;
     for (int fi = 0; fi < nf; fi++) {
         unsigned ng = cv_face_get_info(cv_fonts_face(fonts, fi))->nglyphs;
         uint8_t *seen = calloc(ng ? ng : 1, 1);
@@ -455,13 +502,19 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
                 if (g->face == fi && g->image < 0 && g->gid < ng)
                     seen[g->gid] = any = true;
             }
-        used.n = 0;
         for (unsigned gid = 0; any && gid < ng; gid++)
-            if (seen[gid] && CV_PUSH(used, gid)) {
+            if (seen[gid] && CV_PUSH(face_glyphs[fi], gid)) {
                 free(seen);
                 goto done;
             }
         free(seen);
+    }
+    int ahead_stage = cv_stage(ctx, CV_T_SUBSET);
+    subset_ahead(fonts, face_glyphs, nf);
+    cv_stage(ctx, ahead_stage);
+    for (int fi = 0; fi < nf; fi++) {
+        used.v = face_glyphs[fi].v;
+        used.n = face_glyphs[fi].n;
         if (!used.n)
             continue;
         cv_face *face = cv_fonts_face(fonts, fi);
@@ -681,7 +734,9 @@ done:
     free(pf);
     free(himg);
     free(names);
-    free(used.v);
+    for (int fi = 0; face_glyphs && fi < nf; fi++)
+        free(face_glyphs[fi].v);
+    free(face_glyphs);
     cv_buf_free(&content);
     HPDF_Free(pdf);
     return rc;

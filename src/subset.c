@@ -78,6 +78,16 @@ static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
 
 static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
 
+bool cv_subset_known(cv_face *face, const uint32_t *gids, size_t n)
+{
+    cv_subset_memo *m = cv_face_memo_lock(face)->subsets;
+    bool known = false;
+    for (size_t i = 0; m && i < MEMO_SIZE && !known; i++)
+        known = m->e[i].gids && m->e[i].n == n && !memcmp(m->e[i].gids, gids, n * sizeof *gids);
+    cv_face_memo_unlock(face);
+    return known;
+}
+
 int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
 {
     cv_subset_memo **mp = &cv_face_memo_lock(face)->subsets;
