@@ -251,8 +251,9 @@ void cv_face_memo_unlock(cv_face *f) { pthread_mutex_unlock(&f->memo_lock); }
  * and through a cvpdf_cache an edited résumé shapes only the paragraphs that changed. */
 
 #define SHAPE_CONTEXT 5
-#define SHAPE_SLOTS 8192       /* a power of two */
-#define SHAPE_MAX_ENTRIES 6000 /* then the memo starts again, empty */
+#define SHAPE_MIN_SLOTS 256    /* a power of two; the table doubles at half full (a fresh
+                                * page costs more than a lookup: it starts small) */
+#define SHAPE_MAX_ENTRIES 8192 /* then the memo starts again, empty */
 #define SHAPE_MAX_RUN 4096     /* longer runs are shaped each time */
 
 typedef struct shaped_glyph {
@@ -269,16 +270,17 @@ typedef struct shape_entry {
 } shape_entry;
 
 struct cv_shape_memo {
-    shape_entry slot[SHAPE_SLOTS];
-    size_t entries;
+    shape_entry *slot;
+    size_t nslots, entries;
 };
 
 static void shape_memo_clear(cv_shape_memo *m)
 {
-    for (size_t i = 0; i < SHAPE_SLOTS; i++) {
+    for (size_t i = 0; i < m->nslots; i++) {
         free(m->slot[i].key);
         free(m->slot[i].g);
     }
+    free(m->slot);
     memset(m, 0, sizeof *m);
 }
 
@@ -288,6 +290,30 @@ void cv_shape_memo_free(cv_shape_memo *m)
         return;
     shape_memo_clear(m);
     free(m);
+}
+
+/* Room for one more entry: the table made or doubled (entries rehashed). -1 on OOM. */
+static int shape_memo_room(cv_shape_memo *m)
+{
+    if (m->entries >= SHAPE_MAX_ENTRIES)
+        shape_memo_clear(m);
+    if (m->slot && (m->entries + 1) * 2 <= m->nslots)
+        return 0;
+    size_t n = m->nslots ? m->nslots * 2 : SHAPE_MIN_SLOTS;
+    shape_entry *t = calloc(n, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < m->nslots; i++)
+        if (m->slot[i].key) {
+            size_t j = m->slot[i].hash & (n - 1);
+            while (t[j].key)
+                j = (j + 1) & (n - 1);
+            t[j] = m->slot[i];
+        }
+    free(m->slot);
+    m->slot = t;
+    m->nslots = n;
+    return 0;
 }
 
 /* The key: language, then the run with its context, and where the run starts and ends in it. */
@@ -342,7 +368,8 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
     if (key) {
         pthread_mutex_lock(&f->memo_lock);
         cv_shape_memo *m = f->memo.shapes;
-        for (size_t i = hash & (SHAPE_SLOTS - 1); m && m->slot[i].key; i = (i + 1) & (SHAPE_SLOTS - 1)) {
+        for (size_t i = m && m->nslots ? hash & (m->nslots - 1) : 0; m && m->nslots && m->slot[i].key;
+             i = (i + 1) & (m->nslots - 1)) {
             const shape_entry *e = &m->slot[i];
             if (e->hash == hash && e->klen == klen && !memcmp(e->key, key, klen)) {
                 emit(e->g, e->n, off, size, upem, out, &rc);
@@ -381,12 +408,12 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
         cv_shape_memo *m = f->memo.shapes;
         if (!m)
             m = f->memo.shapes = calloc(1, sizeof *m);
-        if (m && m->entries >= SHAPE_MAX_ENTRIES)
-            shape_memo_clear(m);
-        size_t i = hash & (SHAPE_SLOTS - 1);
+        if (m && shape_memo_room(m))
+            m = NULL;
+        size_t i = m ? hash & (m->nslots - 1) : 0;
         while (m && m->slot[i].key && !(m->slot[i].hash == hash && m->slot[i].klen == klen &&
                                         !memcmp(m->slot[i].key, key, klen)))
-            i = (i + 1) & (SHAPE_SLOTS - 1);
+            i = (i + 1) & (m->nslots - 1);
         if (m && !m->slot[i].key) { /* (another thread may have put it there first) */
             m->slot[i] = (shape_entry){hash, key, klen, g, n};
             m->entries++;
