@@ -110,10 +110,21 @@ int cv_cache_match(cvpdf_cache *c, const char *key, char *path, size_t path_size
     return r;
 }
 
+/* fontconfig answers kept at most: a document of many rare characters (or a stream of
+ * hostile ones to a server) must not grow the cache, or its linear search, without bound */
+#define MAX_MATCHES 4096
+
 void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsigned index)
 {
     cached_match e = {cv_strndup(key, strlen(key)), path ? cv_strndup(path, strlen(path)) : NULL, index};
     pthread_mutex_lock(&c->lock);
+    if (c->matches.n >= MAX_MATCHES) {
+        for (size_t i = 0; i < c->matches.n; i++) {
+            free(c->matches.v[i].key);
+            free(c->matches.v[i].path);
+        }
+        c->matches.n = 0;
+    }
     bool known = false;
     for (size_t i = 0; i < c->matches.n && !known; i++)
         known = !strcmp(c->matches.v[i].key, key);
