@@ -40,6 +40,15 @@ struct cvpdf_cache {
     CV_VEC(cached_hyph) hyphs;
 };
 
+static void clear_matches(cvpdf_cache *c)
+{
+    for (size_t i = 0; i < c->matches.n; i++) {
+        free(c->matches.v[i].key);
+        free(c->matches.v[i].path);
+    }
+    c->matches.n = 0;
+}
+
 cvpdf_cache *cvpdf_cache_new(void)
 {
     cvpdf_cache *c = calloc(1, sizeof *c);
@@ -58,10 +67,7 @@ void cvpdf_cache_free(cvpdf_cache *c)
         cv_face_free(c->faces.v[i].face);
         free(c->faces.v[i].path);
     }
-    for (size_t i = 0; i < c->matches.n; i++) {
-        free(c->matches.v[i].key);
-        free(c->matches.v[i].path);
-    }
+    clear_matches(c);
     for (size_t i = 0; i < c->hyphs.n; i++) {
         cv_hyph_free(c->hyphs.v[i].hyph);
         free(c->hyphs.v[i].lang);
@@ -118,13 +124,8 @@ void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsig
 {
     cached_match e = {cv_strndup(key, strlen(key)), path ? cv_strndup(path, strlen(path)) : NULL, index};
     pthread_mutex_lock(&c->lock);
-    if (c->matches.n >= MAX_MATCHES) {
-        for (size_t i = 0; i < c->matches.n; i++) {
-            free(c->matches.v[i].key);
-            free(c->matches.v[i].path);
-        }
-        c->matches.n = 0;
-    }
+    if (c->matches.n >= MAX_MATCHES)
+        clear_matches(c);
     bool known = false;
     for (size_t i = 0; i < c->matches.n && !known; i++)
         known = !strcmp(c->matches.v[i].key, key);

@@ -255,8 +255,11 @@ int cv_emoji_get(cv_face *face, const char *path, unsigned index, cv_emoji **e, 
     cv_emoji_memo *m = memos->emoji;
     cv_emoji_image copy;
     if (m && !copy_image(out, &copy)) {
-        memo_entry *slot = &m->e[m->n < MEMO_SIZE ? m->n++ : m->next];
-        if (m->n == MEMO_SIZE && slot == &m->e[m->next]) {
+        memo_entry *slot;
+        if (m->n < MEMO_SIZE)
+            slot = &m->e[m->n++];
+        else { /* full: the oldest goes */
+            slot = &m->e[m->next];
             cv_emoji_image_free(&slot->im);
             m->next = (m->next + 1) % MEMO_SIZE;
         }

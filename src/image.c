@@ -96,7 +96,7 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
     char *q = strpbrk(path, "?#");
     if (q && q > path)
         *q = 0;
-    cv_dep(ctx, path);
+    cv_dep(ctx->opts, path);
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     struct stat st;
     const char *why = NULL;

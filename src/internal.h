@@ -130,7 +130,7 @@ int cv_stage(cv_ctx *ctx, int stage);
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Reports path, as about to be opened, to the dependency callback (cvpdf.h). */
-void cv_dep(const cv_ctx *ctx, const char *path);
+void cv_dep(const cvpdf_options *opts, const char *path);
 
 /* ---- YAML: front matter and style files (yaml.c, libyaml) -------------------------------- */
 
@@ -725,9 +725,9 @@ void cv_pages_free(cv_pages *pages);
 enum cv_font_kind { CV_FK_TRUETYPE, CV_FK_CFF, CV_FK_CFF_CID };
 
 typedef struct cv_subset {
-    unsigned char *data; /* FontFile2 (whole sfnt) or FontFile3 (bare CFF) */
-    size_t len;
-    unsigned char *zdata; /* data zlib-compressed, for /FlateDecode: made once, remembered */
+    unsigned char *data; /* FontFile2 (whole sfnt) or FontFile3 (bare CFF): while it is made */
+    size_t len;          /* its length, kept */
+    unsigned char *zdata; /* data zlib-compressed, for /FlateDecode: what is embedded and remembered */
     size_t zlen;
     int kind;
     uint32_t *codes;     /* codes[i]: the PDF code (new GID or CID) of gids[i] */

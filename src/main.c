@@ -213,6 +213,13 @@ static void watch_deps_free(watch_deps *d)
     memset(d, 0, sizeof *d);
 }
 
+/* The directory part of path: "." for a bare name, "/" at the root. NULL on OOM. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
 static void on_dep(void *user, const char *path)
 {
     watch_deps *d = user;
@@ -232,7 +239,7 @@ static void on_dep(void *user, const char *path)
     const char *slash = strrchr(path, '/');
     watch_dep *e = &d->v[d->n];
     e->path = strdup(path);
-    e->dir = !slash ? strdup(".") : slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+    e->dir = dir_of(path);
     if (!e->path || !e->dir) {
         free(e->path);
         free(e->dir);
@@ -360,7 +367,7 @@ static int watch_file(cvpdf_options *opts, const char *in, const char *out)
         return 1;
     }
     const char *slash = strrchr(out, '/');
-    char *out_dir = !slash ? strdup(".") : slash == out ? strdup("/") : strndup(out, (size_t)(slash - out));
+    char *out_dir = dir_of(out);
     const char *out_base = slash ? slash + 1 : out;
     watch_deps deps = {0}, old = {0};
     on_dep(&deps, in); /* watched from the start: a save during the first render is seen */

@@ -475,10 +475,6 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);
     HPDF_Image *himg = calloc(info->nimages ? info->nimages : 1, sizeof *himg);
     const char **names = calloc((size_t)(nf ? nf : 1), sizeof *names);
-    struct {
-        const uint32_t *v;
-        size_t n;
-    } used = {NULL, 0};              /* the glyphs of the face at hand: face_glyphs[fi] */
     glyph_list *face_glyphs = NULL; /* per face, the glyphs it draws, ascending */
     cv_buf content = {0};
     if (!pf || !names || !himg)
@@ -513,9 +509,8 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     subset_ahead(fonts, face_glyphs, nf);
     cv_stage(ctx, ahead_stage);
     for (int fi = 0; fi < nf; fi++) {
-        used.v = face_glyphs[fi].v;
-        used.n = face_glyphs[fi].n;
-        if (!used.n)
+        const glyph_list *used = &face_glyphs[fi];
+        if (!used->n)
             continue;
         cv_face *face = cv_fonts_face(fonts, fi);
         unsigned fidx = 0;
@@ -541,7 +536,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
                     }
                 }
             /* each emoji at EMOJI_DPI at the largest size it is shown */
-            int *ppems = calloc(used.n, sizeof *ppems);
+            int *ppems = calloc(used->n, sizeof *ppems);
             if (!ppems) {
                 free(extra.v);
                 goto done;
@@ -552,18 +547,18 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
                     if (g->face != fi || g->image >= 0)
                         continue;
                     int ppem = (int)((g->size * EMOJI_DPI + 72 * CVU_PT - 1) / (72 * CVU_PT));
-                    for (size_t u = 0; u < used.n; u++)
-                        if (used.v[u] == g->gid && ppem > ppems[u])
+                    for (size_t u = 0; u < used->n; u++)
+                        if (used->v[u] == g->gid && ppem > ppems[u])
                             ppems[u] = ppem;
                 }
             int stage = cv_stage(ctx, CV_T_SUBSET);
-            pf[fi] = cv_pdffont_new_type3(pdf, face, fpath, fidx, used.v, ppems, used.n, extra.v, extra.n);
+            pf[fi] = cv_pdffont_new_type3(pdf, face, fpath, fidx, used->v, ppems, used->n, extra.v, extra.n);
             cv_stage(ctx, stage);
             free(ppems);
             free(extra.v);
         } else {
             int stage = cv_stage(ctx, CV_T_SUBSET);
-            pf[fi] = cv_pdffont_new(pdf, face, used.v, used.n);
+            pf[fi] = cv_pdffont_new(pdf, face, used->v, used->n);
             cv_stage(ctx, stage);
         }
         if (!pf[fi]) {

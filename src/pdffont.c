@@ -81,24 +81,6 @@ static void free_w(HPDF_Dict d)
     d->attr = NULL;
 }
 
-static void put_milli(cv_buf *b, int v)
-{
-    if (v < 0) {
-        cv_buf_puts(b, "-");
-        v = -v;
-    }
-    cv_buf_printf(b, "%d", v / 1000);
-    int frac = v % 1000;
-    if (frac) {
-        char d[8];
-        snprintf(d, sizeof d, ".%03d", frac);
-        size_t k = strlen(d);
-        while (d[k - 1] == '0')
-            d[--k] = 0;
-        cv_buf_puts(b, d);
-    }
-}
-
 /* For a stream whose data is compressed already: libharu drops the /Filter key of a stream
  * it does not compress itself, so the key is written by this hook. */
 static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
@@ -211,7 +193,7 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
         for (size_t k = i; k < j; k++) {
             if (k > i)
                 cv_buf_puts(&w, " ");
-            put_milli(&w, f->widths[order[k]]);
+            cv_buf_fixed(&w, (int64_t)f->widths[order[k]] * 65536 / 1000, 3); /* exact to 0.001 */
         }
         cv_buf_puts(&w, "]");
         /* the same code twice (two glyphs sharing a CID cannot happen, but be safe) */
@@ -259,10 +241,6 @@ uint32_t cv_pdffont_extra(const struct cv_pdffont *f, uint32_t cp)
             return f->extra_code[i];
     return 0;
 }
-
-/* libharu writes /Filter only for the filters it applies itself (and drops the key when it
- * applies none); the emoji images arrive compressed, so the key is written here, between the
- * dictionary's other entries and its >>. */
 
 /* An image XObject whose stream is data as it is (already Flate-compressed). NULL on
  * failure. */

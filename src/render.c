@@ -737,8 +737,8 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         io_error(opts, in_path, "refusing to overwrite the input with the output");
         return CVPDF_ERR_IO;
     }
-    if (!from_stdin && opts && opts->dep)
-        opts->dep(opts->dep_user, in_path);
+    if (!from_stdin)
+        cv_dep(opts, in_path);
     FILE *in = from_stdin ? stdin : fopen(in_path, "rb");
     if (!in) {
         io_error(opts, in_path, "cannot open");

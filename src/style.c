@@ -361,7 +361,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
         snprintf(path, sizeof path, "%s", name);
     else
         snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
-    cv_dep(ctx, path);
+    cv_dep(ctx->opts, path);
     FILE *f = fopen(path, "rb");
     if (!f) {
         report(ctx, from, line, col, "style '%s' not found (built-in styles: classic, modern, compact; or a path to a .yaml file)%s",

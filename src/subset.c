@@ -60,14 +60,12 @@ void cv_subset_memo_free(cv_subset_memo *m)
 static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
 {
     memset(to, 0, sizeof *to);
-    to->data = malloc(from->len ? from->len : 1);
     to->zdata = malloc(from->zlen ? from->zlen : 1);
     to->codes = malloc((n ? n : 1) * sizeof *to->codes);
-    if (!to->data || !to->zdata || !to->codes) {
+    if (!to->zdata || !to->codes) {
         cv_subset_free(to);
         return -1;
     }
-    memcpy(to->data, from->data, from->len);
     memcpy(to->zdata, from->zdata, from->zlen);
     to->zlen = from->zlen;
     memcpy(to->codes, from->codes, n * sizeof *to->codes);
@@ -78,32 +76,33 @@ static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
 
 static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
 
+/* The memo's entry for exactly these glyphs, or NULL (with the face's memo locked). */
+static const memo_entry *memo_find(const cv_subset_memo *m, const uint32_t *gids, size_t n)
+{
+    for (size_t i = 0; m && i < MEMO_SIZE; i++)
+        if (m->e[i].gids && m->e[i].n == n && !memcmp(m->e[i].gids, gids, n * sizeof *gids))
+            return &m->e[i];
+    return NULL;
+}
+
 bool cv_subset_known(cv_face *face, const uint32_t *gids, size_t n)
 {
-    cv_subset_memo *m = cv_face_memo_lock(face)->subsets;
-    bool known = false;
-    for (size_t i = 0; m && i < MEMO_SIZE && !known; i++)
-        known = m->e[i].gids && m->e[i].n == n && !memcmp(m->e[i].gids, gids, n * sizeof *gids);
+    bool known = memo_find(cv_face_memo_lock(face)->subsets, gids, n) != NULL;
     cv_face_memo_unlock(face);
     return known;
 }
 
 int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
 {
-    cv_subset_memo **mp = &cv_face_memo_lock(face)->subsets;
-    int rc = 1;
-    for (size_t i = 0; *mp && i < MEMO_SIZE && rc > 0; i++) {
-        const memo_entry *e = &(*mp)->e[i];
-        if (e->gids && e->n == n && !memcmp(e->gids, gids, n * sizeof *gids))
-            rc = copy_subset(&e->sub, n, out);
-    }
+    const memo_entry *hit = memo_find(cv_face_memo_lock(face)->subsets, gids, n);
+    int rc = hit ? copy_subset(&hit->sub, n, out) : 1;
     cv_face_memo_unlock(face);
     if (rc <= 0)
         return rc;
     if (make_subset(face, gids, n, out))
         return -1;
     /* remembered if memory allows: a failure here costs only the reuse */
-    mp = &cv_face_memo_lock(face)->subsets;
+    cv_subset_memo **mp = &cv_face_memo_lock(face)->subsets;
     if (!*mp)
         *mp = calloc(1, sizeof **mp);
     if (*mp) {
@@ -198,6 +197,8 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
     if (!out->zdata || compress2(out->zdata, &zn, out->data, (uLong)out->len, Z_DEFAULT_COMPRESSION) != Z_OK)
         goto done;
     out->zlen = zn;
+    free(out->data); /* only the compressed bytes are embedded (len stays, for /Length1) */
+    out->data = NULL;
     rc = 0;
 done:
     if (rc)

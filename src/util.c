@@ -202,10 +202,10 @@ void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt
     ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
 }
 
-void cv_dep(const cv_ctx *ctx, const char *path)
+void cv_dep(const cvpdf_options *opts, const char *path)
 {
-    if (ctx->opts && ctx->opts->dep && path && *path)
-        ctx->opts->dep(ctx->opts->dep_user, path);
+    if (opts && opts->dep && path && *path)
+        opts->dep(opts->dep_user, path);
 }
 
 const char *const cv_stage_names[CV_T_N] = {"parse", "fonts", "shape", "break", "layout",
