@@ -183,17 +183,20 @@ build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) src/internal.h 
 	mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
 FUZZ_TIME ?= 600
+# the seeds: the test cases, the résumés, and documents dense in inline markup; the dictionary
+# gives the fuzzer Markdown's and HTML's tokens
 fuzz-corpus:
-	@mkdir -p build/fuzz/corpus && cp tests/cases/*.md content/*.md tests/inputs/*.md build/fuzz/corpus/ 2>/dev/null; true
+	@mkdir -p build/fuzz/corpus && cp tests/cases/*.md content/*.md tests/inputs/*.md tests/fuzz-seeds/*.md \
+	    build/fuzz/corpus/ 2>/dev/null; true
+FUZZ_RUN = -dict=tests/fuzz.dict -timeout=20 -rss_limit_mb=4096 -artifact_prefix=build/fuzz/
 fuzz: build/fuzz/cvpdf-fuzz fuzz-corpus
-	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 \
-	    -artifact_prefix=build/fuzz/ build/fuzz/corpus
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -max_total_time=$(FUZZ_TIME) $(FUZZ_RUN) build/fuzz/corpus
 # the smoke run is deterministic (a fixed seed and number of runs): CI gets the same answer
 fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 	@echo "# fuzzing: the kept findings, then 600 runs from seed 1"
 	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -runs=0 tests/fuzz-regressions
-	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -seed=1 -runs=600 -timeout=20 -rss_limit_mb=4096 \
-	    -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
+	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -seed=1 -runs=600 $(FUZZ_RUN) \
+	    build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
 	@tail -n 2 build/fuzz/smoke.log
 
 # Speed and size (tests/bench.c): whole-process medians of the command (wall, user, peak memory,

@@ -576,19 +576,16 @@ static void set_pos(builder *b, cmark_node *n)
 
 /* ---- checks: what CommonMark did that the writer probably did not mean --------------------- */
 
-/* The source line `line` (1-based, of the whole file) and its length. */
+/* The source line `line` (1-based, of the whole file) and its length, from the line table
+ * (checks run on every text node: rescanning the file for each was quadratic). */
 static const char *source_line(builder *b, int line, size_t *n)
 {
     const char *s = b->ctx->src;
-    size_t len = b->ctx->src_len, p = 0;
-    for (int l = 1; l < line && p < len; p++)
-        if (s[p] == '\n')
-            l++;
-    if (p >= len && line > 1)
+    size_t len = b->ctx->src_len, p = cv_lines_offset(&b->ctx->lines, line);
+    if (p == (size_t)-1 || (p >= len && line > 1))
         return NULL;
-    size_t e = p;
-    while (e < len && s[e] != '\n')
-        e++;
+    const char *nl = p < len ? memchr(s + p, '\n', len - p) : NULL;
+    size_t e = nl ? (size_t)(nl - s) : len;
     *n = e - p;
     return s + p;
 }
@@ -684,110 +681,176 @@ static int written_number(builder *b, cmark_node *item)
     return digits ? v : -1;
 }
 
+/* What an inline container changed, restored when it closes. */
+typedef struct inline_frame {
+    int line, col;
+    uint16_t style;
+    int32_t link;
+} inline_frame;
+
+/* The image's alt text: its inline content, as plain text. */
+static void image_alt(cmark_node *n, cv_buf *alt)
+{
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    while (it && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *c = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
+                                        cmark_node_get_type(c) == CMARK_NODE_CODE)) {
+            const char *a = cmark_node_get_literal(c);
+            if (a)
+                cv_buf_puts(alt, a);
+        }
+    }
+    cmark_iter_free(it);
+}
+
+/* A leaf inline (or an image, whose children are its alt text). Returns whether the style it
+ * leaves should be restored after it: an inline HTML tag's style lasts until its closing tag. */
+static bool inline_leaf(builder *b, cmark_node *n, cv_html_stack *html)
+{
+    const char *lit;
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_TEXT:
+        check_emphasis(b, n);
+        lit = cmark_node_get_literal(n);
+        if (lit) {
+            /* tabs and stray newlines inside text become spaces */
+            for (const char *p = lit; *p;) {
+                size_t k = strcspn(p, "\t\n\r");
+                add_text(b, p, k);
+                p += k;
+                if (*p) {
+                    add_text(b, " ", 1);
+                    p++;
+                }
+            }
+        }
+        return true;
+    case CMARK_NODE_SOFTBREAK: {
+        uint32_t at = (uint32_t)b->text.len;
+        add_text(b, " ", 1);
+        if (CV_PUSH(b->softbreaks, at))
+            b->ctx->oom = true;
+        return true;
+    }
+    case CMARK_NODE_LINEBREAK:
+        add_text(b, "\n", 1);
+        return true;
+    case CMARK_NODE_CODE:
+        b->style |= CV_S_CODE;
+        lit = cmark_node_get_literal(n);
+        if (lit)
+            add_text(b, lit, strlen(lit));
+        return true;
+    case CMARK_NODE_HTML_INLINE:
+        lit = cmark_node_get_literal(n);
+        if (lit && cv_html_inline(b, lit, strlen(lit), html))
+            b->ctx->oom = true;
+        return false;
+    case CMARK_NODE_IMAGE: {
+        cv_buf alt = {0};
+        image_alt(n, &alt);
+        if (alt.oom)
+            b->ctx->oom = true;
+        const char *url = cmark_node_get_url(n);
+        cv_bld_image(b, url ? url : "", alt.p ? alt.p : "", 0, 0, false);
+        cv_buf_free(&alt);
+        return true;
+    }
+    case CMARK_NODE_FOOTNOTE_REFERENCE:
+        lit = cmark_node_get_literal(n);
+        if (lit) {
+            b->style |= CV_S_SUP;
+            add_text(b, lit, strlen(lit));
+        }
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* A container inline opens: the style it adds to its content. */
+static void inline_open(builder *b, cmark_node *n)
+{
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_EMPH:
+        b->style |= CV_S_ITALIC;
+        break;
+    case CMARK_NODE_STRONG:
+        b->style |= CV_S_BOLD;
+        break;
+    case CMARK_NODE_LINK:
+        b->style |= CV_S_LINK;
+        b->link = add_link(b, cmark_node_get_url(n));
+        break;
+    default: {
+        const char *ty = cmark_node_get_type_string(n);
+        if (ty && !strcmp(ty, "strikethrough"))
+            b->style |= CV_S_STRIKE;
+        break;
+    }
+    }
+}
+
+/* The inlines under parent, in document order. An iteration with an explicit stack, not a
+ * recursion: emphasis nested 30,000 deep (which cmark parses in linear time) must not exhaust
+ * the C stack. cmark's iterator gives containers an enter and an exit event and leaves (text,
+ * code, breaks, inline HTML) an enter only. A container saves the position and style it
+ * changes and restores them at its exit; a leaf restores them at once, except an inline HTML
+ * tag, whose style lasts until its closing tag (or its container's end). An image and a
+ * footnote reference are taken whole at their enter: an image's children are its alt text. */
 static void walk_inlines(builder *b, cmark_node *parent, cv_html_stack *html)
 {
-    for (cmark_node *n = cmark_node_first_child(parent); n; n = cmark_node_next(n)) {
-        int sl = b->node_line, sc = b->node_col;
-        uint16_t saved = b->style;
-        int32_t saved_link = b->link;
-        bool restore = true;
-        set_pos(b, n);
-        const char *lit;
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_TEXT:
-            check_emphasis(b, n);
-            lit = cmark_node_get_literal(n);
-            if (lit) {
-                /* tabs and stray newlines inside text become spaces */
-                for (const char *p = lit; *p;) {
-                    size_t k = strcspn(p, "\t\n\r");
-                    add_text(b, p, k);
-                    p += k;
-                    if (*p) {
-                        add_text(b, " ", 1);
-                        p++;
-                    }
-                }
-            }
-            break;
-        case CMARK_NODE_SOFTBREAK: {
-            uint32_t at = (uint32_t)b->text.len;
-            add_text(b, " ", 1);
-            if (CV_PUSH(b->softbreaks, at))
-                b->ctx->oom = true;
-            break;
-        }
-        case CMARK_NODE_LINEBREAK:
-            add_text(b, "\n", 1);
-            break;
-        case CMARK_NODE_CODE:
-            b->style |= CV_S_CODE;
-            lit = cmark_node_get_literal(n);
-            if (lit)
-                add_text(b, lit, strlen(lit));
-            break;
-        case CMARK_NODE_HTML_INLINE:
-            lit = cmark_node_get_literal(n);
-            /* an inline tag's style lasts until its closing tag: not restored here */
-            if (lit && cv_html_inline(b, lit, strlen(lit), html))
-                b->ctx->oom = true;
-            restore = false;
-            break;
-        case CMARK_NODE_EMPH:
-            b->style |= CV_S_ITALIC;
-            walk_inlines(b, n, html);
-            break;
-        case CMARK_NODE_STRONG:
-            b->style |= CV_S_BOLD;
-            walk_inlines(b, n, html);
-            break;
-        case CMARK_NODE_LINK:
-            b->style |= CV_S_LINK;
-            b->link = add_link(b, cmark_node_get_url(n));
-            walk_inlines(b, n, html);
-            break;
-        case CMARK_NODE_IMAGE: {
-            /* the alt text is the image's inline content, as plain text */
-            cv_buf alt = {0};
-            cmark_iter *it = cmark_iter_new(n);
-            cmark_event_type ev;
-            while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-                cmark_node *c = cmark_iter_get_node(it);
-                if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
-                                                cmark_node_get_type(c) == CMARK_NODE_CODE)) {
-                    const char *a = cmark_node_get_literal(c);
-                    if (a)
-                        cv_buf_puts(&alt, a);
-                }
-            }
-            cmark_iter_free(it);
-            const char *url = cmark_node_get_url(n);
-            cv_bld_image(b, url ? url : "", alt.p ? alt.p : "", 0, 0, false);
-            cv_buf_free(&alt);
-            break;
-        }
-        case CMARK_NODE_FOOTNOTE_REFERENCE:
-            lit = cmark_node_get_literal(n);
-            if (lit) {
-                b->style |= CV_S_SUP;
-                add_text(b, lit, strlen(lit));
-            }
-            break;
-        default: {
-            const char *ty = cmark_node_get_type_string(n);
-            if (ty && !strcmp(ty, "strikethrough"))
-                b->style |= CV_S_STRIKE;
-            walk_inlines(b, n, html);
-            break;
-        }
-        }
-        if (restore) {
-            b->style = saved;
-            b->link = saved_link;
-        }
-        b->node_line = sl;
-        b->node_col = sc;
+    CV_VEC(inline_frame) stack;
+    memset(&stack, 0, sizeof stack);
+    cmark_iter *it = cmark_iter_new(parent);
+    if (!it) {
+        b->ctx->oom = true;
+        return;
     }
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (n == parent)
+            continue;
+        if (ev == CMARK_EVENT_EXIT) {
+            if (stack.n) {
+                inline_frame f = stack.v[--stack.n];
+                b->style = f.style;
+                b->link = f.link;
+                b->node_line = f.line;
+                b->node_col = f.col;
+            }
+            continue;
+        }
+        inline_frame f = {b->node_line, b->node_col, b->style, b->link};
+        set_pos(b, n);
+        cmark_node_type ty = cmark_node_get_type(n);
+        bool leaf = ty == CMARK_NODE_TEXT || ty == CMARK_NODE_SOFTBREAK || ty == CMARK_NODE_LINEBREAK ||
+                    ty == CMARK_NODE_CODE || ty == CMARK_NODE_HTML_INLINE;
+        bool whole = ty == CMARK_NODE_IMAGE || ty == CMARK_NODE_FOOTNOTE_REFERENCE;
+        if (!leaf && !whole) {
+            inline_open(b, n);
+            if (CV_PUSH(stack, f)) {
+                b->ctx->oom = true;
+                break;
+            }
+            continue;
+        }
+        if (!inline_leaf(b, n, html)) {
+            f.style = b->style; /* an inline HTML tag: its style stays */
+            f.link = b->link;
+        }
+        if (whole)
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT); /* past its children and its exit */
+        b->style = f.style;
+        b->link = f.link;
+        b->node_line = f.line;
+        b->node_col = f.col;
+    }
+    cmark_iter_free(it);
+    free(stack.v);
 }
 
 /* A paragraph's inlines, with the inline HTML tags it opens closed at its end. */
@@ -800,7 +863,7 @@ static void paragraph_inlines(builder *b, cmark_node *n)
     walk_inlines(b, n, &html);
     b->style = style;
     b->link = link;
-    free(html.v);
+    cv_html_stack_free(&html);
 }
 
 static void walk_blocks(builder *b, cmark_node *parent, int depth);

@@ -13,24 +13,11 @@ typedef struct moji {
     int more;
 } moji;
 
-static void line_col(const char *s, size_t off, int *line, int *col)
-{
-    int l = 1;
-    size_t ls = 0;
-    for (size_t i = 0; i < off; i++)
-        if (s[i] == '\n') {
-            l++;
-            ls = i + 1;
-        }
-    *line = l;
-    *col = (int)(off - ls) + 1;
-}
-
 static void on_moji(void *user, size_t start, size_t end, const char *enc, const char *fixed, size_t fl)
 {
     moji *m = user;
     int line, col;
-    line_col(m->src, start, &line, &col);
+    cv_lines_pos(&m->ctx->lines, start, &line, &col);
     if (line == m->last_line) { /* one warning a line is enough */
         m->more++;
         return;
@@ -41,8 +28,8 @@ static void on_moji(void *user, size_t start, size_t end, const char *enc, const
             (int)(end - start), m->src + start, enc, (int)fl, fixed);
 }
 
-void cv_check_source(cv_ctx *ctx, const char *src, size_t len)
+void cv_check_source(cv_ctx *ctx)
 {
-    moji m = {ctx, src, 0, 0};
-    cv_mojibake_scan(src, len, on_moji, &m);
+    moji m = {ctx, ctx->src, 0, 0};
+    cv_mojibake_scan(ctx->src, ctx->src_len, on_moji, &m);
 }

@@ -27,7 +27,8 @@ typedef enum {
     CVPDF_ERR_NOMEM,   /* an allocation failed */
     CVPDF_ERR_FONT,    /* a required font could not be found or loaded */
     CVPDF_ERR_PDF,     /* the PDF writer failed */
-    CVPDF_ERR_USAGE    /* a bad argument (NULL pointer, unknown option) */
+    CVPDF_ERR_USAGE,   /* a bad argument (NULL pointer, unknown option) */
+    CVPDF_ERR_LIMIT    /* the input is over a limit (size, pages): see "max-input", "safe" */
 } cvpdf_status;
 
 typedef enum { CVPDF_NOTE, CVPDF_WARNING, CVPDF_ERROR } cvpdf_severity;
@@ -66,7 +67,13 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *   "safe"        "true": for untrusted input (uploads): images only from files inside the
  *                 document's directory (no absolute paths, no "..", no symlinks out, none
  *                 from raw HTML), front matter names only built-in styles, at most 1 MB of
- *                 input and 20 pages (CVPDF_ERR_USAGE beyond) */
+ *                 input (unless "max-input" says otherwise) and 20 pages (CVPDF_ERR_LIMIT
+ *                 beyond)
+ *   "max-input"   the largest input rendered, in bytes, with an optional K or M suffix
+ *                 (default 2M, 1M with "safe"; "0": the default); a larger one is refused
+ *                 with CVPDF_ERR_LIMIT before anything is parsed. Memory grows with the
+ *                 input: about 200 bytes a character, so the default keeps a render under
+ *                 about 500 MB. */
 CVPDF_API cvpdf_status cvpdf_options_set(cvpdf_options *opts, const char *key, const char *value);
 
 /* A cache of what renders can share: opened font faces, fontconfig's answers, hyphenation

@@ -24,11 +24,6 @@ typedef struct face_slot {
     bool owned; /* false: the cache's */
 } face_slot;
 
-typedef struct fb_entry {
-    uint32_t cp;
-    int id;
-} fb_entry;
-
 struct cv_fonts {
     cv_ctx *ctx;
     char *dir;
@@ -38,7 +33,8 @@ struct cv_fonts {
     CV_VEC(face_slot) faces;
     int role_id[CV_F_NROLES];
     bool role_tried[CV_F_NROLES];
-    CV_VEC(fb_entry) fallback;
+    cv_map fallback; /* code point -> 1 + face id (0: none covers it) */
+    int searches;    /* fontconfig searches for a character no open face covers */
 };
 
 /* The families bundled in fonts/: regular, bold, italic, bold italic. */
@@ -119,7 +115,7 @@ void cv_fonts_free(cv_fonts *f)
         free(f->faces.v[i].path);
     }
     free(f->faces.v);
-    free(f->fallback.v);
+    cv_map_free(&f->fallback);
     free(f->dir);
     free(f);
 }
@@ -305,9 +301,9 @@ static int fallback_find(cv_fonts *f, uint32_t cp);
 int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
 {
     (void)bold;
-    for (size_t i = 0; i < f->fallback.n; i++)
-        if (f->fallback.v[i].cp == cp)
-            return f->fallback.v[i].id;
+    uint64_t known;
+    if (cv_map_get(&f->fallback, cp, &known))
+        return (int)known - 1;
     int stage = cv_stage(f->ctx, CV_T_FONTS);
     int id = fallback_find(f, cp);
     cv_stage(f->ctx, stage);
@@ -316,6 +312,12 @@ int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
 
 static int fc_cover(cv_fonts *f, uint32_t cp);
 
+/* A search through fontconfig takes about 0.1 ms; a document whose characters no font has
+ * (unassigned or private-use code points) would make one for each. After this many, only
+ * the faces already open are tried. Real documents need a few: each search opens a face
+ * that covers the rest of its script. */
+#define MAX_SEARCHES 1024
+
 static int fallback_find(cv_fonts *f, uint32_t cp)
 {
     /* a face already open may cover it */
@@ -323,7 +325,10 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
     for (size_t i = 0; i < f->faces.n && id < 0; i++)
         if (cv_face_has(f->faces.v[i].face, cp))
             id = (int)i;
-    if (id < 0) {
+    /* the budget counts lookups in the cache too: a render finds the same faces with a cache
+     * as without */
+    if (id < 0 && f->searches < MAX_SEARCHES) {
+        f->searches++;
         cvpdf_cache *cache = f->ctx->opts->cache;
         char key[64], path[4096];
         unsigned index = 0;
@@ -338,8 +343,7 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
                                    id >= 0 ? f->faces.v[id].index : 0);
         }
     }
-    fb_entry e = {cp, id};
-    if (CV_PUSH(f->fallback, e))
+    if (cv_map_put(&f->fallback, cp, (uint64_t)(id + 1)))
         f->ctx->oom = true;
     return id;
 }

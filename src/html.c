@@ -325,6 +325,30 @@ static const xmlNode *first_element(const xmlNode *n)
     return NULL;
 }
 
+static uint64_t name_hash(const char *name)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (const char *p = name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h >> 1; /* never UINT64_MAX */
+}
+
+/* Changes the count of open tags called name by delta (counts only say "maybe open": equal
+ * hashes share one). */
+static int count_tag(cv_html_stack *stack, const char *name, int delta)
+{
+    uint64_t h = name_hash(name), c = 0;
+    cv_map_get(&stack->count, h, &c);
+    return cv_map_put(&stack->count, h, (uint64_t)((int64_t)c + delta));
+}
+
+void cv_html_stack_free(cv_html_stack *stack)
+{
+    free(stack->open.v);
+    cv_map_free(&stack->count);
+    memset(stack, 0, sizeof *stack);
+}
+
 int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack)
 {
     if (len >= 4 && !memcmp(frag, "<!--", 4))
@@ -336,11 +360,19 @@ int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack
         size_t i = 2, k = 0;
         while (i < len && k < sizeof name - 1 && frag[i] != '>' && frag[i] != ' ')
             name[k++] = (char)(frag[i] >= 'A' && frag[i] <= 'Z' ? frag[i++] + 32 : frag[i++]);
-        for (size_t d = stack->n; d > 0; d--) {
-            if (!strcmp(stack->v[d - 1].name, name)) {
-                cv_bld_style(b, stack->v[d - 1].style);
-                cv_bld_set_link(b, stack->v[d - 1].link);
-                stack->n = d - 1;
+        uint64_t open = 0;
+        if (!cv_map_get(&stack->count, name_hash(name), &open) || !open)
+            return 0; /* nothing of that name is open */
+        /* the innermost open tag of that name closes, with every tag opened inside it: each
+         * tag leaves the stack once, so the searches add up to the tags opened */
+        for (size_t d = stack->open.n; d > 0; d--) {
+            if (!strcmp(stack->open.v[d - 1].name, name)) {
+                cv_bld_style(b, stack->open.v[d - 1].style);
+                cv_bld_set_link(b, stack->open.v[d - 1].link);
+                for (size_t t = d - 1; t < stack->open.n; t++)
+                    if (count_tag(stack, stack->open.v[t].name, -1))
+                        return -1;
+                stack->open.n = d - 1;
                 break;
             }
         }
@@ -371,7 +403,7 @@ int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack
                     cv_bld_link(b, href);
                 xmlFree(href);
             }
-            if (CV_PUSH(*stack, o)) {
+            if (CV_PUSH(stack->open, o) || count_tag(stack, o.name, +1)) {
                 xmlFreeDoc(doc);
                 return -1;
             }

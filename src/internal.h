@@ -53,6 +53,20 @@ void cv_buf_free(cv_buf *b);
 
 char *cv_strndup(const char *s, size_t n);
 
+/* A hash map from 64-bit keys to 64-bit values (open addressing): for sets and lookups that
+ * grow with the input (code points seen, faces found), which a linear search would make
+ * quadratic. Zeroed is empty. */
+typedef struct cv_map {
+    uint64_t *keys; /* key + 1; 0 marks a free slot */
+    uint64_t *vals;
+    size_t cap, n;
+} cv_map;
+/* Whether key is there; its value in *val (val may be NULL). */
+bool cv_map_get(const cv_map *m, uint64_t key, uint64_t *val);
+/* Sets key to val. 0, or -1 on OOM (the map is unchanged). key must not be UINT64_MAX. */
+int cv_map_put(cv_map *m, uint64_t key, uint64_t val);
+void cv_map_free(cv_map *m);
+
 /* ---- UTF-8 ---------------------------------------------------------------------------- */
 
 /* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
@@ -62,6 +76,10 @@ uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
 uint32_t cv_utf8_prev(const char *s, size_t i);
 /* How many bytes cp takes in UTF-8. */
 static inline size_t cv_utf8_size(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
+/* Removes in place the bytes of s that are not whole UTF-8 characters: what a message cut
+ * by "%.60s" or a full buffer leaves of the last character (a diagnostic never carries half
+ * a character). */
+void cv_utf8_trim(char *s);
 /* Writes cp as UTF-8 into out (4 bytes room); returns the byte count. */
 int cv_utf8_put(uint32_t cp, char *out);
 
@@ -76,7 +94,7 @@ struct cvpdf_options {
     bool fonts_report; /* return which face each character got, instead of a PDF */
     bool safe;       /* untrusted input: see cvpdf.h */
     bool timings;    /* report the stage timers as a note */
-    size_t max_input;  /* safe mode: bytes */
+    size_t max_input;  /* bytes; 0: CV_MAX_INPUT, CV_MAX_INPUT_SAFE in safe mode */
     int max_pages;     /* safe mode */
     int justify, hyphenate; /* -1: the style's choice */
     char *style, *styles_dir;
@@ -89,6 +107,9 @@ struct cvpdf_options {
     cvpdf_dep_fn dep;       /* every file a render reads: cv_dep */
     void *dep_user;
 };
+
+#define CV_MAX_INPUT ((size_t)2 << 20)
+#define CV_MAX_INPUT_SAFE ((size_t)1 << 20)
 
 /* The stages the timers report, in pipeline order. */
 enum cv_stage_id {
@@ -104,11 +125,27 @@ enum cv_stage_id {
 };
 extern const char *const cv_stage_names[CV_T_N];
 
+/* Where each line of a text starts, so that a position maps to its line and column (and
+ * back) in logarithmic time: diagnostics about a long file must not rescan it from the start
+ * each time. Lines end at '\n' (the source is sanitized: a lone CR is a '\n' by then). */
+typedef struct cv_lines {
+    size_t *start; /* start[k]: byte offset of line k + 1 */
+    size_t n;      /* lines; at least 1 once built */
+} cv_lines;
+/* Builds the table for src[0, len). 0, or -1 on OOM. */
+int cv_lines_build(cv_lines *t, const char *src, size_t len);
+void cv_lines_free(cv_lines *t);
+/* The byte offset where line `line` (1-based) starts, or (size_t)-1 when there is none. */
+size_t cv_lines_offset(const cv_lines *t, int line);
+/* The 1-based line and byte column of offset off. */
+void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col);
+
 typedef struct cv_ctx {
     const cvpdf_options *opts;
     const char *name;    /* the input's name, for diagnostics */
     const char *src;     /* the whole input, for mapping positions */
     size_t src_len;
+    cv_lines lines;      /* of src */
     int body_line;       /* source line where the Markdown body starts (after front matter) */
     size_t body_off;     /* byte offset of the body in src */
     int warnings;
@@ -276,7 +313,13 @@ typedef struct cv_html_open {
     uint16_t style;
     int32_t link;
 } cv_html_open;
-typedef CV_VEC(cv_html_open) cv_html_stack;
+typedef struct cv_html_stack {
+    CV_VEC(cv_html_open) open;
+    cv_map count; /* hash of a tag name -> how many such tags are open, so that a closing tag
+                   * nothing opened is dismissed without a search (30,000 of them were
+                   * quadratic) */
+} cv_html_stack;
+void cv_html_stack_free(cv_html_stack *stack);
 int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack);
 /* For an HTML block that only opens a container (<div align="center">, <center>) whose
  * Markdown content follows in later blocks: 1 + its enum cv_align. -1 when it only closes
@@ -353,7 +396,7 @@ int cv_mojibake_scan(const char *text, size_t len, cv_mojibake_fn fn, void *user
 int cv_mojibake_fix(const char *text, size_t len, cv_buf *out);
 
 /* check.c: warnings about the source itself (mojibake), at their line and column. */
-void cv_check_source(cv_ctx *ctx, const char *src, size_t len);
+void cv_check_source(cv_ctx *ctx);
 
 /* Alphabetic (UAX #44 Alphabetic), for finding words to hyphenate. */
 bool cv_char_is_letter(uint32_t cp);

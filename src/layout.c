@@ -49,14 +49,15 @@ struct cv_layout {
     CV_VEC(bglyph) bg;
     cv_sglyphs sg;
     cv_shaper *shaper;
-    CV_VEC(uint32_t) warned; /* code points already reported as uncovered */
-    int uncovered_more;
+    cv_map warned;           /* code points already reported as uncovered */
+    int uncovered_more;      /* uncovered characters not reported one by one */
     CV_VEC(cv_item) items;   /* the block being broken */
     cv_sizes breaks;
     cv_hyph *hyph;           /* lent by the caller (NULL: no hyphenation) */
     int emoji_dropped;       /* clusters left out by "emoji: none" */
     bool in_table;           /* laying out table cells: ragged, no keep flags */
     CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
+    cv_map used_seen;        /* the code points in `used` */
     const char *word_text;   /* the last word measured by push_join_penalty */
     uint32_t word_ws, word_we;
 };
@@ -90,7 +91,8 @@ void cv_layout_free(cv_layout *l)
     free(l->bg.v);
     free(l->sg.v);
     cv_shaper_free(l->shaper);
-    free(l->warned.v);
+    cv_map_free(&l->warned);
+    cv_map_free(&l->used_seen);
     free(l->items.v);
     free(l->breaks.v);
     free(l->used.v);
@@ -110,34 +112,19 @@ void cv_vlist_free(cv_vlist *vl)
 }
 
 /* Where `needle` first occurs in the source at or after (line, col): an exact position for a
- * diagnostic about a character inside a span. */
+ * diagnostic about a character inside a span (the line table gives both ends at once). */
 static void locate(cv_ctx *ctx, int line, int col, const char *needle, size_t n, int *ol, int *oc)
 {
     *ol = line;
     *oc = col;
-    if (!ctx->src || line <= 0)
+    size_t p = ctx->src ? cv_lines_offset(&ctx->lines, line) : (size_t)-1;
+    if (p == (size_t)-1)
         return;
-    size_t p = 0;
-    int l = 1;
-    while (p < ctx->src_len && l < line) {
-        if (ctx->src[p] == '\n')
-            l++;
-        p++;
-    }
     p += col > 0 ? (size_t)col - 1 : 0;
     size_t limit = p + 65536 < ctx->src_len ? p + 65536 : ctx->src_len;
     for (size_t q = p; q + n <= limit; q++) {
         if (!memcmp(ctx->src + q, needle, n)) {
-            for (size_t k = p; k < q; k++) {
-                if (ctx->src[k] == '\n') {
-                    l++;
-                    col = 1;
-                } else {
-                    col++;
-                }
-            }
-            *ol = l;
-            *oc = col > 0 ? col : 1;
+            cv_lines_pos(&ctx->lines, q, ol, oc);
             return;
         }
     }
@@ -210,6 +197,7 @@ static bool wants_emoji(const char *t, size_t a, size_t b)
 }
 
 #define FACE_DROPPED (-4)
+#define MAX_UNCOVERED 20
 
 static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
                       int line, int col);
@@ -223,10 +211,8 @@ static int pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const ch
         size_t q = a;
         uint32_t cp = cv_utf8_next(t, b, &q);
         uint64_t key = (uint64_t)cp << 16 | (uint16_t)id;
-        bool seen = false;
-        for (size_t k = 0; k < l->used.n && !seen; k++)
-            seen = l->used.v[k] >> 16 == cp;
-        if (!seen && CV_PUSH(l->used, key))
+        if (!cv_map_get(&l->used_seen, cp, NULL) &&
+            (CV_PUSH(l->used, key) || cv_map_put(&l->used_seen, cp, 1)))
             l->ctx->oom = true;
     }
     return id;
@@ -327,17 +313,16 @@ static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const c
     int id = cv_fonts_fallback(l->fonts, cp, bold);
     if (id >= 0)
         return id;
-    /* report each code point once, with its source position */
-    bool seen = false;
-    for (size_t k = 0; k < l->warned.n; k++)
-        seen |= l->warned.v[k] == cp;
-    if (!seen) {
+    /* report each code point once, with its source position: the first MAX_UNCOVERED of them,
+     * then only a count (a file of thousands of unassigned characters must not print, nor
+     * search the source for, each one) */
+    if (!cv_map_get(&l->warned, cp, NULL) && l->warned.n < MAX_UNCOVERED) {
         int ol, oc;
         locate(l->ctx, line, col, t + a, b - a, &ol, &oc);
         cv_diag(l->ctx, CVPDF_WARNING, ol, oc,
                 "no installed font has U+%04X; it is drawn as a box (install a font that covers it)",
                 (unsigned)cp);
-        if (CV_PUSH(l->warned, cp))
+        if (cv_map_put(&l->warned, cp, 1))
             l->ctx->oom = true;
     } else {
         l->uncovered_more++;
@@ -765,6 +750,10 @@ static int push_join_penalty(cv_layout *l, int pen, const char *t, size_t len, u
     return push_item(l, p);
 }
 
+/* What em[] (the cuts of the final pass) holds at a byte: a cut offered inside a stretch
+ * wider than the measure, or a cut forced where a full line of a very wide one ends. */
+enum { EM_NONE, EM_CUT, EM_GREEDY };
+
 /* Builds l->items for the block. Returns 0, or -1 on OOM. */
 static int build_items(cv_layout *l, const cv_block *blk, const cvu *px, const uint8_t *gb,
                        const uint8_t *brk, const uint8_t *hy, const uint8_t *emerg, bool justify)
@@ -891,7 +880,15 @@ static int build_items(cv_layout *l, const cv_block *blk, const cvu *px, const u
                         return -1;
                     emitted = true;
                 }
-            } else if (emerg && emerg[c.cs] && gb[c.cs]) {
+            } else if (emerg && emerg[c.cs] == EM_GREEDY && gb[c.cs]) {
+                /* a full line of a very wide stretch ends here: a forced cut, without the fill
+                 * glue of a forced break, so that the line before it still counts as short */
+                if (blk->kind == CV_B_CODE ? push_penalty(l, -CV_PEN_INF, c.cs)
+                                           : push_join_penalty(l, -CV_PEN_INF, t, len, c.cs))
+                    return -1;
+                l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
+                emitted = true;
+            } else if (emerg && emerg[c.cs] == EM_CUT && gb[c.cs]) {
                 if (blk->kind == CV_B_CODE ? push_penalty(l, 1000, c.cs) : push_join_penalty(l, 1000, t, len, c.cs))
                     return -1;
                 l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
@@ -1006,6 +1003,8 @@ static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const b
     return 0;
 }
 
+#define MAX_CARRY 1024
+
 /* Sets the line of items [from, to) (to: the break item) into out. */
 static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, cvu x0, cvu measure,
                     bool justify, bool first_line, uint32_t *carry_we, cv_vlist *out)
@@ -1013,7 +1012,11 @@ static int set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     const cv_item *it = l->items.v;
     const cv_item *brk_item = &it[to];
     bool hyph = brk_item->kind == CV_I_PENALTY && brk_item->flagged;
-    bool join = brk_item->kind == CV_I_PENALTY && brk_item->join && brk_item->b > brk_item->a;
+    /* a word longer than MAX_CARRY (a digest, a very long URL) is not carried whole: its
+     * pieces stay plain text on their lines, instead of its whole rest as invisible text and
+     * every later line as outlines (hundreds of bytes a glyph) */
+    bool join = brk_item->kind == CV_I_PENALTY && brk_item->join && brk_item->b > brk_item->a &&
+                brk_item->b - brk_item->ws <= MAX_CARRY;
     cvu L = hyph ? brk_item->width : 0, Y = 0, Z = 0;
     bool fil = false;
     for (size_t k = from; k < to; k++) {
@@ -1207,8 +1210,42 @@ static int push_space(cv_layout *l, cv_vlist *out, cvu h, bool keep)
     return 0;
 }
 
-/* Break and emit one block's lines. */
-static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
+/* A stretch with no break inside wider than this many measures (a digest, a URL, or 50,000
+ * letters of nonsense) is offered a cut at every grapheme only in its first two measures,
+ * where Knuth-Plass fits its start to the line it begins on; from there it is cut greedily
+ * into full lines. The lines in its middle are full either way, and weighing a line's worth
+ * of cuts at every one of its graphemes would cost hundreds of times its length. Narrower
+ * stretches keep every grapheme as a cut. */
+#define WIDE_MEASURES 4
+
+/* em[] for the stretch [s, e), whose start is at pen position ps. */
+static void mark_wide_cuts(const cvu *px, const uint8_t *gb, size_t s, size_t e, cvu ps, cvu measure, uint8_t *em)
+{
+    size_t cut = 0;  /* the last forced cut, 0 while still in the first two measures */
+    size_t last = s; /* the last boundary seen */
+    for (size_t k = s + 1; k < e; k++) {
+        if (!gb[k] || px[k] < 0)
+            continue;
+        if (!cut) {
+            if (px[k] - ps < 2 * measure) {
+                em[k] = EM_CUT;
+            } else {
+                em[k] = EM_GREEDY;
+                cut = k;
+            }
+        } else if (px[k] - px[cut] > measure && last > cut) {
+            em[last] = EM_GREEDY;
+            cut = last;
+        }
+        last = k;
+    }
+    /* the rest after the last forced cut may still be wider than a line */
+    if (cut && px[e] >= 0 && px[e] - px[cut] > measure && last > cut)
+        em[last] = EM_GREEDY;
+}
+
+/* Break and emit the lines of one block, or of one piece of a long one. */
+static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
 {
     size_t len = blk->len;
     cvu *px = malloc((len + 1) * sizeof *px);
@@ -1242,9 +1279,12 @@ static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             ps = px[k];
         for (size_t k = e; k > s && pe < 0; k--)
             pe = px[k];
-        if (ps >= 0 && pe >= 0 && pe - ps > measure) {
+        if (ps >= 0 && pe >= 0 && pe - ps > WIDE_MEASURES * measure) {
+            mark_wide_cuts(px, gb, s, e, ps, measure, em);
+            too_wide = true;
+        } else if (ps >= 0 && pe >= 0 && pe - ps > measure) {
             for (size_t k = s + 1; k < e; k++)
-                em[k] = 1;
+                em[k] = EM_CUT;
             too_wide = true;
         }
         s = p;
@@ -1318,6 +1358,81 @@ done:
     free(gb);
     free(hy);
     free(em);
+    return rc;
+}
+
+/* A block longer than this is broken into lines piece by piece: what a block's layout holds
+ * (pen positions, glyphs, items, Knuth-Plass's nodes: hundreds of bytes a character) then
+ * stays bounded, however long a paragraph is. No résumé has a paragraph of 64 KB; the seam
+ * ends a line early and is reported. */
+#define BLOCK_PIECE 65536
+
+/* Where the piece of text[a, len) ends: after at most BLOCK_PIECE bytes, at the last line
+ * break or space (which the seam replaces), else at a grapheme boundary where a line may
+ * start and end (CJK line-start and line-end rules). *next is where the next piece starts. */
+static size_t piece_end(const char *t, size_t len, size_t a, size_t *next)
+{
+    size_t limit = a + BLOCK_PIECE;
+    if (limit >= len)
+        return *next = len;
+    for (size_t k = limit; k > limit - 4096 && k > a; k--)
+        if (t[k] == '\n' || t[k] == ' ') {
+            *next = k + 1;
+            return k;
+        }
+    /* no space near: a grapheme boundary, found in a small window around the limit */
+    size_t w0 = limit - 1024, w1 = limit + 64 < len ? limit + 64 : len;
+    uint8_t gb[1024 + 64 + 1];
+    if (!cv_grapheme_breaks(t + w0, w1 - w0, gb))
+        for (size_t k = limit; k > w0 + 64; k--) {
+            if (!gb[k - w0])
+                continue;
+            size_t q = k;
+            uint32_t next_cp = cv_utf8_next(t, len, &q), prev_cp = cv_utf8_prev(t, k);
+            if (!cv_char_no_line_start(next_cp) && !cv_char_no_line_end(prev_cp))
+                return *next = k;
+        }
+    /* a UTF-8 character boundary at least */
+    size_t k = limit;
+    while (k > a + 1 && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    return *next = k;
+}
+
+static int layout_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
+{
+    if (blk->len <= BLOCK_PIECE)
+        return layout_piece(l, blk, x0, measure, out);
+    cv_diag(l->ctx, CVPDF_WARNING, blk->line, blk->col,
+            "a block of %u KB is broken into lines in pieces of at most %d KB: a line ends early at each seam",
+            (unsigned)(blk->len / 1024), BLOCK_PIECE / 1024);
+    cv_block piece = *blk;
+    memset(&piece.spans, 0, sizeof piece.spans);
+    int rc = 0;
+    for (size_t a = 0, next; a < blk->len && !rc; a = next) {
+        size_t b = piece_end(blk->text, blk->len, a, &next);
+        piece.text = blk->text + a;
+        piece.len = (uint32_t)(b - a);
+        if (a)
+            piece.marker[0] = 0; /* the list marker goes with the first line only */
+        /* the spans over the piece, from its start */
+        piece.spans.n = 0;
+        for (size_t k = 0; k < blk->spans.n; k++) {
+            cv_span sp = blk->spans.v[k];
+            if (sp.end <= a || sp.start >= b)
+                continue;
+            sp.start = (uint32_t)((sp.start > a ? sp.start : a) - a);
+            sp.end = (uint32_t)((sp.end < b ? sp.end : b) - a);
+            if (CV_PUSH(piece.spans, sp)) {
+                l->ctx->oom = true;
+                rc = -1;
+                break;
+            }
+        }
+        if (!rc && b > a)
+            rc = layout_piece(l, &piece, x0, measure, out);
+    }
+    free(piece.spans.v);
     return rc;
 }
 

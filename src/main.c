@@ -44,6 +44,8 @@ static const char usage[] =
     "                      or Latin-1) to -o OUTPUT; the input is never changed\n"
     "      --safe          for untrusted input: no files outside INPUT's directory, no\n"
     "                      images from raw HTML, at most 1 MB and 20 pages\n"
+    "      --max-input SIZE  refuse an input larger than SIZE bytes (K and M suffixes;\n"
+    "                      default 2M, 1M with --safe)\n"
     "      --watch         render again whenever INPUT, its images or its style file change,\n"
     "                      with a line on standard error for each render; stop with Ctrl-C\n"
     "      --timings       print the time each stage took (parse, fonts, shape, break, layout,\n"
@@ -445,10 +447,10 @@ int main(int argc, char **argv)
         {"show-style", no_argument, NULL, 'Y'},   {"check", no_argument, NULL, 'C'},
         {"fix-encoding", no_argument, NULL, 'E'}, {"fonts", no_argument, NULL, 'U'},
         {"safe", no_argument, NULL, 'X'},         {"watch", no_argument, NULL, 'W'},
-        {"timings", no_argument, NULL, 'M'},
+        {"timings", no_argument, NULL, 'M'},      {"max-input", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
-    const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL;
+    const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL, *max_input = NULL;
     const char *sets[64];
     int nsets = 0;
     int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0, watch = 0;
@@ -478,6 +480,7 @@ int main(int argc, char **argv)
         case 'X': safe = 1; break;
         case 'W': watch = 1; break;
         case 'M': timings = 1; break;
+        case 'I': max_input = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': printf("cvpdf %s\n", cvpdf_version()); return 0;
         case ':':
@@ -523,6 +526,11 @@ int main(int argc, char **argv)
     cvpdf_options *opts = cvpdf_options_new();
     if (!opts)
         return 1;
+    if (max_input && cvpdf_options_set(opts, "max-input", max_input)) {
+        fprintf(stderr, "cvpdf: --max-input needs a size in bytes (1048576, 1024K, 4M)\n");
+        cvpdf_options_free(opts);
+        return 2;
+    }
     cvpdf_options_set_diagnostics(opts, on_diag, NULL);
     int bad = (lang && cvpdf_options_set(opts, "lang", lang)) ||
               (fonts && cvpdf_options_set(opts, "fonts-dir", fonts)) ||

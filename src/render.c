@@ -31,6 +31,7 @@ const char *cvpdf_status_string(cvpdf_status s)
     case CVPDF_ERR_FONT: return "font error";
     case CVPDF_ERR_PDF: return "PDF writer error";
     case CVPDF_ERR_USAGE: return "bad argument";
+    case CVPDF_ERR_LIMIT: return "over a limit";
     }
     return "unknown error";
 }
@@ -41,7 +42,6 @@ cvpdf_options *cvpdf_options_new(void)
     if (o) {
         o->date = -1;
         o->justify = o->hyphenate = -1;
-        o->max_input = 1 << 20;
         o->max_pages = 20;
     }
     return o;
@@ -121,6 +121,17 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         if (!value || *end || v < 0 || v > 1000)
             return CVPDF_ERR_USAGE;
         o->fit_pages = (int)v;
+        return CVPDF_OK;
+    }
+    if (!strcmp(key, "max-input")) {
+        char *end;
+        unsigned long long v = value && *value >= '0' && *value <= '9' ? strtoull(value, &end, 10) : 0;
+        if (!value || end == value)
+            return CVPDF_ERR_USAGE;
+        unsigned long long mul = *end == 'K' || *end == 'k' ? 1024 : *end == 'M' || *end == 'm' ? 1024 * 1024 : 1;
+        if ((mul > 1 && end[1]) || (mul == 1 && *end) || v > ((unsigned long long)1 << 40) / mul)
+            return CVPDF_ERR_USAGE;
+        o->max_input = (size_t)(v * mul);
         return CVPDF_OK;
     }
     if (!strcmp(key, "date")) {
@@ -472,10 +483,12 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.src = md;
     ctx.src_len = len;
     cv_stage(&ctx, CV_T_PARSE);
-    if (opts->safe && len > opts->max_input) {
-        cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: the input has %zu bytes, more than the %zu allowed", len,
-                opts->max_input);
-        return CVPDF_ERR_USAGE;
+    size_t max_input = opts->max_input ? opts->max_input : opts->safe ? CV_MAX_INPUT_SAFE : CV_MAX_INPUT;
+    if (len > max_input) {
+        cv_diag(&ctx, CVPDF_ERROR, 0, 0, "%sthe input has %zu bytes, more than the %zu allowed%s",
+                opts->safe ? "safe mode: " : "", len, max_input,
+                opts->safe ? "" : " (a résumé is a few kilobytes; --max-input raises the limit)");
+        return CVPDF_ERR_LIMIT;
     }
     /* bad bytes are reported where they are and replaced, before anything parses them */
     char *clean = NULL;
@@ -490,6 +503,10 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     }
 
     cvpdf_status st = CVPDF_ERR_NOMEM;
+    if (cv_lines_build(&ctx.lines, md, len)) {
+        free(clean);
+        return CVPDF_ERR_NOMEM;
+    }
     cv_meta meta;
     memset(&meta, 0, sizeof meta);
     cv_model model;
@@ -509,7 +526,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     ctx.body_off = body;
     if (ctx.oom)
         goto done;
-    cv_check_source(&ctx, md, len);
+    cv_check_source(&ctx);
     const char *lang = opts->lang ? opts->lang : meta.lang ? meta.lang : detect_lang(md + body, len - body);
     /* images are found relative to the Markdown file */
     char *base = NULL;
@@ -580,7 +597,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     if (opts->safe && pages.pages.n > (size_t)opts->max_pages) {
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: %zu pages, more than the %d allowed", pages.pages.n,
                 opts->max_pages);
-        st = CVPDF_ERR_USAGE;
+        st = CVPDF_ERR_LIMIT;
         goto done;
     }
     /* the pages hold their own copies of the glyphs: the line list's are no longer needed
@@ -653,9 +670,10 @@ done:
     cv_fonts_free(fonts);
     cv_model_free(&model);
     cv_meta_free(&meta);
-    if (st != CVPDF_OK && st != CVPDF_ERR_FONT)
+    if (st != CVPDF_OK && st != CVPDF_ERR_FONT && st != CVPDF_ERR_LIMIT)
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "cannot render: %s", cvpdf_status_string(st));
     free(clean);
+    cv_lines_free(&ctx.lines);
     cv_stage(&ctx, CV_T_WRITE); /* the clean-up above counts as writing */
     if (opts->timings && st == CVPDF_OK) {
         char line[256];

@@ -112,6 +112,70 @@ char *cv_strndup(const char *s, size_t n)
     return p;
 }
 
+static size_t map_slot(uint64_t key, size_t cap)
+{
+    /* splitmix64's finaliser: code points and small ids are not random */
+    uint64_t z = key + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (size_t)(z ^ (z >> 31)) & (cap - 1);
+}
+
+bool cv_map_get(const cv_map *m, uint64_t key, uint64_t *val)
+{
+    if (!m->cap)
+        return false;
+    for (size_t i = map_slot(key, m->cap); m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (m->keys[i] == key + 1) {
+            if (val)
+                *val = m->vals[i];
+            return true;
+        }
+    return false;
+}
+
+int cv_map_put(cv_map *m, uint64_t key, uint64_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        /* doubled at half full, so probes stay short */
+        size_t nc = m->cap ? m->cap * 2 : 64;
+        uint64_t *k = calloc(nc, sizeof *k), *v = malloc(nc * sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return -1;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i]) {
+                size_t j = map_slot(m->keys[i] - 1, nc);
+                while (k[j])
+                    j = (j + 1) & (nc - 1);
+                k[j] = m->keys[i];
+                v[j] = m->vals[i];
+            }
+        free(m->keys);
+        free(m->vals);
+        m->keys = k;
+        m->vals = v;
+        m->cap = nc;
+    }
+    size_t i = map_slot(key, m->cap);
+    while (m->keys[i] && m->keys[i] != key + 1)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i])
+        m->n++;
+    m->keys[i] = key + 1;
+    m->vals[i] = val;
+    return 0;
+}
+
+void cv_map_free(cv_map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
 uint32_t cv_utf8_next(const char *str, size_t len, size_t *i)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -161,6 +225,22 @@ uint32_t cv_utf8_prev(const char *str, size_t i)
     return q == i ? cp : 0xFFFD;
 }
 
+void cv_utf8_trim(char *s)
+{
+    size_t n = strlen(s), w = 0;
+    for (size_t i = 0; i < n;) {
+        size_t q = i;
+        uint32_t cp = cv_utf8_next(s, n, &q);
+        bool valid = cp != 0xFFFD || (q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3));
+        if (valid) {
+            memmove(s + w, s + i, q - i);
+            w += q - i;
+        }
+        i = q;
+    }
+    s[w] = 0;
+}
+
 int cv_utf8_put(uint32_t cp, char *o)
 {
     unsigned char *out = (unsigned char *)o;
@@ -199,6 +279,7 @@ void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    cv_utf8_trim(msg);
     ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
 }
 
@@ -222,4 +303,51 @@ int cv_stage(cv_ctx *ctx, int stage)
     ctx->stage_mark = now;
     ctx->stage = stage;
     return prev;
+}
+
+int cv_lines_build(cv_lines *t, const char *src, size_t len)
+{
+    size_t n = 1;
+    for (const char *p = src; p && (p = memchr(p, '\n', len - (size_t)(p - src))); p++)
+        n++;
+    t->start = malloc(n * sizeof *t->start);
+    if (!t->start) {
+        t->n = 0;
+        return -1;
+    }
+    t->start[0] = 0;
+    t->n = 1;
+    for (size_t i = 0; i < len; i++)
+        if (src[i] == '\n')
+            t->start[t->n++] = i + 1;
+    return 0;
+}
+
+void cv_lines_free(cv_lines *t)
+{
+    free(t->start);
+    t->start = NULL;
+    t->n = 0;
+}
+
+size_t cv_lines_offset(const cv_lines *t, int line)
+{
+    if (line < 1 || (size_t)line > t->n)
+        return (size_t)-1;
+    return t->start[line - 1];
+}
+
+void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col)
+{
+    /* the last line starting at or before off */
+    size_t lo = 0, hi = t->n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->start[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)lo + 1;
+    *col = t->n ? (int)(off - t->start[lo]) + 1 : (int)off + 1;
 }

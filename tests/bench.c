@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,8 +126,23 @@ static int generate(const char *path, int pages)
     return fclose(f);
 }
 
+/* 20,000 source lines of text, as one paragraph or as 20,000 paragraphs: a long paragraph
+ * must cost about what its lines cost apart (Knuth-Plass over the whole, source positions
+ * for its checks), not grow with the square of its length. */
+static int generate_lines(const char *path, bool split)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    for (int i = 0; i < 20000; i++)
+        fprintf(f, "line %d of one long paragraph, with words to break and hyphenate between them\n%s", i,
+                split ? "\n" : "");
+    return fclose(f);
+}
+
 typedef struct row {
     const char *name, *path;
+    bool process_only; /* not rendered again in-process (long: seconds each) */
     int pages;
     double wall, user, rss_mb, size_kb, stage[NSTAGES];
     double warm, warm_stage[NSTAGES];
@@ -252,20 +268,24 @@ int main(int argc, char **argv)
     char tmp[] = "/tmp/cvpdf-bench.XXXXXX";
     if (!mkdtemp(tmp))
         return 1;
-    char p10[600], p100[600], line[600];
+    char p10[600], p100[600], line[600], para[600], paras[600];
     snprintf(p10, sizeof p10, "%s/p10.md", tmp);
     snprintf(p100, sizeof p100, "%s/p100.md", tmp);
     snprintf(line, sizeof line, "%s/line.md", tmp);
+    snprintf(para, sizeof para, "%s/para.md", tmp);
+    snprintf(paras, sizeof paras, "%s/paras.md", tmp);
     FILE *lf = fopen(line, "w");
-    if (!lf || fputs("# Name\n\nOne line of text.\n", lf) < 0 || fclose(lf) || generate(p10, 10) || generate(p100, 100))
+    if (!lf || fputs("# Name\n\nOne line of text.\n", lf) < 0 || fclose(lf) || generate(p10, 10) || generate(p100, 100) ||
+        generate_lines(para, false) || generate_lines(paras, true))
         return 1;
-    /* the résumés and the long documents first (the table's rows 0-3), then the floors */
-    row rows[6];
+    /* the résumés and the long documents first (the table's rows 0-3), then the floors, then
+     * the long paragraph against its lines apart */
+    row rows[8];
     memset(rows, 0, sizeof rows);
-    const char *names[6] = {"en.md", "zh.md", "10 pages", "100 pages", "1 line", "--version"};
-    const char *paths[6] = {"content/en.md", "content/zh.md", p10, p100, line, NULL};
-    for (int i = 0; i < 6; i++)
-        rows[i].name = names[i], rows[i].path = paths[i];
+    const char *names[8] = {"en.md", "zh.md", "10 pages", "100 pages", "1 line", "--version", "1 para", "20k paras"};
+    const char *paths[8] = {"content/en.md", "content/zh.md", p10, p100, line, NULL, para, paras};
+    for (int i = 0; i < 8; i++)
+        rows[i].name = names[i], rows[i].path = paths[i], rows[i].process_only = i >= 6;
     size_t nrows = sizeof rows / sizeof *rows;
     int rc = 0;
     cvpdf_cache *cache = cvpdf_cache_new();
@@ -274,7 +294,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nrows && !rc; i++)
         rc = whole_process(cvpdf, &rows[i], runs, tmp);
     for (size_t i = 0; i < nrows && !rc; i++)
-        rc = rows[i].path && in_process(cache, &rows[i], runs * 3);
+        rc = rows[i].path && !rows[i].process_only && in_process(cache, &rows[i], runs * 3);
     cvpdf_cache_free(cache);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
@@ -299,13 +319,16 @@ int main(int argc, char **argv)
            "document of one line in the bundled faces: no fontconfig, no patterns; --version: starting\n"
            "the process and linking its libraries)\n",
            rows[3].wall / rows[2].wall);
+    printf("1 para / 20k paras: %.2fx the wall time, %.2fx the peak memory (20,000 source lines as one\n"
+           "paragraph, and as 20,000 paragraphs)\n",
+           rows[6].wall / rows[7].wall, rows[6].rss_mb / rows[7].rss_mb);
     printf("\nin-process re-render: the library with a cvpdf_cache (fonts, patterns, subsets already\n"
            "loaded by a first render), median of %d renders\n", runs * 3);
     printf("%-10s %8s |", "document", "wall ms");
     for (int s = 0; s < NSTAGES; s++)
         printf(" %8s", stages[s]);
     printf("\n");
-    for (size_t i = 0; i < nrows && rows[i].path; i++) {
+    for (size_t i = 0; i < nrows && rows[i].path && !rows[i].process_only; i++) {
         row *r = &rows[i];
         printf("%-10s %8.2f |", r->name, r->warm);
         for (int s = 0; s < NSTAGES; s++)
