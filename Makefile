@@ -42,7 +42,7 @@ LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
 SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl,-z,defs)
 
 O        = build/$(BUILD)
-LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
+LIB_SRC  = util.c context.c yaml.c style.c model.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c cache.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
@@ -52,7 +52,7 @@ BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 .PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke bench install uninstall FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 
-$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile $(O)/build.cfg | $(O)
+$(O)/%.o: src/%.c $(wildcard src/*.h) Makefile $(O)/build.cfg | $(O)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(O):
@@ -155,7 +155,7 @@ asan:
 # shared cvpdf_cache (and the hyphenation patterns loading on a thread of their own)
 TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING \
              -DCVPDF_VERSION='"$(VERSION)"' -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
-build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h src/pdf.h
+build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
 	mkdir -p build/tsan
 	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
 tsan: build/tsan/threads
@@ -179,7 +179,7 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_DEFAULT_SOURCE \
              -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
              -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
-build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h
+build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
 	mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
 FUZZ_TIME ?= 600

@@ -14,7 +14,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 
-#include "internal.h"
+#include "breaks.h"
 
 /* clreq §3.1.7 and jlreq §3.1.7 (cl-02, cl-03, cl-04, cl-05, cl-06, cl-07, cl-08, cl-09,
  * cl-10, cl-11 and the small kana). */

@@ -23,7 +23,11 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
-#include "internal.h"
+#include "breaks.h"
+#include "builder.h"
+#include "html.h"
+#include "image.h"
+#include "markdown.h"
 
 #define MAX_NESTING 100
 
@@ -1107,32 +1111,4 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
     if (b.text.oom)
         ctx->oom = true;
     return ctx->oom ? -1 : 0;
-}
-
-void cv_model_free(cv_model *m)
-{
-    for (size_t i = 0; i < m->blocks.n; i++) {
-        free(m->blocks.v[i].text);
-        free(m->blocks.v[i].spans.v);
-    }
-    free(m->blocks.v);
-    for (size_t i = 0; i < m->links.n; i++)
-        free(m->links.v[i]);
-    free(m->links.v);
-    for (size_t i = 0; i < m->images.n; i++) {
-        free(m->images.v[i].src);
-        free(m->images.v[i].alt);
-        free(m->images.v[i].data);
-    }
-    free(m->images.v);
-    for (size_t i = 0; i < m->tables.n; i++) {
-        for (size_t k = 0; k < m->tables.v[i].cells.n; k++) {
-            free(m->tables.v[i].cells.v[k].text);
-            free(m->tables.v[i].cells.v[k].spans.v);
-        }
-        free(m->tables.v[i].cells.v);
-    }
-    free(m->tables.v);
-    free(m->first_heading);
-    memset(m, 0, sizeof *m);
 }

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cache.h"
 
 typedef struct cached_face {
     char *path;

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "subset.h"
 
 typedef struct rd {
     const unsigned char *p;

@@ -4,7 +4,8 @@
  * are in build.c, which has the cmark nodes. */
 #include <string.h>
 
-#include "internal.h"
+#include "check.h"
+#include "mojibake.h"
 
 typedef struct moji {
     cv_ctx *ctx;

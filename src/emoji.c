@@ -16,7 +16,8 @@
 #include FT_FREETYPE_H
 #include <zlib.h>
 
-#include "internal.h"
+#include "emoji.h"
+#include "shape.h"
 
 struct cv_emoji {
     FT_Library lib;

@@ -15,7 +15,9 @@
 
 #include <fontconfig/fontconfig.h>
 
-#include "internal.h"
+#include "cache.h"
+#include "fonts.h"
+#include "style.h"
 
 typedef struct face_slot {
     char *path;

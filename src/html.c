@@ -19,7 +19,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
-#include "internal.h"
+#include "html.h"
 
 #define MAX_DEPTH 200
 

@@ -13,7 +13,8 @@
 
 #include <hyphen.h>
 
-#include "internal.h"
+#include "hyphen.h"
+#include "util.h"
 
 #ifndef CVPDF_HYPHENDIR
 #define CVPDF_HYPHENDIR "/usr/share/hyphen"

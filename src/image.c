@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "image.h"
 
 #define MAX_IMAGE_BYTES (20u << 20)
 

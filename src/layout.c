@@ -21,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "breaks.h"
+#include "layout.h"
+#include "linebreak.h"
+#include "shape.h"
 
 /* A shaped glyph of the block being laid out. */
 typedef struct bglyph {

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "linebreak.h"
 
 #define INF_BAD 10000
 #define AWFUL ((int64_t)1 << 60)

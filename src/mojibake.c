@@ -10,7 +10,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "breaks.h"
+#include "mojibake.h"
 #include "mojibake_tables.h"
 
 static const struct {

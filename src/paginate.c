@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "paginate.h"
 
 static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg,
                       const cv_style *st)

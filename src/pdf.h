@@ -5,7 +5,9 @@
 
 #include <hpdf.h>
 
-#include "internal.h"
+#include "emoji.h"
+#include "pdfwrite.h"
+#include "subset.h"
 
 /* One embedded face: a Type0 font over a subset CIDFont, with its ToUnicode map. */
 struct cv_pdffont {

@@ -8,7 +8,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "cache.h"
+#include "check.h"
+#include "fonts.h"
+#include "hyphen.h"
+#include "layout.h"
+#include "markdown.h"
+#include "mojibake.h"
+#include "paginate.h"
+#include "pdfwrite.h"
+#include "style.h"
+#include "trace.h"
+#include "yaml.h"
 
 #ifndef CVPDF_VERSION
 #define CVPDF_VERSION "0.1.0"

@@ -13,7 +13,9 @@
 #include <hb-ot.h>
 #include <hb.h>
 
-#include "internal.h"
+#include "emoji.h"
+#include "shape.h"
+#include "subset.h"
 
 /* Read-only once opened, so renders on several threads may share a face (cvpdf_cache); the
  * shaping buffer is the caller's (cv_shaper) and the subset memo has its own lock. */

@@ -12,7 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "style.h"
+#include "yaml.h"
 
 #define MIN_MARGIN ((cvu)15 * CVU_PT * 7200 / 2540) /* 15 mm */
 

@@ -14,7 +14,7 @@
 #include <hb-subset.h>
 #include <hb.h>
 
-#include "internal.h"
+#include "subset.h"
 
 static const hb_tag_t drop_tables[] = {
     HB_TAG('G', 'S', 'U', 'B'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'D', 'E', 'F'),

@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "trace.h"
 
 static void pt(cv_buf *b, cvu v) { cv_buf_fixed(b, v, 2); }
 

@@ -1,11 +1,10 @@
-/* util.c: growable arrays and buffers, UTF-8, locale-free number formatting, diagnostics. */
+/* util.c: growable arrays and buffers, a hash map, UTF-8, locale-free number formatting. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "internal.h"
+#include "util.h"
 
 int cv_grow(void **v, size_t *cap, size_t need, size_t elem)
 {
@@ -266,88 +265,3 @@ int cv_utf8_put(uint32_t cp, char *o)
     return 4;
 }
 
-void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
-{
-    if (ctx->quiet && sev != CVPDF_ERROR)
-        return;
-    if (sev == CVPDF_WARNING)
-        ctx->warnings++;
-    if (!ctx->opts || !ctx->opts->diag)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cv_utf8_trim(msg);
-    ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
-}
-
-void cv_dep(const cvpdf_options *opts, const char *path)
-{
-    if (opts && opts->dep && path && *path)
-        opts->dep(opts->dep_user, path);
-}
-
-const char *const cv_stage_names[CV_T_N] = {"parse", "fonts", "shape", "break", "layout",
-                                            "paginate", "subset", "write"};
-
-int cv_stage(cv_ctx *ctx, int stage)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    int prev = ctx->stage;
-    if (ctx->stage_mark)
-        ctx->stage_ns[prev] += now - ctx->stage_mark;
-    ctx->stage_mark = now;
-    ctx->stage = stage;
-    return prev;
-}
-
-int cv_lines_build(cv_lines *t, const char *src, size_t len)
-{
-    size_t n = 1;
-    for (const char *p = src; p && (p = memchr(p, '\n', len - (size_t)(p - src))); p++)
-        n++;
-    t->start = malloc(n * sizeof *t->start);
-    if (!t->start) {
-        t->n = 0;
-        return -1;
-    }
-    t->start[0] = 0;
-    t->n = 1;
-    for (size_t i = 0; i < len; i++)
-        if (src[i] == '\n')
-            t->start[t->n++] = i + 1;
-    return 0;
-}
-
-void cv_lines_free(cv_lines *t)
-{
-    free(t->start);
-    t->start = NULL;
-    t->n = 0;
-}
-
-size_t cv_lines_offset(const cv_lines *t, int line)
-{
-    if (line < 1 || (size_t)line > t->n)
-        return (size_t)-1;
-    return t->start[line - 1];
-}
-
-void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col)
-{
-    /* the last line starting at or before off */
-    size_t lo = 0, hi = t->n;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->start[mid] <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    *line = (int)lo + 1;
-    *col = t->n ? (int)(off - t->start[lo]) + 1 : (int)off + 1;
-}

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "internal.h"
+#include "yaml.h"
 
 void cv_kvs_free(cv_kvs *kv)
 {

@@ -5,7 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "breaks.h"
+#include "check.h"
+#include "context.h"
+#include "emoji.h"
+#include "hyphen.h"
+#include "linebreak.h"
+#include "markdown.h"
+#include "mojibake.h"
+#include "shape.h"
+#include "style.h"
+#include "util.h"
+#include "yaml.h"
 
 static int passed, failed;
 

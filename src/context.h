@@ -1,0 +1,94 @@
+/* context.h: what every stage of one render sees: the options, the source with its line
+ * table, diagnostics with positions, the dependency callback and the stage timers
+ * (context.c). */
+#ifndef CVPDF_CONTEXT_H
+#define CVPDF_CONTEXT_H
+
+#include "cvpdf.h"
+#include "util.h"
+
+struct cvpdf_options {
+    char *fonts_dir;
+    char *lang;
+    bool trace;      /* render a trace instead of a PDF */
+    bool show_style; /* return the resolved style as YAML instead of a PDF */
+    bool check;      /* lay out and report, but write no PDF */
+    bool fonts_report; /* return which face each character got, instead of a PDF */
+    bool safe;       /* untrusted input: see cvpdf.h */
+    bool timings;    /* report the stage timers as a note */
+    size_t max_input;  /* bytes; 0: CV_MAX_INPUT, CV_MAX_INPUT_SAFE in safe mode */
+    int max_pages;     /* safe mode */
+    int justify, hyphenate; /* -1: the style's choice */
+    char *style, *styles_dir;
+    CV_VEC(char *) sets;    /* "key=value", applied last */
+    int fit_pages;          /* 0: no fitting */
+    long long date; /* -1: none */
+    cvpdf_diag_fn diag;
+    void *diag_user;
+    cvpdf_cache *cache;     /* NULL: nothing is shared between renders */
+    cvpdf_dep_fn dep;       /* every file a render reads: cv_dep */
+    void *dep_user;
+};
+
+#define CV_MAX_INPUT ((size_t)2 << 20)
+#define CV_MAX_INPUT_SAFE ((size_t)1 << 20)
+
+/* The stages the timers report, in pipeline order. */
+enum cv_stage_id {
+    CV_T_PARSE,    /* sanitizing, front matter, cmark-gfm, the style */
+    CV_T_FONTS,    /* fontconfig lookups and opening faces */
+    CV_T_SHAPE,    /* HarfBuzz */
+    CV_T_BREAK,    /* ICU break opportunities, hyphenation, Knuth-Plass */
+    CV_T_LAYOUT,   /* the rest of turning blocks into lines */
+    CV_T_PAGINATE,
+    CV_T_SUBSET,   /* hb-subset and the colour emoji images */
+    CV_T_WRITE,    /* PDF objects, compression, the file */
+    CV_T_N
+};
+extern const char *const cv_stage_names[CV_T_N];
+
+/* Where each line of a text starts, so that a position maps to its line and column (and
+ * back) in logarithmic time: diagnostics about a long file must not rescan it from the start
+ * each time. Lines end at '\n' (the source is sanitized: a lone CR is a '\n' by then). */
+typedef struct cv_lines {
+    size_t *start; /* start[k]: byte offset of line k + 1 */
+    size_t n;      /* lines; at least 1 once built */
+} cv_lines;
+/* Builds the table for src[0, len). 0, or -1 on OOM. */
+int cv_lines_build(cv_lines *t, const char *src, size_t len);
+void cv_lines_free(cv_lines *t);
+/* The byte offset where line `line` (1-based) starts, or (size_t)-1 when there is none. */
+size_t cv_lines_offset(const cv_lines *t, int line);
+/* The 1-based line and byte column of offset off. */
+void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col);
+
+typedef struct cv_ctx {
+    const cvpdf_options *opts;
+    const char *name;    /* the input's name, for diagnostics */
+    const char *src;     /* the whole input, for mapping positions */
+    size_t src_len;
+    cv_lines lines;      /* of src */
+    int body_line;       /* source line where the Markdown body starts (after front matter) */
+    size_t body_off;     /* byte offset of the body in src */
+    int warnings;
+    int quiet;           /* > 0: diagnostics are not delivered (trial layouts of --fit-pages) */
+    int remote_images;   /* images not fetched, counted past the first few warnings */
+    bool oom;
+    /* the library's own stage timers (option "timings"): the time since stage_mark is charged
+     * to `stage`; cv_stage switches, so nested stages are charged exclusively and the stages
+     * add up to the whole render */
+    int stage;
+    uint64_t stage_mark;
+    uint64_t stage_ns[CV_T_N];
+} cv_ctx;
+
+/* Charges the time since the last switch to the current stage and makes `stage` current;
+ * returns the stage that was current, for switching back. */
+int cv_stage(cv_ctx *ctx, int stage);
+
+void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Reports path, as about to be opened, to the dependency callback (cvpdf.h). */
+void cv_dep(const cvpdf_options *opts, const char *path);
+
+#endif

@@ -1,0 +1,17 @@
+/* hyphen.h: hyphenation points (hyphen.c, the only libhyphen client). */
+#ifndef CVPDF_HYPHEN_H
+#define CVPDF_HYPHEN_H
+
+#include "util.h"
+
+typedef struct cv_hyph cv_hyph;
+/* The patterns for a language, or NULL when none are installed. */
+cv_hyph *cv_hyph_new(const char *lang);
+void cv_hyph_free(cv_hyph *h);
+/* Starts loading the patterns on a thread of their own, for the first word that needs them. */
+void cv_hyph_prefetch(cv_hyph *h);
+/* points[i] = 1 where a hyphen may go before byte i of word[0..len) (2 letters before, 3
+ * after at least). */
+int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points);
+
+#endif

@@ -1,0 +1,85 @@
+/* model.h: the document model: blocks of styled UTF-8 spans, images, tables, links.
+ * Made by the front ends (markdown.c, html.c) through the builder (builder.c); read by
+ * layout. Freed with cv_model_free (model.c). */
+#ifndef CVPDF_MODEL_H
+#define CVPDF_MODEL_H
+
+#include "util.h"
+
+enum {
+    CV_S_BOLD = 1,
+    CV_S_ITALIC = 2,
+    CV_S_CODE = 4,
+    CV_S_STRIKE = 8,
+    CV_S_LINK = 16,
+    CV_S_SUP = 32,
+    CV_S_SUB = 64,
+    CV_S_UNDERLINE = 128
+};
+
+/* A run of a block's text [start, end) in one inline style. */
+typedef struct cv_span {
+    uint32_t start, end;
+    uint16_t style;
+    int32_t link;  /* index into cv_model.links, or -1 */
+    int32_t image; /* index into cv_model.images for a U+FFFC object, or -1 */
+    int line, col; /* source position of the span's first byte */
+} cv_span;
+
+enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE, CV_B_TABLE };
+enum cv_align { CV_ALIGN_DEFAULT, CV_ALIGN_LEFT, CV_ALIGN_CENTER, CV_ALIGN_RIGHT };
+
+typedef struct cv_block {
+    int kind;
+    int level;       /* heading level 1–6 */
+    char *text;      /* UTF-8; '\n' is a forced line break */
+    uint32_t len;
+    CV_VEC(cv_span) spans; /* cover text in order */
+    int list_depth;  /* enclosing list items */
+    int quote_depth; /* enclosing block quotes */
+    char marker[24]; /* list item marker ("•", "12.") on the item's first block, else "" */
+    bool tight;      /* follows its predecessor without paragraph spacing (tight lists) */
+    int align;       /* enum cv_align (HTML align, <center>) */
+    int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
+    int line, col;   /* source position of the block */
+} cv_block;
+
+enum { CV_IMG_NONE, CV_IMG_PNG, CV_IMG_JPEG };
+
+typedef struct cv_image {
+    char *src;            /* as written */
+    char *alt;            /* its text alternative (may be empty) */
+    unsigned char *data;  /* the file, when it could be read */
+    size_t len;
+    int format;           /* CV_IMG_* */
+    int px_w, px_h;       /* its pixel size */
+    int want_w, want_h;   /* HTML width/height in CSS px, 0 when not given */
+} cv_image;
+
+/* A table cell: one paragraph of styled text ('\n' between its inner blocks). */
+typedef struct cv_cell {
+    char *text;
+    uint32_t len;
+    CV_VEC(cv_span) spans;
+    int align;            /* enum cv_align */
+    bool header;
+    int line, col;
+} cv_cell;
+
+typedef struct cv_table {
+    int ncols, nrows;
+    int header_rows;      /* leading rows that repeat on each page */
+    CV_VEC(cv_cell) cells;  /* row-major, nrows × ncols (missing cells are empty) */
+} cv_table;
+
+typedef struct cv_model {
+    CV_VEC(cv_block) blocks;
+    CV_VEC(char *) links; /* link targets; NULL for one that is shown but not clickable */
+    CV_VEC(cv_image) images;
+    CV_VEC(cv_table) tables;
+    char *first_heading;  /* text of the first heading, for the title */
+} cv_model;
+
+void cv_model_free(cv_model *model);
+
+#endif

@@ -1,0 +1,21 @@
+/* pdfwrite.h: the PDF stage's entry point (pdf.c): pages to PDF bytes. */
+#ifndef CVPDF_PDFWRITE_H
+#define CVPDF_PDFWRITE_H
+
+#include "fonts.h"
+#include "model.h"
+#include "paginate.h"
+
+typedef struct cv_docinfo {
+    const char *title, *author, *lang, *producer;
+    long long date; /* -1: none */
+    const char *const *links; /* NULL entries are not clickable */
+    size_t nlinks;
+    const cv_image *images;
+    size_t nimages;
+} cv_docinfo;
+
+int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,
+                 unsigned char **out, size_t *out_len);
+
+#endif

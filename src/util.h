@@ -1,0 +1,71 @@
+/* util.h: the small tools every stage uses: fixed-point lengths, growable arrays and
+ * buffers, a hash map, UTF-8. No stage's data is here. */
+#ifndef CVPDF_UTIL_H
+#define CVPDF_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int64_t cvu;
+#define CVU_PT 65536
+/* A length in points given as a rational: CVU_R(21, 2) is 10.5 pt. */
+#define CVU_R(num, den) ((cvu)(num) * CVU_PT / (den))
+
+/* ---- growable arrays ------------------------------------------------------------------ */
+
+/* Grows *v (elements of size elem) to hold at least need; 0 on success, -1 on OOM. */
+int cv_grow(void **v, size_t *cap, size_t need, size_t elem);
+#define CV_VEC(T) struct { T *v; size_t n, cap; }
+/* Appends x to a CV_VEC; evaluates to 0 on success, -1 on OOM. */
+#define CV_PUSH(vec, x)                                                                       \
+    (((vec).n < (vec).cap ||                                                                  \
+      cv_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) == 0)              \
+         ? ((vec).v[(vec).n++] = (x), 0)                                                       \
+         : -1)
+
+typedef struct cv_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} cv_buf;
+void cv_buf_add(cv_buf *b, const void *data, size_t len);
+void cv_buf_puts(cv_buf *b, const char *s);
+void cv_buf_printf(cv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends v/65536 with up to `decimals` decimals, without locale (no decimal commas). */
+void cv_buf_fixed(cv_buf *b, int64_t v, int decimals);
+void cv_buf_free(cv_buf *b);
+
+char *cv_strndup(const char *s, size_t n);
+
+/* A hash map from 64-bit keys to 64-bit values (open addressing): for sets and lookups that
+ * grow with the input (code points seen, faces found), which a linear search would make
+ * quadratic. Zeroed is empty. */
+typedef struct cv_map {
+    uint64_t *keys; /* key + 1; 0 marks a free slot */
+    uint64_t *vals;
+    size_t cap, n;
+} cv_map;
+/* Whether key is there; its value in *val (val may be NULL). */
+bool cv_map_get(const cv_map *m, uint64_t key, uint64_t *val);
+/* Sets key to val. 0, or -1 on OOM (the map is unchanged). key must not be UINT64_MAX. */
+int cv_map_put(cv_map *m, uint64_t key, uint64_t val);
+void cv_map_free(cv_map *m);
+
+/* ---- UTF-8 ---------------------------------------------------------------------------- */
+
+/* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
+ * U+FFFD and advance by one. */
+uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
+/* Code point ending just before byte i (0 at the start). */
+uint32_t cv_utf8_prev(const char *s, size_t i);
+/* How many bytes cp takes in UTF-8. */
+static inline size_t cv_utf8_size(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
+/* Removes in place the bytes of s that are not whole UTF-8 characters: what a message cut
+ * by "%.60s" or a full buffer leaves of the last character (a diagnostic never carries half
+ * a character). */
+void cv_utf8_trim(char *s);
+/* Writes cp as UTF-8 into out (4 bytes room); returns the byte count. */
+int cv_utf8_put(uint32_t cp, char *out);
+
+#endif
