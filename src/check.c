@@ -1,8 +1,12 @@
-/* check.c: source-level checks that run on every render (and alone with --check): text that
- * went through the wrong encoding. The Markdown checks (emphasis that did not parse, list
- * items swallowed by a paragraph, renumbered lists, skipped heading levels, empty sections)
- * are in build.c, which has the cmark nodes. */
+/* check.c: what a reader would find wrong in the source, reported at its line and column on
+ * every render (and alone with --check): text that went through the wrong encoding, and what
+ * CommonMark did that the writer probably did not mean: emphasis that did not parse, list
+ * items swallowed by a paragraph, lists printed with other numbers than written, skipped
+ * heading levels, empty sections. markdown.c calls these as its walk meets the nodes; none
+ * of them needs cmark: they read the source through the line table. */
 #include <string.h>
+
+#include "breaks.h"
 
 #include "check.h"
 #include "mojibake.h"
@@ -33,4 +37,106 @@ void cv_check_source(cv_ctx *ctx)
 {
     moji m = {ctx, ctx->src, 0, 0};
     cv_mojibake_scan(ctx->src, ctx->src_len, on_moji, &m);
+}
+
+/* ---- Markdown: what CommonMark did that the writer probably did not mean -------------- */
+
+/* A text node holding "**" or "__" that is not an escape: emphasis that did not parse, and
+ * prints literally. The node's literal is walked beside its source (from the node's start),
+ * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
+ * the check never guesses. */
+void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
+{
+    if (!lit || (!strstr(lit, "**") && !strstr(lit, "__")) || !ctx->src)
+        return;
+    size_t len;
+    const char *s = line ? cv_source_line(ctx, line, &len) : NULL;
+    if (!s || col < 1)
+        return;
+    size_t i = (size_t)col - 1;
+    for (size_t k = 0; lit[k] && i < len; k++) {
+        if (s[i] == '\\' && i + 1 < len && s[i + 1] == lit[k]) {
+            i += 2; /* an escape: literal on purpose */
+            continue;
+        }
+        if (s[i] != lit[k])
+            return;
+        if ((lit[k] == '*' || lit[k] == '_') && lit[k + 1] == lit[k] && i + 1 < len && s[i + 1] == lit[k]) {
+            size_t q = i + 2;
+            uint32_t after = q < len ? cv_utf8_next(s, len, &q) : 0;
+            uint32_t before = i > 0 ? cv_utf8_prev(s, i) : 0;
+            bool cjk = cv_char_eaw(after) == 'W' || cv_char_eaw(before) == 'W';
+            cv_diag(ctx, CVPDF_WARNING, line, (int)i + 1,
+                    "'%c%c' prints literally: this emphasis did not parse (%s)", lit[k], lit[k],
+                    cjk ? "CommonMark does not see ** next to CJK punctuation as emphasis; write <b>…</b> instead"
+                        : "no space may follow an opening ** or precede a closing **");
+            return;
+        }
+        i++;
+    }
+}
+
+/* A line inside a paragraph that starts like a list item: CommonMark made it paragraph text,
+ * usually because it is indented further than a nested item may be. */
+void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1)
+{
+    if (!ctx->src)
+        return;
+    for (int l = l0 + 1; l0 && l <= l1; l++) {
+        size_t len;
+        const char *s = cv_source_line(ctx, l, &len);
+        if (!s)
+            break;
+        size_t i = 0;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        size_t m = i;
+        if (m < len && (s[m] == '*' || s[m] == '-' || s[m] == '+'))
+            m++;
+        else {
+            while (m < len && s[m] >= '0' && s[m] <= '9' && m - i < 9)
+                m++;
+            if (m == i || m >= len || (s[m] != '.' && s[m] != ')'))
+                continue;
+            m++;
+        }
+        if (m >= len || (s[m] != ' ' && s[m] != '\t') || m + 1 >= len)
+            continue;
+        cv_diag(ctx, CVPDF_WARNING, l, (int)i + 1,
+                "this line looks like a list item but is part of the paragraph above%s",
+                i >= 4 ? " (indented too far to start a nested item: indent it like the items above, or less)"
+                       : " (an ordered item other than 1. cannot interrupt a paragraph: leave a blank line before it)");
+    }
+}
+
+void cv_check_renumbered(cv_ctx *ctx, int line, int col, int written, int printed, char delim)
+{
+    cv_diag(ctx, CVPDF_WARNING, line, col,
+            "this item is written as %d%c but printed as %d%c: the list continues "
+            "(CommonMark numbers items from the first); renumber it, or separate the "
+            "lists with other text",
+            written, delim, printed, delim);
+}
+
+void cv_check_heading(cv_ctx *ctx, cv_heading_check *state, int level, int line, int col)
+{
+    if (state->last && level > state->last + 1)
+        cv_diag(ctx, CVPDF_WARNING, line, col,
+                "heading level %d follows level %d: a level is skipped (the PDF's bookmarks nest by level)",
+                level, state->last);
+    state->last = level;
+}
+
+void cv_check_sections(cv_ctx *ctx, const cv_model *model)
+{
+    /* a heading followed by a heading of its level or above (or nothing) heads an empty
+     * section */
+    for (size_t i = 0; i < model->blocks.n; i++) {
+        const cv_block *h = &model->blocks.v[i];
+        if (h->kind != CV_B_HEADING || h->level < 2)
+            continue;
+        const cv_block *nx = i + 1 < model->blocks.n ? &model->blocks.v[i + 1] : NULL;
+        if (!nx || (nx->kind == CV_B_HEADING && nx->level <= h->level))
+            cv_diag(ctx, CVPDF_WARNING, h->line, h->col, "section '%.60s' is empty", h->text);
+    }
 }

@@ -93,3 +93,15 @@ void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col)
     *line = (int)lo + 1;
     *col = t->n ? (int)(off - t->start[lo]) + 1 : (int)off + 1;
 }
+
+const char *cv_source_line(const cv_ctx *ctx, int line, size_t *n)
+{
+    const char *s = ctx->src;
+    size_t len = ctx->src_len, p = s ? cv_lines_offset(&ctx->lines, line) : (size_t)-1;
+    if (p == (size_t)-1 || (p >= len && line > 1))
+        return NULL;
+    const char *nl = p < len ? memchr(s + p, '\n', len - p) : NULL;
+    size_t e = nl ? (size_t)(nl - s) : len;
+    *n = e - p;
+    return s + p;
+}

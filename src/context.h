@@ -62,6 +62,8 @@ size_t cv_lines_offset(const cv_lines *t, int line);
 /* The 1-based line and byte column of offset off. */
 void cv_lines_pos(const cv_lines *t, size_t off, int *line, int *col);
 
+typedef struct cv_ctx cv_ctx;
+
 typedef struct cv_ctx {
     const cvpdf_options *opts;
     const char *name;    /* the input's name, for diagnostics */
@@ -88,6 +90,9 @@ int cv_stage(cv_ctx *ctx, int stage);
 
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The source line `line` (1-based, of the whole file) and its length *n, without its '\n';
+ * NULL when there is no such line. */
+const char *cv_source_line(const cv_ctx *ctx, int line, size_t *n);
 /* Reports path, as about to be opened, to the dependency callback (cvpdf.h). */
 void cv_dep(const cvpdf_options *opts, const char *path);
 

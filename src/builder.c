@@ -1,0 +1,651 @@
+/* builder.c: the document builder, which both front ends feed: markdown.c walking cmark-gfm's
+ * tree and html.c walking libxml2's. It keeps the text and styled spans of the block being
+ * built, the list, quote, alignment and table state around it, and emits cv_blocks, cells,
+ * links and images into the model. Nothing is dropped silently: an image that cannot be
+ * shown leaves its alt text and a warning, an unsafe link stays text with a warning.
+ *
+ * An image that can be shown becomes U+FFFC (OBJECT REPLACEMENT CHARACTER) in the text with
+ * a span naming it; layout makes it a box, a whole line when the paragraph holds nothing
+ * else. A soft line break becomes a space, except between two East Asian wide characters,
+ * where Chinese and Japanese put no space (clreq); that is decided when the block is
+ * complete.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "breaks.h"
+#include "builder.h"
+#include "image.h"
+
+#define MAX_NESTING 100
+
+typedef struct list_state {
+    bool ordered, paren, tight, first;
+    int next;
+} list_state;
+
+struct cv_bld {
+    cv_ctx *ctx;
+    cv_model *model;
+    const char *base_dir;
+    cv_buf text;
+    CV_VEC(cv_span) spans;
+    CV_VEC(uint32_t) softbreaks; /* offsets of spaces that soft breaks produced */
+    uint16_t style;
+    int32_t link;
+    int list_depth, quote_depth;
+    char marker[24];      /* pending marker for the next block */
+    bool tight, first_in_list;
+    int align;            /* enum cv_align for the blocks being built */
+    int node_line, node_col; /* position of the innermost node with one */
+    list_state lists[MAX_NESTING]; /* HTML lists */
+    int html_lists;
+    /* a table being built */
+    int32_t table;        /* index into model->tables, -1 outside */
+    int row_cells;        /* cells in the current row */
+    CV_VEC(int) row_lens; /* cells in each finished row of the table */
+    int nested_tables;    /* tables inside a cell: their cells are text of the outer cell */
+    bool in_cell, row_header;
+    int cell_align;
+    int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
+    int containers;
+};
+
+typedef struct cv_bld builder;
+
+
+static void add_span_text(builder *b, const char *s, size_t n, int32_t image)
+{
+    if (!n)
+        return;
+    uint32_t start = (uint32_t)b->text.len;
+    cv_buf_add(&b->text, s, n);
+    cv_span *last = b->spans.n ? &b->spans.v[b->spans.n - 1] : NULL;
+    if (image < 0 && last && last->end == start && last->style == b->style && last->link == b->link &&
+        last->image < 0 && last->line == b->node_line && last->col == b->node_col) {
+        last->end = (uint32_t)b->text.len;
+        return;
+    }
+    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col};
+    if (CV_PUSH(b->spans, sp))
+        b->ctx->oom = true;
+}
+
+static void add_text(builder *b, const char *s, size_t n) { add_span_text(b, s, n, -1); }
+
+/* Wide on both sides of a soft break: drop the space. */
+static bool is_wide(uint32_t cp) { return cp && (cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp)); }
+
+/* Resolves soft breaks between wide characters, compacting the text and the spans. */
+static bool compact_softbreaks(builder *b)
+{
+    char *t = b->text.p ? b->text.p : "";
+    size_t len = b->text.len;
+    if (!b->softbreaks.n)
+        return true;
+    uint8_t *drop = calloc(len + 1, 1);
+    size_t *newpos = malloc((len + 1) * sizeof *newpos);
+    if (!drop || !newpos) {
+        free(drop);
+        free(newpos);
+        b->ctx->oom = true;
+        return false;
+    }
+    size_t ndrop = 0;
+    for (size_t k = 0; k < b->softbreaks.n; k++) {
+        uint32_t o = b->softbreaks.v[k];
+        if (o >= len || t[o] != ' ')
+            continue;
+        size_t nx = o + 1;
+        uint32_t before = cv_utf8_prev(t, o);
+        uint32_t after = nx < len ? cv_utf8_next(t, len, &nx) : 0;
+        if (is_wide(before) && is_wide(after)) {
+            drop[o] = 1;
+            ndrop++;
+        }
+    }
+    if (ndrop) {
+        size_t w = 0;
+        for (size_t i = 0; i <= len; i++) {
+            newpos[i] = w;
+            if (i < len && !drop[i])
+                t[w++] = t[i];
+        }
+        t[w] = 0;
+        for (size_t k = 0; k < b->spans.n; k++) {
+            b->spans.v[k].start = (uint32_t)newpos[b->spans.v[k].start];
+            b->spans.v[k].end = (uint32_t)newpos[b->spans.v[k].end];
+        }
+        b->text.len = w;
+    }
+    free(drop);
+    free(newpos);
+    b->softbreaks.n = 0;
+    return true;
+}
+
+static void reset_text(builder *b)
+{
+    b->text.len = 0;
+    if (b->text.p)
+        b->text.p[0] = 0;
+    b->spans.n = 0;
+    b->softbreaks.n = 0;
+}
+
+/* Trailing spaces and breaks are not content (HTML's collapsed white space leaves them). */
+static void trim_end(builder *b)
+{
+    while (b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+        b->text.len--;
+        b->text.p[b->text.len] = 0;
+        while (b->spans.n && b->spans.v[b->spans.n - 1].start >= b->text.len)
+            b->spans.n--;
+        if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
+            b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
+    }
+}
+
+static void push_block(builder *b, cv_block *blk)
+{
+    blk->list_depth = b->list_depth;
+    blk->quote_depth = b->quote_depth;
+    memcpy(blk->marker, b->marker, sizeof blk->marker);
+    b->marker[0] = 0;
+    blk->tight = b->tight && !b->first_in_list;
+    b->first_in_list = false;
+    if (!blk->align)
+        blk->align = b->align > 0 ? b->align : CV_ALIGN_DEFAULT;
+    if (CV_PUSH(b->model->blocks, *blk)) {
+        free(blk->text);
+        free(blk->spans.v);
+        b->ctx->oom = true;
+    }
+}
+
+static void finish_block(builder *b, int kind, int level, int line, int col)
+{
+    if (!compact_softbreaks(b))
+        return;
+    if (b->in_cell) {
+        /* inside a table cell, blocks are lines of the cell */
+        if (b->text.len && b->text.p[b->text.len - 1] != '\n')
+            add_text(b, "\n", 1);
+        return;
+    }
+    cv_block blk;
+    memset(&blk, 0, sizeof blk);
+    char *t = b->text.p ? b->text.p : "";
+    size_t len = b->text.len;
+    blk.kind = kind;
+    blk.level = level;
+    blk.table = -1;
+    blk.text = cv_strndup(t, len);
+    blk.len = (uint32_t)len;
+    if (!blk.text) {
+        b->ctx->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < b->spans.n; k++)
+        if (b->spans.v[k].end > b->spans.v[k].start && CV_PUSH(blk.spans, b->spans.v[k]))
+            b->ctx->oom = true;
+    blk.line = line;
+    blk.col = col;
+    if (kind == CV_B_HEADING && !b->model->first_heading)
+        b->model->first_heading = cv_strndup(t, len);
+    push_block(b, &blk);
+    reset_text(b);
+}
+
+/* ---- links ------------------------------------------------------------------------------ */
+
+/* The link's target for the PDF, or NULL when it is shown as text only. http, https, mailto
+ * and tel are clickable; a bare e-mail address gets mailto:. javascript:, file:, data: and
+ * vbscript: are refused with a warning; relative targets and fragments stay text. */
+static char *safe_target(builder *b, const char *url)
+{
+    while (*url == ' ')
+        url++;
+    static const char *ok[] = {"http://", "https://", "mailto:", "tel:"};
+    for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
+        if (!strncasecmp(url, ok[k], strlen(ok[k])))
+            return cv_strndup(url, strlen(url));
+    if (strchr(url, '@') && !strchr(url, ':') && !strchr(url, '/') && !strchr(url, ' ')) {
+        char *m = malloc(strlen(url) + 8);
+        if (m)
+            sprintf(m, "mailto:%s", url);
+        return m;
+    }
+    const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+    if (colon && (!slash || colon < slash) && colon > url) {
+        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+                "link target '%.80s' is shown as text, not made clickable (only http, https, mailto and tel are)",
+                url);
+    }
+    return NULL;
+}
+
+static int32_t add_link(builder *b, const char *url)
+{
+    char *u = safe_target(b, url ? url : "");
+    if (CV_PUSH(b->model->links, u)) {
+        free(u);
+        b->ctx->oom = true;
+        return -1;
+    }
+    return (int32_t)b->model->links.n - 1;
+}
+
+/* ---- the interface html.c drives --------------------------------------------------------- */
+
+void cv_bld_text(builder *b, const char *s, size_t n)
+{
+    /* collapsed HTML white space: none at a paragraph's start or after a break or a space */
+    if (n && s[0] == ' ' && (!b->text.len || b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+        s++;
+        n--;
+    }
+    add_text(b, s, n);
+}
+
+void cv_bld_break(builder *b)
+{
+    trim_end(b);
+    add_text(b, "\n", 1);
+}
+
+uint16_t cv_bld_style(builder *b, uint16_t style)
+{
+    uint16_t old = b->style;
+    b->style = style;
+    return old;
+}
+
+int32_t cv_bld_link(builder *b, const char *href)
+{
+    int32_t old = b->link;
+    b->link = href ? add_link(b, href) : -1;
+    return old;
+}
+
+void cv_bld_set_link(builder *b, int32_t link) { b->link = link; }
+
+void cv_bld_end_para(builder *b)
+{
+    trim_end(b);
+    if (b->text.len)
+        finish_block(b, CV_B_PARA, 0, b->node_line, b->node_col);
+    else
+        reset_text(b);
+}
+
+void cv_bld_heading(builder *b, int level)
+{
+    trim_end(b);
+    if (b->text.len)
+        finish_block(b, CV_B_HEADING, level, b->node_line, b->node_col);
+}
+
+int cv_bld_align(builder *b, int align)
+{
+    int old = b->align;
+    if (align >= 0) /* -1 keeps the inherited alignment */
+        b->align = align;
+    return old;
+}
+
+void cv_bld_quote(builder *b, int delta)
+{
+    b->quote_depth += delta;
+    if (b->quote_depth < 0)
+        b->quote_depth = 0;
+}
+
+void cv_bld_list(builder *b, bool begin, bool ordered, int start)
+{
+    if (begin) {
+        if (b->html_lists < MAX_NESTING)
+            b->lists[b->html_lists] = (list_state){ordered, false, true, true, start};
+        b->html_lists++;
+        b->list_depth++;
+    } else if (b->html_lists > 0) {
+        b->html_lists--;
+        b->list_depth--;
+    }
+}
+
+void cv_bld_item(builder *b)
+{
+    if (!b->html_lists) {
+        /* an <li> outside a list still shows as an item */
+        snprintf(b->marker, sizeof b->marker, "\xE2\x80\xA2");
+        return;
+    }
+    list_state *ls = &b->lists[(b->html_lists - 1) % MAX_NESTING];
+    static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x97\xA6"};
+    if (ls->ordered)
+        snprintf(b->marker, sizeof b->marker, "%d.", ls->next++);
+    else
+        snprintf(b->marker, sizeof b->marker, "%s", bullets[(b->list_depth - 1) % 3]);
+}
+
+void cv_bld_rule(builder *b)
+{
+    cv_bld_end_para(b);
+    if (b->in_cell)
+        return;
+    finish_block(b, CV_B_RULE, 0, b->node_line, b->node_col);
+}
+
+void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bool from_html)
+{
+    bool safe = b->ctx->opts && b->ctx->opts->safe;
+    if (safe && *src && strncmp(src, "http:", 5) && strncmp(src, "https:", 6) &&
+        (from_html || src[0] == '/' || strstr(src, "..") || !strncmp(src, "file:", 5) ||
+         !cv_path_inside(b->base_dir, src))) {
+        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+                "safe mode: image '%.120s' is not read (%s); its alt text is shown", src,
+                from_html ? "no images from raw HTML" : "only files inside the document's directory");
+        src = "";
+    }
+    cv_image img;
+    memset(&img, 0, sizeof img);
+    img.src = cv_strndup(src, strlen(src));
+    img.alt = cv_strndup(alt, strlen(alt));
+    img.want_w = w;
+    img.want_h = h;
+    if (!img.src || !img.alt) {
+        free(img.src);
+        free(img.alt);
+        b->ctx->oom = true;
+        return;
+    }
+    if (!*src || cv_image_load(b->ctx, b->base_dir, &img, b->node_line, b->node_col)) {
+        /* not shown: its alt text stands in */
+        if (!*src && !safe)
+            cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "image without a source; its alt text is shown");
+        uint16_t old = b->style;
+        b->style |= CV_S_ITALIC;
+        add_text(b, alt, strlen(alt));
+        b->style = old;
+        free(img.src);
+        free(img.alt);
+        return;
+    }
+    if (CV_PUSH(b->model->images, img)) {
+        free(img.src);
+        free(img.alt);
+        free(img.data);
+        b->ctx->oom = true;
+        return;
+    }
+    add_span_text(b, "\xEF\xBF\xBC", 3, (int32_t)b->model->images.n - 1);
+}
+
+void cv_bld_table(builder *b, bool begin)
+{
+    if (begin) {
+        if (b->table >= 0) { /* a table inside a table: its cells become text */
+            b->nested_tables++;
+            return;
+        }
+        cv_bld_end_para(b);
+        cv_table t;
+        memset(&t, 0, sizeof t);
+        if (CV_PUSH(b->model->tables, t)) {
+            b->ctx->oom = true;
+            return;
+        }
+        b->table = (int32_t)b->model->tables.n - 1;
+        b->row_cells = 0;
+        return;
+    }
+    if (b->table < 0)
+        return;
+    if (b->nested_tables > 0) {
+        b->nested_tables--;
+        return;
+    }
+    if (b->in_cell) /* a cell left open: close it */
+        cv_bld_cell(b, false, false, 0);
+    cv_table *t = &b->model->tables.v[b->table];
+    int32_t ti = b->table;
+    b->table = -1;
+    /* cells of a row that never ended (malformed HTML) make a last row of their own */
+    size_t counted = 0;
+    for (size_t r = 0; r < b->row_lens.n; r++)
+        counted += (size_t)b->row_lens.v[r];
+    if (t->cells.n > counted) {
+        int extra = (int)(t->cells.n - counted);
+        if (CV_PUSH(b->row_lens, extra))
+            b->ctx->oom = true;
+        else {
+            t->nrows++;
+            if (extra > t->ncols)
+                t->ncols = extra;
+        }
+    }
+    if (!t->nrows || !t->ncols)
+        return;
+    /* pad short rows and cut long ones: cells are row-major, ncols each */
+    cv_table fixed = *t;
+    memset(&fixed.cells, 0, sizeof fixed.cells);
+    size_t k = 0;
+    for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
+        for (int c = 0; c < b->row_lens.v[r] && k < t->cells.n; c++, k++) {
+            if (c < t->ncols) {
+                if (CV_PUSH(fixed.cells, t->cells.v[k]))
+                    b->ctx->oom = true;
+            } else {
+                free(t->cells.v[k].text);
+                free(t->cells.v[k].spans.v);
+            }
+        }
+        /* the cells this row already has (a short row, or cells that ran out) */
+        int have = (int)(fixed.cells.n - (size_t)r * (size_t)t->ncols);
+        for (int c = have; c < t->ncols; c++) {
+            cv_cell e;
+            memset(&e, 0, sizeof e);
+            e.text = cv_strndup("", 0);
+            if (!e.text || CV_PUSH(fixed.cells, e))
+                b->ctx->oom = true;
+        }
+    }
+    /* cells of a row that never ended */
+    for (; k < t->cells.n; k++) {
+        free(t->cells.v[k].text);
+        free(t->cells.v[k].spans.v);
+    }
+    free(t->cells.v);
+    *t = fixed;
+    b->row_lens.n = 0;
+    cv_block blk;
+    memset(&blk, 0, sizeof blk);
+    blk.kind = CV_B_TABLE;
+    blk.table = ti;
+    blk.text = cv_strndup("", 0);
+    blk.line = b->node_line;
+    blk.col = b->node_col;
+    push_block(b, &blk);
+}
+
+void cv_bld_row(builder *b, bool begin, bool header)
+{
+    if (b->table < 0 || b->nested_tables > 0) {
+        if (!begin && b->text.len && b->text.p[b->text.len - 1] != ' ')
+            add_text(b, " ", 1); /* rows of a nested table, inline */
+        return;
+    }
+    if (b->in_cell) /* a cell left open: close it */
+        cv_bld_cell(b, false, false, 0);
+    cv_table *t = &b->model->tables.v[b->table];
+    if (begin) {
+        b->row_cells = 0;
+        b->row_header = header;
+        return;
+    }
+    if (b->row_cells == 0)
+        return;
+    if (header && t->header_rows == t->nrows)
+        t->header_rows++;
+    if (b->row_cells > t->ncols)
+        t->ncols = b->row_cells;
+    if (CV_PUSH(b->row_lens, b->row_cells))
+        b->ctx->oom = true;
+    t->nrows++;
+}
+
+void cv_bld_cell(builder *b, bool begin, bool header, int align)
+{
+    if (b->table < 0) {
+        /* a cell outside a table: its text, spaced */
+        if (!begin)
+            add_text(b, " ", 1);
+        return;
+    }
+    if (b->nested_tables > 0) { /* a cell of a nested table: spaced text */
+        if (b->text.len && b->text.p[b->text.len - 1] != ' ')
+            add_text(b, " ", 1);
+        return;
+    }
+    if (begin) {
+        if (b->in_cell) /* a cell left open: close it */
+            cv_bld_cell(b, false, false, 0);
+        cv_bld_end_para(b);
+        b->in_cell = true;
+        b->cell_align = align;
+        b->row_header = b->row_header || header;
+        return;
+    }
+    if (!b->in_cell)
+        return;
+    compact_softbreaks(b);
+    trim_end(b);
+    cv_cell c;
+    memset(&c, 0, sizeof c);
+    c.text = cv_strndup(b->text.p ? b->text.p : "", b->text.len);
+    c.len = (uint32_t)b->text.len;
+    for (size_t k = 0; k < b->spans.n; k++)
+        if (b->spans.v[k].end > b->spans.v[k].start && CV_PUSH(c.spans, b->spans.v[k]))
+            b->ctx->oom = true;
+    c.align = b->cell_align;
+    c.header = header || b->row_header;
+    c.line = b->node_line;
+    c.col = b->node_col;
+    cv_table *t = &b->model->tables.v[b->table];
+    if (!c.text || CV_PUSH(t->cells, c)) {
+        free(c.text);
+        free(c.spans.v);
+        b->ctx->oom = true;
+    }
+    b->row_cells++;
+    b->in_cell = false;
+    reset_text(b);
+}
+
+void cv_bld_warn(builder *b, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "%s", msg);
+}
+
+/* ---- the interface markdown.c drives ------------------------------------------------------ */
+
+cv_bld *cv_bld_new(cv_ctx *ctx, cv_model *model, const char *base_dir)
+{
+    builder *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->ctx = ctx;
+    b->model = model;
+    b->base_dir = base_dir;
+    b->link = -1;
+    b->table = -1;
+    return b;
+}
+
+int cv_bld_finish(cv_bld *b)
+{
+    cv_bld_end_para(b);
+    bool oom = b->text.oom;
+    cv_buf_free(&b->text);
+    free(b->spans.v);
+    free(b->softbreaks.v);
+    free(b->row_lens.v);
+    free(b);
+    return oom ? -1 : 0;
+}
+
+void cv_bld_pos(cv_bld *b, int line, int col)
+{
+    b->node_line = line;
+    b->node_col = col;
+}
+
+cv_bld_state cv_bld_save(const cv_bld *b)
+{
+    cv_bld_state s = {b->node_line, b->node_col, b->style, b->link};
+    return s;
+}
+
+void cv_bld_restore(cv_bld *b, cv_bld_state s)
+{
+    b->node_line = s.line;
+    b->node_col = s.col;
+    b->style = s.style;
+    b->link = s.link;
+}
+
+void cv_bld_add(cv_bld *b, const char *s, size_t n) { add_text(b, s, n); }
+
+void cv_bld_softbreak(cv_bld *b)
+{
+    uint32_t at = (uint32_t)b->text.len;
+    add_text(b, " ", 1);
+    if (CV_PUSH(b->softbreaks, at))
+        b->ctx->oom = true;
+}
+
+void cv_bld_trim(cv_bld *b) { trim_end(b); }
+
+void cv_bld_block(cv_bld *b, int kind, int level, int line, int col) { finish_block(b, kind, level, line, col); }
+
+cv_bld_list_state cv_bld_md_list(cv_bld *b, bool tight)
+{
+    cv_bld_list_state s = {b->tight, b->first_in_list};
+    b->tight = tight;
+    b->first_in_list = true;
+    b->list_depth++;
+    return s;
+}
+
+void cv_bld_md_list_end(cv_bld *b, cv_bld_list_state s)
+{
+    b->list_depth--;
+    b->tight = s.tight;
+    b->first_in_list = s.first;
+}
+
+int cv_bld_list_depth(const cv_bld *b) { return b->list_depth; }
+
+void cv_bld_marker(cv_bld *b, const char *marker) { snprintf(b->marker, sizeof b->marker, "%s", marker); }
+
+void cv_bld_container(cv_bld *b, bool open, int align)
+{
+    if (open) {
+        if (b->containers < 16)
+            b->container_align[b->containers] = b->align;
+        b->containers++;
+        if (align != CV_ALIGN_DEFAULT)
+            b->align = align;
+    } else if (b->containers > 0 && --b->containers < 16) {
+        b->align = b->container_align[b->containers];
+    }
+}
