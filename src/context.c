@@ -105,3 +105,22 @@ const char *cv_source_line(const cv_ctx *ctx, int line, size_t *n)
     *n = e - p;
     return s + p;
 }
+
+/* Where `needle` first occurs in the source at or after (line, col): an exact position for a
+ * diagnostic about a character inside a span (the line table gives both ends at once). */
+void cv_locate(cv_ctx *ctx, int line, int col, const char *needle, size_t n, int *ol, int *oc)
+{
+    *ol = line;
+    *oc = col;
+    size_t p = ctx->src ? cv_lines_offset(&ctx->lines, line) : (size_t)-1;
+    if (p == (size_t)-1)
+        return;
+    p += col > 0 ? (size_t)col - 1 : 0;
+    size_t limit = p + 65536 < ctx->src_len ? p + 65536 : ctx->src_len;
+    for (size_t q = p; q + n <= limit; q++) {
+        if (!memcmp(ctx->src + q, needle, n)) {
+            cv_lines_pos(&ctx->lines, q, ol, oc);
+            return;
+        }
+    }
+}

@@ -93,6 +93,9 @@ void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt
 /* The source line `line` (1-based, of the whole file) and its length *n, without its '\n';
  * NULL when there is no such line. */
 const char *cv_source_line(const cv_ctx *ctx, int line, size_t *n);
+/* Where needle (n bytes) first occurs in the source at or after line:col, within 64 KB: the
+ * exact position of a character inside a span, for a diagnostic (*ol, *oc; else line:col). */
+void cv_locate(cv_ctx *ctx, int line, int col, const char *needle, size_t n, int *ol, int *oc);
 /* Reports path, as about to be opened, to the dependency callback (cvpdf.h). */
 void cv_dep(const cvpdf_options *opts, const char *path);
 

@@ -1,0 +1,99 @@
+/* layout_int.h: what the files of the layout stage share (layout.c drives them): the layout's
+ * state, the glyphs of the block being laid out, and the steps each file does for a block:
+ *
+ *   facepick.c  the face of each grapheme (role, CJK face, fallback, emoji), and --fonts
+ *   itemize.c   runs of one face and style, shaped with HarfBuzz into l->bg, pen positions
+ *   items.c     boxes, glue and penalties: spaces, CJK and Han-Latin spacing, punctuation
+ *               blanks, hyphenation points, cuts in over-wide words
+ *   block.c     a block broken into lines: Knuth-Plass's passes, long blocks in pieces,
+ *               keep flags
+ *   setline.c   one line set: glue, justification, glyphs, links, hyphens, markers
+ *   table.c     tables: column widths, cells, rows
+ *
+ * No file outside the layout stage includes this header. */
+#ifndef CVPDF_LAYOUT_INT_H
+#define CVPDF_LAYOUT_INT_H
+
+#include "breaks.h"
+#include "layout.h"
+#include "linebreak.h"
+#include "shape.h"
+
+/* A shaped glyph of the block being laid out. */
+typedef struct bglyph {
+    uint32_t gid;
+    uint16_t face;
+    uint32_t cluster, cend; /* the cluster's bytes [cluster, cend) */
+    cvu pen, dx, dy, adv, size;
+    uint32_t color;
+    int32_t link;
+    bool strike, first;
+    uint16_t ncl;
+    int32_t image;  /* an image box (U+FFFC): model image index, adv × ih */
+    cvu ih;
+} bglyph;
+
+#define FACE_IMAGE 0xFFFF
+
+struct cv_layout {
+    cv_ctx *ctx;
+    const cv_model *model;   /* the document being laid out (its images and tables) */
+    cv_fonts *fonts;
+    const cv_style *st;
+    char lang[32];
+    bool cjk_doc;
+    CV_VEC(bglyph) bg;
+    cv_sglyphs sg;
+    cv_shaper *shaper;
+    cv_map warned;           /* code points already reported as uncovered */
+    int uncovered_more;      /* uncovered characters not reported one by one */
+    CV_VEC(cv_item) items;   /* the block being broken */
+    cv_sizes breaks;
+    cv_hyph *hyph;           /* lent by the caller (NULL: no hyphenation) */
+    int emoji_dropped;       /* clusters left out by "emoji: none" */
+    bool in_table;           /* laying out table cells: ragged, no keep flags */
+    CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
+    cv_map used_seen;        /* the code points in `used` */
+    const char *word_text;   /* the last word measured by push_join_penalty */
+    uint32_t word_ws, word_we;
+};
+
+/* FACE_IMAGE: a glyph that is an image box; FACE_DROPPED: a cluster left out by "emoji: none". */
+#define FACE_DROPPED (-4)
+
+static inline cvu cv_lay_block_size(const cv_style *st, const cv_block *b)
+{
+    if (b->kind == CV_B_HEADING)
+        return st->h_size[(b->level >= 1 && b->level <= 6 ? b->level : 6) - 1];
+    if (b->kind == CV_B_CODE)
+        return st->code_size;
+    return st->body_size;
+}
+
+/* What em[] (the cuts of the final pass) holds at a byte: a cut offered inside a stretch
+ * wider than the measure, or a cut forced where a full line of a very wide one ends. */
+enum { EM_NONE, EM_CUT, EM_GREEDY };
+
+/* facepick.c: the face for the grapheme t[a, b) in a block with the given style (remembered
+ * for --fonts); reports a character no face covers at its position in line:col's span. */
+int cv_lay_pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const char *t, size_t a, size_t b,
+                     int line, int col);
+/* itemize.c: itemizes and shapes the block's text into l->bg; px[p] receives the pen position
+ * at each byte offset where a cluster starts (-1 inside a cluster). Returns the final pen
+ * position. */
+cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, cvu measure);
+/* items.c: hyphenation points of the block (hy[p] = 1: a hyphen may go before byte p), and
+ * the block's item list in l->items (emerg: the final pass's cuts, or NULL). 0, -1 on OOM. */
+void cv_lay_find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, uint8_t *hy);
+int cv_lay_build_items(cv_layout *l, const cv_block *blk, const cvu *px, const uint8_t *gb,
+                       const uint8_t *brk, const uint8_t *hy, const uint8_t *emerg, bool justify);
+/* setline.c: sets the line of items [from, to) (to: the break item) into out; carry_we is the
+ * end of a word carried from the line before. 0, -1 on OOM. */
+int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, cvu x0, cvu measure,
+                    bool justify, bool first_line, uint32_t *carry_we, cv_vlist *out);
+/* block.c: breaks one block into lines and emits them. 0, -1 on OOM. */
+int cv_lay_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out);
+/* table.c: lays out a table block, one vertical-list item a row. 0, -1 on OOM. */
+int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out);
+
+#endif

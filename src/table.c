@@ -1,0 +1,267 @@
+/* table.c: tables laid out for the vertical list.
+ *
+ * Column widths as browsers do it (the automatic table layout of CSS 2.1 §17.5.2.2): each
+ * column has a minimum (its widest unbreakable word) and a maximum (its widest line unbroken).
+ * When the maxima fit the measure the columns take them; otherwise every column gets its
+ * minimum and the rest of the measure is shared in proportion to max − min. Each cell is
+ * then broken like a ragged paragraph at its column's width, and each row becomes a single
+ * item of the vertical list (so a row never splits across pages), its cells' lines placed
+ * on the row's first baseline. Header rows are shaded and repeat on every page the table
+ * reaches (paginate.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout_int.h"
+
+static cv_block cell_block(const cv_cell *c)
+{
+    cv_block b;
+    memset(&b, 0, sizeof b);
+    b.kind = CV_B_PARA;
+    b.text = c->text;
+    b.len = c->len;
+    b.spans.v = c->spans.v;
+    b.spans.n = c->spans.n;
+    b.align = c->align;
+    b.table = -1;
+    b.line = c->line;
+    b.col = c->col;
+    return b;
+}
+
+/* A cell's narrowest and widest widths: its widest unbreakable stretch, its widest line. */
+static int cell_widths(cv_layout *l, const cv_cell *c, cvu *minw, cvu *maxw)
+{
+    *minw = *maxw = 0;
+    if (!c->len)
+        return 0;
+    cv_block b = cell_block(c);
+    cvu *px = malloc((c->len + 1) * sizeof *px);
+    uint8_t *brk = malloc(c->len + 1), *gb = malloc(c->len + 1);
+    int rc = -1;
+    if (!px || !brk || !gb || cv_grapheme_breaks(c->text, c->len, gb) ||
+        cv_line_breaks(c->text, c->len, l->lang, brk)) {
+        l->ctx->oom = !px || !brk || !gb;
+        goto done;
+    }
+    cv_lay_shape_block(l, &b, px, gb, l->st->page_w);
+    cvu seg0 = 0, line0 = 0, last = 0;
+    for (size_t p = 1; p <= c->len; p++) {
+        if (px[p] < 0 && p < c->len)
+            continue;
+        cvu x = px[p] >= 0 ? px[p] : last;
+        last = x;
+        /* trailing spaces do not count */
+        size_t e = p;
+        while (e > 0 && (c->text[e - 1] == ' ' || c->text[e - 1] == '\n'))
+            e--;
+        cvu xe = px[e] >= 0 ? px[e] : x;
+        if (p == c->len || brk[p] != CV_BRK_NONE) {
+            if (xe - seg0 > *minw)
+                *minw = xe - seg0;
+            seg0 = x;
+        }
+        if (p == c->len || brk[p] == CV_BRK_MUST) {
+            if (xe - line0 > *maxw)
+                *maxw = xe - line0;
+            line0 = x;
+        }
+    }
+    rc = 0;
+done:
+    free(px);
+    free(brk);
+    free(gb);
+    return rc;
+}
+
+static int push_lrule(cv_layout *l, cv_vlist *out, cvu x0, cvu y0, cvu x1, cvu y1, cvu w, uint32_t color,
+                      bool fill)
+{
+    cv_lrule r = {x0, y0, x1, y1, w, color, fill};
+    if (CV_PUSH(out->rules, r)) {
+        l->ctx->oom = true;
+        return -1;
+    }
+    return 0;
+}
+
+int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
+{
+    const cv_style *st = l->st;
+    if (!l->model || blk->table < 0 || (size_t)blk->table >= l->model->tables.n)
+        return 0;
+    const cv_table *t = &l->model->tables.v[blk->table];
+    int nc = t->ncols, nr = t->nrows;
+    if (nc <= 0 || nr <= 0)
+        return 0;
+    cvu pad = st->cell_pad_x, vpad = st->cell_pad_y;
+    cvu *minw = calloc((size_t)nc, sizeof *minw), *maxw = calloc((size_t)nc, sizeof *maxw);
+    cvu *width = calloc((size_t)nc, sizeof *width);
+    size_t *item0 = calloc((size_t)nc, sizeof *item0); /* each cell's first line in `cell` */
+    cv_vlist cell;
+    memset(&cell, 0, sizeof cell);
+    int rc = -1;
+    if (!minw || !maxw || !width || !item0) {
+        l->ctx->oom = true;
+        goto done;
+    }
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            cvu a, b;
+            if (cell_widths(l, &t->cells.v[(size_t)r * nc + c], &a, &b))
+                goto done;
+            if (a > minw[c])
+                minw[c] = a;
+            if (b > maxw[c])
+                maxw[c] = b;
+        }
+    cvu avail = measure - 2 * pad * nc, smin = 0, smax = 0;
+    if (avail < nc * CVU_PT * 12)
+        avail = nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
+    for (int c = 0; c < nc; c++) {
+        if (maxw[c] < minw[c])
+            maxw[c] = minw[c];
+        smin += minw[c];
+        smax += maxw[c];
+    }
+    for (int c = 0; c < nc; c++) {
+        if (smax <= avail)
+            width[c] = maxw[c];
+        else if (smin <= avail)
+            width[c] = minw[c] + (smax > smin ? (maxw[c] - minw[c]) * (avail - smin) / (smax - smin) : 0);
+        else
+            width[c] = smin ? avail * minw[c] / smin : avail / nc;
+        if (width[c] < CVU_PT * 8)
+            width[c] = CVU_PT * 8;
+    }
+    cvu total = 0;
+    for (int c = 0; c < nc; c++)
+        total += width[c] + 2 * pad;
+    l->in_table = true;
+    bool first_row = true;
+    for (int r = 0; r < nr; r++) {
+        bool header = r < t->header_rows;
+        /* an empty row (Markdown tables often have an empty header, for layout) is not shown */
+        bool empty = true;
+        for (int c = 0; c < nc; c++)
+            empty &= t->cells.v[(size_t)r * nc + c].len == 0;
+        if (empty)
+            continue;
+        cv_vitem row;
+        memset(&row, 0, sizeof row);
+        row.kind = CV_V_LINE;
+        row.x0 = x0;
+        row.table = blk->table + 1;
+        row.table_header = header;
+        row.keep_next = header;
+        row.quote_depth = blk->quote_depth;
+        row.g0 = out->glyphs.n;
+        row.b0 = out->boxes.n;
+        /* lay out each cell alone, then place its lines under the row's first baseline */
+        cvu first_base = 0, row_h = 0;
+        /* first pass: lay out the cells into `cell` and find the row's first baseline */
+        cell.items.n = cell.glyphs.n = cell.boxes.n = cell.rules.n = 0;
+        for (int c = 0; c < nc; c++) {
+            item0[c] = cell.items.n;
+            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
+            if (!ce->len)
+                continue;
+            cv_block b = cell_block(ce);
+            if (cv_lay_block(l, &b, 0, width[c], &cell))
+                goto done;
+            if (cell.items.n > item0[c]) {
+                cvu a = vpad + cell.items.v[item0[c]].ascent;
+                if (a > first_base)
+                    first_base = a;
+            }
+        }
+        cvu colx = 0;
+        for (int c = 0; c < nc; colx += width[c] + 2 * pad, c++) {
+            size_t end = c + 1 < nc ? item0[c + 1] : cell.items.n;
+            cvu y = vpad; /* the top of this cell line, from the row's top */
+            bool first = true;
+            for (size_t k = item0[c]; k < end; k++) {
+                const cv_vitem *li = &cell.items.v[k];
+                if (li->kind != CV_V_LINE)
+                    continue;
+                /* the first lines of all cells share one baseline */
+                cvu base = first ? first_base : y + li->ascent;
+                first = false;
+                for (size_t g = li->g0; g < li->g1; g++) {
+                    cv_lglyph lg = cell.glyphs.v[g];
+                    lg.x += colx + pad + li->x0;
+                    lg.dy -= base - first_base;
+                    if (CV_PUSH(out->glyphs, lg)) {
+                        l->ctx->oom = true;
+                        goto done;
+                    }
+                }
+                for (size_t bx = li->b0; bx < li->b1; bx++) {
+                    cv_lbox lb = cell.boxes.v[bx];
+                    lb.x0 += colx + pad + li->x0;
+                    lb.x1 += colx + pad + li->x0;
+                    lb.top -= base - first_base;
+                    lb.bottom -= base - first_base;
+                    if (CV_PUSH(out->boxes, lb)) {
+                        l->ctx->oom = true;
+                        goto done;
+                    }
+                }
+                y = base - li->ascent + li->height;
+            }
+            if (y + vpad > row_h)
+                row_h = y + vpad;
+        }
+        if (row_h < first_base + vpad)
+            row_h = first_base + vpad;
+        row.g1 = out->glyphs.n;
+        row.b1 = out->boxes.n;
+        /* the row's text, cells joined by " | ", for traces */
+        cv_buf rt = {0};
+        for (int c = 0; c < nc; c++) {
+            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
+            if (c)
+                cv_buf_puts(&rt, " | ");
+            cv_buf_add(&rt, ce->text, ce->len);
+        }
+        if (rt.oom || (rt.p && CV_PUSH(out->strings, rt.p))) {
+            cv_buf_free(&rt);
+            l->ctx->oom = true;
+            goto done;
+        }
+        row.text = rt.p;
+        row.tlen = (uint32_t)rt.len;
+        row.height = row_h;
+        row.ascent = first_base;
+        row.width = total;
+        row.r0 = out->rules.n;
+        if (header && push_lrule(l, out, 0, 0, total, row_h, 0, st->table_header_fill, true))
+            goto done;
+        /* a rule above the first row, under the header, and under every row */
+        cvu hair = CVU_R(1, 2);
+        if (first_row && push_lrule(l, out, 0, 0, total, 0, hair * (header ? 2 : 1), st->table_rule_color, false))
+            goto done;
+        first_row = false;
+        bool last_header = header && r + 1 == t->header_rows;
+        if (push_lrule(l, out, 0, row_h, total, row_h, last_header || r + 1 == nr ? hair * 2 : hair,
+                       st->table_rule_color, false))
+            goto done;
+        row.r1 = out->rules.n;
+        if (CV_PUSH(out->items, row)) {
+            l->ctx->oom = true;
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    l->in_table = false;
+    free(minw);
+    free(maxw);
+    free(width);
+    free(item0);
+    cv_vlist_free(&cell);
+    return rc;
+}
