@@ -1,23 +1,55 @@
-# cvpdf: GNU make. `make` builds ./cvpdf and, under build/$(BUILD)/, libcvpdf.a, libcvpdf.so and
-# cvpdf.pc; `make check` builds and runs every test; `make render` renders content/*.md into
-# out/*.pdf; `make install` (PREFIX, DESTDIR) installs. BUILD=release|debug|sanitize.
-CC      ?= cc
-BUILD   ?= release
-PREFIX  ?= /usr/local
-VERSION  = 0.1.0
-# where the binary and library look for the bundled fonts and the built-in styles: the repo's
-# own directories here; `make install` builds a second set of objects with the installed ones
-FONTDIR ?= $(CURDIR)/fonts
-STYLEDIR ?= $(CURDIR)/styles
+# cvpdf: GNU make. `make` builds ./cvpdf and, under $(O) (build/$(BUILD)/), libcvpdf.a,
+# libcvpdf.so and cvpdf.pc; `make check` builds and runs every test; `make render` renders
+# content/*.md into out/*.pdf; `make install` (DESTDIR) installs what `make` built;
+# `make lint` runs the static analysers. BUILD=release|debug|sanitize.
+#
+# Flags. What the project requires is in CV_CPPFLAGS, CV_CFLAGS, CV_LDFLAGS and CV_LDLIBS. The
+# conventional CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS, from the command line or the environment
+# (dpkg-buildflags exports them), follow them on every compile and link line, so a packager's
+# flags win; CFLAGS is on the link lines too. BUILD only sets CFLAGS's default (release -O2 -g,
+# debug -O0 -g3, sanitize -O1 -g): a CFLAGS of your own replaces it (make BUILD=debug CFLAGS=-O1
+# builds at -O1). The sanitizers of BUILD=sanitize are required flags, which CFLAGS adds to.
+# XCFLAGS and XLDFLAGS, the older hooks, still come last. Objects are rebuilt when any of these
+# change ($(O)/build.cfg), programs relinked when the link flags do ($(O)/link.cfg); headers are
+# tracked by the compiler (-MMD -MP, $(O)/*.d).
+#
+# Paths. PREFIX, LIBDIR, INCLUDEDIR and DATADIR are chosen when building: the library looks for
+# its fonts and styles in $(DATADIR)/fonts and $(DATADIR)/styles (and, run from this source
+# tree, in its fonts/ and styles/: src/render.c), cvpdf.pc names $(LIBDIR) and $(INCLUDEDIR).
+# `make` records them (with BINDIR, MANDIR) in $(O)/paths.mk and `make install` installs the
+# files `make` built, compiling nothing, under those paths: `make PREFIX=/usr && make install
+# DESTDIR=/tmp/root`. An install asking for other baked-in paths than the build's stops with a
+# message instead of installing files that would look in the wrong place.
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD      ?= release
+VERSION     = 0.1.0
+# the build directory: another O builds a second tree (make O=/tmp/o PREFIX=/usr)
+O          ?= build/$(BUILD)
+# the release binary is ./cvpdf; other builds keep theirs in $(O)
+BIN        ?= $(if $(filter build/release,$(O)),cvpdf,$(O)/cvpdf)
 
-# installation directories (`make install` puts them under $(DESTDIR))
+# installation paths: `make install` and `make uninstall` default to those `make` recorded
+ifneq ($(filter install uninstall,$(MAKECMDGOALS)),)
+-include $(O)/paths.mk
+endif
+PREFIX     ?= $(or $(BUILT_PREFIX),/usr/local)
+ifneq ($(BUILT_PREFIX),)
+ifeq ($(PREFIX),$(BUILT_PREFIX))
+BINDIR     ?= $(BUILT_BINDIR)
+LIBDIR     ?= $(BUILT_LIBDIR)
+INCLUDEDIR ?= $(BUILT_INCLUDEDIR)
+MANDIR     ?= $(BUILT_MANDIR)
+DATADIR    ?= $(BUILT_DATADIR)
+endif
+endif
 BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/cvpdf
-# the objects `make install` builds, apart from the repo's build/$(BUILD)
-INSTALL_O  ?= build/install-$(BUILD)
+# the paths compiled into the objects and cvpdf.pc (install checks them against the build's)
+BAKED_PATHS = $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(DATADIR)
 
 # the shared library: libcvpdf.so -> libcvpdf.so.0 (the soname) -> libcvpdf.so.0.1.0
 SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
@@ -25,44 +57,64 @@ SONAME   = libcvpdf.so.$(SOMAJOR)
 SOREAL   = libcvpdf.so.$(VERSION)
 
 PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0 freetype2
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lhyphen -lz
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lhyphen -lz
 
-WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+# what the project requires
+WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CV_DEFINES  = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
+              -DCVPDF_FONTDIR='"$(DATADIR)/fonts"' -DCVPDF_STYLEDIR='"$(DATADIR)/styles"'
+CV_CPPFLAGS = $(CV_DEFINES) $(PKG_CFLAGS)
+SAN_sanitize = -fsanitize=address,undefined -fno-omit-frame-pointer
+CV_CFLAGS   = -std=c11 $(WARN) -fPIC -fvisibility=hidden $(SAN_$(BUILD))
+SANLD_sanitize = -fsanitize=address,undefined
+CV_LDFLAGS  = $(SANLD_$(BUILD))
+CV_LDLIBS   = $(PKG_LIBS) -lhpdf -lpthread
+# the defaults a packager's CFLAGS replaces
 CFLAGS_release  = -O2 -g
 CFLAGS_debug    = -O0 -g3
-CFLAGS_sanitize = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
-CFLAGS  = -std=c11 $(WARN) $(CFLAGS_$(BUILD)) -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-          -fPIC -fvisibility=hidden -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
-          -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS) $(XCFLAGS)
-LDFLAGS_sanitize = -fsanitize=address,undefined
-LDLIBS  = $(PKG_LIBS) -lhpdf -lpthread $(LDFLAGS_$(BUILD)) $(XLDFLAGS)
+CFLAGS_sanitize = -O1 -g
+CFLAGS     ?= $(CFLAGS_$(BUILD))
+
+# one compile and one link command for everything make builds with $(CC)
+COMPILE  = $(CC) $(CV_CPPFLAGS) $(CPPFLAGS) $(CV_CFLAGS) $(CFLAGS) $(XCFLAGS)
+LINKFLAGS = $(CFLAGS) $(XCFLAGS) $(CV_LDFLAGS) $(LDFLAGS) $(XLDFLAGS)
+LINKLIBS = $(CV_LDLIBS) $(LDLIBS)
 # every symbol the shared library needs must come from a library it names (not under the
 # sanitizers, whose runtime only the executable carries)
 SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl,-z,defs)
 
-O        = build/$(BUILD)
 LIB_SRC  = util.c yaml.c style.c build.c breaks.c shape.c font.c layout.c paginate.c \
            cff.c subset.c pdffont.c pdf.c render.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c cache.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
-# the release binary is ./cvpdf; other builds keep theirs under build/
-BIN      = $(if $(filter release,$(BUILD)),cvpdf,$(O)/cvpdf)
 
-.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke bench install uninstall FORCE
+.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke bench install uninstall \
+        lint deb-check FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
+	@printf '%s\n' '# the paths $(O) was built for (make install reads them)' 'BUILT_PREFIX = $(PREFIX)' \
+	    'BUILT_BINDIR = $(BINDIR)' 'BUILT_LIBDIR = $(LIBDIR)' 'BUILT_INCLUDEDIR = $(INCLUDEDIR)' \
+	    'BUILT_MANDIR = $(MANDIR)' 'BUILT_DATADIR = $(DATADIR)' 'BUILT_BIN = $(BIN)' >$(O)/paths.mk.new
+	@cmp -s $(O)/paths.mk.new $(O)/paths.mk && rm -f $(O)/paths.mk.new || mv -f $(O)/paths.mk.new $(O)/paths.mk
 
-$(O)/%.o: src/%.c src/internal.h src/cvpdf.h src/pdf.h src/mojibake_tables.h Makefile $(O)/build.cfg | $(O)
-	$(CC) $(CFLAGS) -c $< -o $@
+$(O)/%.o: src/%.c $(O)/build.cfg | $(O)
+	$(COMPILE) -MMD -MP -c $< -o $@
 
 $(O):
 	mkdir -p $@
 
-# build.cfg holds the compiler and flags (FONTDIR, STYLEDIR, PREFIX...) the objects were built
-# with; it changes, and the objects are rebuilt, only when they do
-BUILD_CFG := $(subst ','"'"',$(CC) $(CFLAGS) | $(PREFIX) $(LIBDIR) $(INCLUDEDIR))
+# the header dependencies the compiler wrote (-MMD -MP)
+-include $(wildcard $(O)/*.d)
+
+# build.cfg holds the compiler and flags (and so DATADIR, in CVPDF_FONTDIR) the objects were
+# built with, and the paths cvpdf.pc names; link.cfg the link flags. Each changes, and what
+# depends on it is rebuilt, only when they do.
+BUILD_CFG := $(subst ','"'"',$(COMPILE) | $(PREFIX) $(LIBDIR) $(INCLUDEDIR))
+LINK_CFG  := $(subst ','"'"',$(CC) $(LINKFLAGS) | $(SO_LDFLAGS) | $(LINKLIBS))
 $(O)/build.cfg: FORCE | $(O)
 	@printf '%s\n' '$(BUILD_CFG)' | cmp -s - $@ || printf '%s\n' '$(BUILD_CFG)' >$@
+$(O)/link.cfg: FORCE | $(O)
+	@printf '%s\n' '$(LINK_CFG)' | cmp -s - $@ || printf '%s\n' '$(LINK_CFG)' >$@
 FORCE:
 
 $(O)/libcvpdf.a: $(LIB_OBJ)
@@ -70,8 +122,8 @@ $(O)/libcvpdf.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # exports only what src/cvpdf.h marks CVPDF_API (-fvisibility=hidden)
-$(O)/$(SOREAL): $(LIB_OBJ)
-	$(CC) $(SO_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(O)/$(SOREAL): $(LIB_OBJ) $(O)/link.cfg
+	$(CC) $(LINKFLAGS) $(SO_LDFLAGS) -o $@ $(LIB_OBJ) $(LINKLIBS)
 $(O)/$(SONAME): $(O)/$(SOREAL)
 	ln -sfn $(SOREAL) $@
 $(O)/libcvpdf.so: $(O)/$(SONAME)
@@ -79,7 +131,7 @@ $(O)/libcvpdf.so: $(O)/$(SONAME)
 
 # pkg-config file: paths under PREFIX are written relative to ${prefix}; Requires.private are
 # the PKGS, Libs.private the libraries linked without pkg-config (for libcvpdf.a)
-PC_LIBS_PRIVATE = $(filter-out $(shell pkg-config --libs $(PKGS)),$(PKG_LIBS)) -lhpdf -lpthread
+PC_LIBS_PRIVATE = $(filter-out $(shell $(PKG_CONFIG) --libs $(PKGS)),$(PKG_LIBS)) -lhpdf -lpthread
 $(O)/cvpdf.pc: cvpdf.pc.in $(O)/build.cfg | $(O)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
 	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
@@ -87,22 +139,27 @@ $(O)/cvpdf.pc: cvpdf.pc.in $(O)/build.cfg | $(O)
 	    -e 's|@LIBS_PRIVATE@|$(PC_LIBS_PRIVATE)|' $< >$@
 
 # the command links libcvpdf.a: ./cvpdf runs from the repo without LD_LIBRARY_PATH
-$(BIN): $(O)/main.o $(O)/libcvpdf.a
-	$(CC) -o $@ $^ $(LDLIBS)
+$(BIN): $(O)/main.o $(O)/libcvpdf.a $(O)/link.cfg
+	$(CC) $(LINKFLAGS) -o $@ $(O)/main.o $(O)/libcvpdf.a $(LINKLIBS)
 
-# `make install PREFIX=/usr DESTDIR=/tmp/root`: builds the binary, libraries and cvpdf.pc again
-# under $(INSTALL_O), looking for fonts and styles in $(DATADIR), then installs them with the
-# header, the man pages, the styles and the fonts (with their licences).
+# `make PREFIX=/usr && make install DESTDIR=/tmp/root`: installs the binary, the libraries and
+# cvpdf.pc `make` built in $(O) (it builds nothing: run make first), with the header, the man
+# pages, the styles and the fonts (with their licences), under the paths of that build.
+INSTALL_FILES = $(BUILT_BIN) $(O)/libcvpdf.a $(O)/$(SOREAL) $(O)/cvpdf.pc
 install:
-	$(MAKE) O=$(INSTALL_O) BIN=$(INSTALL_O)/cvpdf FONTDIR=$(DATADIR)/fonts STYLEDIR=$(DATADIR)/styles all
+	@test -f $(O)/paths.mk || { echo "make install: nothing built in $(O) yet: run make first (with the same PREFIX, LIBDIR, DATADIR, BUILD, O)" >&2; exit 1; }
+	@test '$(strip $(BAKED_PATHS))' = '$(strip $(BUILT_PREFIX) $(BUILT_LIBDIR) $(BUILT_INCLUDEDIR) $(BUILT_DATADIR))' || \
+	  { echo "make install: $(O) was built for PREFIX=$(BUILT_PREFIX) LIBDIR=$(BUILT_LIBDIR) INCLUDEDIR=$(BUILT_INCLUDEDIR) DATADIR=$(BUILT_DATADIR)," >&2; \
+	    echo "  not PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) DATADIR=$(DATADIR): run make with those first" >&2; exit 1; }
+	@for f in $(INSTALL_FILES); do test -f $$f || { echo "make install: $$f is missing: run make first" >&2; exit 1; }; done
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts
-	install -m 755 $(INSTALL_O)/cvpdf $(DESTDIR)$(BINDIR)/cvpdf
-	install -m 644 $(INSTALL_O)/libcvpdf.a $(INSTALL_O)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILT_BIN) $(DESTDIR)$(BINDIR)/cvpdf
+	install -m 644 $(O)/libcvpdf.a $(O)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
 	ln -sfn $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libcvpdf.so
 	install -m 644 src/cvpdf.h $(DESTDIR)$(INCLUDEDIR)/cvpdf.h
-	install -m 644 $(INSTALL_O)/cvpdf.pc $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc
+	install -m 644 $(O)/cvpdf.pc $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc
 	install -m 644 man/cvpdf.1 $(DESTDIR)$(MANDIR)/man1/cvpdf.1
 	install -m 644 man/cvpdf.5 $(DESTDIR)$(MANDIR)/man5/cvpdf.5
 	install -m 644 $(wildcard styles/*.yaml) $(DESTDIR)$(DATADIR)/styles/
@@ -116,11 +173,13 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard styles/*.yaml fonts/*))
 	-rmdir $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)
 
-$(O)/unit: tests/unit.c $(O)/libcvpdf.a
-	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+# the test programs (tests/unit.c, tests/threads.c, tests/bench.c), compiled and linked in one
+TEST_LINK = $(COMPILE) -MMD -MP -Isrc $(CV_LDFLAGS) $(LDFLAGS) $(XLDFLAGS) -o $@ $< $(O)/libcvpdf.a $(LINKLIBS)
+$(O)/unit: tests/unit.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
+	$(TEST_LINK)
 
-$(O)/threads: tests/threads.c $(O)/libcvpdf.a
-	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+$(O)/threads: tests/threads.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
+	$(TEST_LINK)
 
 CONTENT = $(wildcard content/*.md)
 render: $(BIN)
@@ -140,7 +199,7 @@ test: $(BIN) $(O)/unit $(O)/threads $(O)/bench $(O)/locale/de_DE.UTF-8
 	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
 	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
-check: test asan tsan valgrind fuzz-smoke
+check: lint test asan tsan valgrind fuzz-smoke deb-check
 
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
@@ -153,11 +212,11 @@ asan:
 
 # ThreadSanitizer over tests/threads.c: renders on six threads at once, with and without a
 # shared cvpdf_cache (and the hyphenation patterns loading on a thread of their own)
-TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING \
-             -DCVPDF_VERSION='"$(VERSION)"' -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
-build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h src/pdf.h
+# (this build and the fuzzer's, with clang, keep flags of their own: a packager's are for $(CC))
+TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread $(CV_CPPFLAGS)
+build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
 	mkdir -p build/tsan
-	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
+	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(CV_LDLIBS)
 tsan: build/tsan/threads
 	@echo "# ThreadSanitizer: renders on several threads, with and without a shared cache"
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build/tsan/threads content/en.md content/zh.md
@@ -176,12 +235,10 @@ valgrind: $(BIN)
 # libFuzzer: `make fuzz` searches for FUZZ_TIME seconds (default 600); `make fuzz-smoke`
 # replays every kept finding, then makes 600 deterministic runs.
 FUZZ_CC = clang
-FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -D_DEFAULT_SOURCE \
-             -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
-             -DCVPDF_FONTDIR='"$(FONTDIR)"' -DCVPDF_STYLEDIR='"$(STYLEDIR)"' $(PKG_CFLAGS)
-build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) src/internal.h src/cvpdf.h
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(CV_CPPFLAGS)
+build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
 	mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(PKG_LIBS) -lhpdf -lpthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(CV_LDLIBS)
 FUZZ_TIME ?= 600
 fuzz-corpus:
 	@mkdir -p build/fuzz/corpus && cp tests/cases/*.md content/*.md tests/inputs/*.md build/fuzz/corpus/ 2>/dev/null; true
@@ -198,8 +255,8 @@ fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 
 # Speed and size (tests/bench.c): whole-process medians of the command (wall, user, peak memory,
 # size, the library's stage timers) and in-process re-renders through a cvpdf_cache.
-$(O)/bench: tests/bench.c $(O)/libcvpdf.a
-	$(CC) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+$(O)/bench: tests/bench.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
+	$(TEST_LINK)
 bench: $(BIN) $(O)/bench
 	$(O)/bench ./$(BIN) $(or $(RUNS),7)
 

@@ -1,6 +1,7 @@
 /* render.c: the public API: options, and the pipeline from Markdown bytes to PDF bytes. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,15 +195,51 @@ static long long env_date(void)
     return (*end || v < 0) ? -1 : v;
 }
 
+/* The directory of the bundled fonts or of the built-in styles (sub: "fonts" or "styles"): the
+ * option ("fonts-dir", "styles-dir"), else the environment (CVPDF_FONTS, CVPDF_STYLES), else the
+ * one the build baked in, $(DATADIR)/fonts or /styles, where `make install` puts them. Except
+ * that a program run from a cvpdf source tree (./cvpdf, build/BUILD/cvpdf, the test programs in
+ * build/, examples/render: its executable, after /proc/self/exe, in a directory with the tree's
+ * cvpdf.pc.in, or one or two levels below one) uses that tree's fonts/ and styles/. So the one
+ * build `make install` installs also runs from the checkout, with no environment variable, and
+ * never with the styles of an older installed copy; an installed program (no cvpdf.pc.in beside
+ * or above it) or one without /proc uses the baked directory, as before. buf holds a found
+ * directory. */
+static const char *data_dir(const char *opt, const char *env, const char *sub, const char *baked,
+                            char *buf, size_t size)
+{
+    const char *d = opt ? opt : getenv(env);
+    if (d && *d)
+        return d;
+    ssize_t n = readlink("/proc/self/exe", buf, size);
+    if (n <= 0 || (size_t)n >= size)
+        return baked;
+    buf[n] = '\0';
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf)
+            break;
+        *slash = '\0';
+        size_t room = size - (size_t)(slash - buf);
+        struct stat sb;
+        if (snprintf(slash, room, "/cvpdf.pc.in") >= (int)room)
+            break;
+        int tree = stat(buf, &sb) == 0 && S_ISREG(sb.st_mode);
+        if (tree && snprintf(slash, room, "/%s", sub) < (int)room && stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return buf;
+        *slash = '\0';
+    }
+    return baked;
+}
+
 /* The style, in increasing priority: the built-in defaults, the style named in front matter
  * (else "modern"), the front matter's own keys, --style, --set (cvpdf(5)). */
 static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *meta, const char *lang,
                          cv_style *st)
 {
     cv_style_default(st, lang);
-    const char *sd = opts->styles_dir ? opts->styles_dir : getenv("CVPDF_STYLES");
-    if (!sd || !*sd)
-        sd = CVPDF_STYLEDIR;
+    char sdbuf[PATH_MAX];
+    const char *sd = data_dir(opts->styles_dir, "CVPDF_STYLES", "styles", CVPDF_STYLEDIR, sdbuf, sizeof sdbuf);
     const cv_kv *named = NULL;
     for (size_t i = 0; i < meta->keys.n; i++)
         if (!strcmp(meta->keys.v[i].key, "style"))
@@ -549,8 +586,9 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         cv_hyph_prefetch(hyph);
     }
     cv_stage(&ctx, CV_T_FONTS);
-    const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
-    fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang, &style);
+    char fdbuf[PATH_MAX];
+    fonts = cv_fonts_new(&ctx, data_dir(opts->fonts_dir, "CVPDF_FONTS", "fonts", CVPDF_FONTDIR, fdbuf, sizeof fdbuf),
+                         lang, &style);
     cv_stage(&ctx, CV_T_LAYOUT);
     if (!fonts)
         goto done;
