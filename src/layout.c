@@ -264,7 +264,7 @@ void cv_layout_fonts_report(const cv_layout *l, cv_buf *out)
                 continue;
             uint32_t cp = (uint32_t)(l->used.v[k] >> 16);
             char u[4];
-            if (cp < 0x20 || cp == 0x7F) {
+            if (cp < 0x20 || cp == 0x7F) { /* NOLINT(bugprone-branch-clone): controls, then spaces: the same form */
                 cv_buf_printf(out, "U+%04X ", cp);
             } else if (cv_char_is_space(cp) || cv_char_is_ignorable(cp)) {
                 cv_buf_printf(out, "U+%04X ", cp);
@@ -1367,7 +1367,7 @@ static int cell_widths(cv_layout *l, const cv_cell *c, cvu *minw, cvu *maxw)
     shape_block(l, &b, px, gb, l->st->page_w);
     cvu seg0 = 0, line0 = 0, last = 0;
     for (size_t p = 1; p <= c->len; p++) {
-        if (px[p] < 0 && p < c->len)
+        if (p < c->len && px[p] < 0)
             continue;
         cvu x = px[p] >= 0 ? px[p] : last;
         last = x;
@@ -1437,8 +1437,8 @@ static int layout_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
                 maxw[c] = b;
         }
     cvu avail = measure - 2 * pad * nc, smin = 0, smax = 0;
-    if (avail < nc * CVU_PT * 12)
-        avail = nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
+    if (avail < (cvu)nc * CVU_PT * 12)
+        avail = (cvu)nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
     for (int c = 0; c < nc; c++) {
         if (maxw[c] < minw[c])
             maxw[c] = minw[c];

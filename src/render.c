@@ -600,7 +600,8 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     int fit = opts->fit_pages;
     for (size_t i = 0; !fit && i < meta.keys.n; i++)
         if (!strcmp(meta.keys.v[i].key, "fit")) {
-            fit = atoi(meta.keys.v[i].value);
+            long v = strtol(meta.keys.v[i].value, NULL, 10); /* (atoi's overflow is undefined) */
+            fit = v > 0 && v <= 1000 ? (int)v : 0;
             if (fit <= 0 || fit > 1000) {
                 cv_diag(&ctx, CVPDF_WARNING, meta.keys.v[i].vline, meta.keys.v[i].vcol,
                         "front matter 'fit' must be a number of pages (1, 2, ...); ignored");
