@@ -22,6 +22,7 @@
 # message instead of installing files that would look in the wrong place.
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
+INSTALL    ?= install
 BUILD      ?= release
 VERSION     = 0.1.0
 # the build directory: another O builds a second tree (make O=/tmp/o PREFIX=/usr)
@@ -152,18 +153,18 @@ install:
 	  { echo "make install: $(O) was built for PREFIX=$(BUILT_PREFIX) LIBDIR=$(BUILT_LIBDIR) INCLUDEDIR=$(BUILT_INCLUDEDIR) DATADIR=$(BUILT_DATADIR)," >&2; \
 	    echo "  not PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) DATADIR=$(DATADIR): run make with those first" >&2; exit 1; }
 	@for f in $(INSTALL_FILES); do test -f $$f || { echo "make install: $$f is missing: run make first" >&2; exit 1; }; done
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts
-	install -m 755 $(BUILT_BIN) $(DESTDIR)$(BINDIR)/cvpdf
-	install -m 644 $(O)/libcvpdf.a $(O)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 755 $(BUILT_BIN) $(DESTDIR)$(BINDIR)/cvpdf
+	$(INSTALL) -m 644 $(O)/libcvpdf.a $(O)/$(SOREAL) $(DESTDIR)$(LIBDIR)/
 	ln -sfn $(SOREAL) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libcvpdf.so
-	install -m 644 src/cvpdf.h $(DESTDIR)$(INCLUDEDIR)/cvpdf.h
-	install -m 644 $(O)/cvpdf.pc $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc
-	install -m 644 man/cvpdf.1 $(DESTDIR)$(MANDIR)/man1/cvpdf.1
-	install -m 644 man/cvpdf.5 $(DESTDIR)$(MANDIR)/man5/cvpdf.5
-	install -m 644 $(wildcard styles/*.yaml) $(DESTDIR)$(DATADIR)/styles/
-	install -m 644 $(wildcard fonts/*) $(DESTDIR)$(DATADIR)/fonts/
+	$(INSTALL) -m 644 src/cvpdf.h $(DESTDIR)$(INCLUDEDIR)/cvpdf.h
+	$(INSTALL) -m 644 $(O)/cvpdf.pc $(DESTDIR)$(LIBDIR)/pkgconfig/cvpdf.pc
+	$(INSTALL) -m 644 man/cvpdf.1 $(DESTDIR)$(MANDIR)/man1/cvpdf.1
+	$(INSTALL) -m 644 man/cvpdf.5 $(DESTDIR)$(MANDIR)/man5/cvpdf.5
+	$(INSTALL) -m 644 $(wildcard styles/*.yaml) $(DESTDIR)$(DATADIR)/styles/
+	$(INSTALL) -m 644 $(wildcard fonts/*) $(DESTDIR)$(DATADIR)/fonts/
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
@@ -275,6 +276,12 @@ fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 	$(ASAN_ENV) ./build/fuzz/cvpdf-fuzz -seed=1 -runs=600 -timeout=20 -rss_limit_mb=4096 \
 	    -artifact_prefix=build/fuzz/ build/fuzz/corpus > build/fuzz/smoke.log 2>&1 || { tail -n 40 build/fuzz/smoke.log; exit 1; }
 	@tail -n 2 build/fuzz/smoke.log
+
+# The Debian packages (tests/deb.sh): built with dpkg-buildpackage from a copy of the tree, checked
+# with lintian, installed with apt into a fresh Debian 12 root (debootstrapped once, cached in
+# ~/.cache/cvpdf) and run there: cvpdf on content/*.md, examples/render.c against libcvpdf-dev.
+deb-check:
+	bash tests/deb.sh
 
 # Speed and size (tests/bench.c): whole-process medians of the command (wall, user, peak memory,
 # size, the library's stage timers) and in-process re-renders through a cvpdf_cache.
