@@ -7,7 +7,7 @@ BUILD_PKGS="gcc make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extens
  libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev hyphen-en-us libyaml-dev
  libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-color-emoji fonts-symbola"
 TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils
- cppcheck clang-tidy debhelper dpkg-dev debootstrap lintian"
+ cppcheck clang-tidy build-essential debhelper dpkg-dev debootstrap lintian"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
 missing=""
