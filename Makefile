@@ -209,7 +209,7 @@ CONTENT = $(wildcard content/*.md)
 render: $(BIN)
 	@mkdir -p out
 	@for f in $(CONTENT); do b=$$(basename $$f .md); \
-	  ./$(BIN) $$f -o out/$$b.pdf && echo "rendered out/$$b.pdf"; done
+	  $(abspath $(BIN)) $$f -o out/$$b.pdf && echo "rendered out/$$b.pdf"; done
 
 # a locale with a decimal comma, built here so the test needs no system change
 $(O)/locale/de_DE.UTF-8:
@@ -220,7 +220,7 @@ $(O)/locale/de_DE.UTF-8:
 # under AddressSanitizer + UndefinedBehaviorSanitizer, valgrind over the content and corpus,
 # and a short fuzzing run.
 test: $(BIN) $(O)/unit $(O)/threads $(O)/bench $(O)/locale/de_DE.UTF-8
-	CVPDF=$(CURDIR)/$(BIN) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
+	CVPDF=$(abspath $(BIN)) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
 	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
 check: lint test asan tsan valgrind fuzz-smoke deb-check
@@ -228,7 +228,7 @@ check: lint test asan tsan valgrind fuzz-smoke deb-check
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan:
-	$(MAKE) BUILD=sanitize build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/bench \
+	$(MAKE) BUILD=sanitize O=build/sanitize BIN=build/sanitize/cvpdf build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/bench \
 	    build/sanitize/locale/de_DE.UTF-8
 	@echo "# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer"
 	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads \
@@ -252,7 +252,7 @@ valgrind: $(BIN)
 	@echo "# valgrind memcheck over the content files and the corpus"
 	@n=0; f=0; for m in content/*.md ../shared/corpus/*.md ../shared/seeds/*.txt; do \
 	  [ -e "$$m" ] || continue; n=$$((n+1)); \
-	  if $(VALGRIND) ./$(BIN) -q "$$m" -o /tmp/cvpdf-valgrind.pdf >/dev/null 2>/tmp/cvpdf-valgrind.log; \
+	  if $(VALGRIND) $(abspath $(BIN)) -q "$$m" -o /tmp/cvpdf-valgrind.pdf >/dev/null 2>/tmp/cvpdf-valgrind.log; \
 	  then echo "ok - valgrind: $$m"; else f=$$((f+1)); echo "FAIL - valgrind: $$m"; head -30 /tmp/cvpdf-valgrind.log; fi; \
 	done; rm -f /tmp/cvpdf-valgrind.pdf /tmp/cvpdf-valgrind.log; echo "$$((n-f)) passed, $$f failed"; [ $$f -eq 0 ]
 
@@ -288,11 +288,11 @@ deb-check:
 $(O)/bench: tests/bench.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 	$(TEST_LINK)
 bench: $(BIN) $(O)/bench
-	$(O)/bench ./$(BIN) $(or $(RUNS),7)
+	$(O)/bench $(abspath $(BIN)) $(or $(RUNS),7)
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)
-	@for f in tests/cases/*.md; do ./$(BIN) -q --trace $$f -o $${f%.md}.trace; done
+	@for f in tests/cases/*.md; do $(abspath $(BIN)) -q --trace $$f -o $${f%.md}.trace; done
 	@git --no-pager diff --stat -- tests/cases; git --no-pager diff -- tests/cases | head -n 200
 
 clean:
