@@ -1,11 +1,14 @@
 #!/bin/sh
 # Installs the Debian 12 packages cvpdf needs to build, render and test, when any is missing.
-# Usage: scripts/deps.sh [--test]   (--test adds the tools the test suite drives)
+# Usage: scripts/deps.sh [--test]   (--test adds the tools the test suite drives: make lint's
+# analysers, and what tests/deb.sh needs to build the .debs and bootstrap a Debian 12 root;
+# liblzma-dev because libxml-2.0.pc names -llzma for the suite's link with pkg-config --static)
 set -eu
 BUILD_PKGS="gcc make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
  libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev hyphen-en-us libyaml-dev
  libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-color-emoji fonts-symbola"
-TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils"
+TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils
+ liblzma-dev cppcheck clang-tidy build-essential debhelper dpkg-dev debootstrap lintian"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
 missing=""

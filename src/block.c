@@ -31,7 +31,7 @@ static void mark_wide_cuts(const cvu *px, const uint8_t *gb, size_t s, size_t e,
                 em[k] = EM_GREEDY;
                 cut = k;
             }
-        } else if (px[k] - px[cut] > measure && last > cut) {
+        } else if (last > cut && px[k] - px[cut] > measure) {
             em[last] = EM_GREEDY;
             cut = last;
         }

@@ -70,7 +70,7 @@ static void add_span_text(builder *b, const char *s, size_t n, int32_t image)
         return;
     }
     cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col};
-    if (CV_PUSH(b->spans, sp))
+    if (CV_PUSH(b->spans, sp)) /* NOLINT(clang-analyzer-core.NullDereference): v is set whenever cap > n */
         b->ctx->oom = true;
 }
 

@@ -3,7 +3,7 @@
 #define CVPDF_CACHE_H
 
 #include "cvpdf.h"
-#include "hyphen.h"
+#include "hyph.h"
 #include "shape.h"
 
 /* The face (path, index), opened on first use and owned by the cache; NULL if it cannot be

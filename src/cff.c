@@ -58,7 +58,7 @@ int cv_cff_charset(const unsigned char *cff, size_t len, unsigned nglyphs, bool 
     if (hdr < 4)
         return -1;
     size_t off = index_skip(&r, (size_t)hdr, NULL, NULL); /* Name INDEX */
-    size_t top, top_len;
+    size_t top = 0, top_len = 0; /* an empty Top DICT INDEX leaves them */
     if (!off || !index_skip(&r, off, &top, &top_len))
         return -1;
     /* the Top DICT: operands, then an operator */

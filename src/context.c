@@ -49,8 +49,10 @@ int cv_stage(cv_ctx *ctx, int stage)
 
 int cv_lines_build(cv_lines *t, const char *src, size_t len)
 {
+    if (!src)
+        len = 0;
     size_t n = 1;
-    for (const char *p = src; p && (p = memchr(p, '\n', len - (size_t)(p - src))); p++)
+    for (const char *p = src; len && (p = memchr(p, '\n', len - (size_t)(p - src))); p++)
         n++;
     t->start = malloc(n * sizeof *t->start);
     if (!t->start) {

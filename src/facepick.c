@@ -129,7 +129,7 @@ void cv_layout_fonts_report(const cv_layout *l, cv_buf *out)
                 continue;
             uint32_t cp = (uint32_t)(l->used.v[k] >> 16);
             char u[4];
-            if (cp < 0x20 || cp == 0x7F) {
+            if (cp < 0x20 || cp == 0x7F) { /* NOLINT(bugprone-branch-clone): controls, then spaces: the same form */
                 cv_buf_printf(out, "U+%04X ", cp);
             } else if (cv_char_is_space(cp) || cv_char_is_ignorable(cp)) {
                 cv_buf_printf(out, "U+%04X ", cp);

@@ -149,7 +149,7 @@ static const char *cjk_family(const char *lang, const char *base, char *out, siz
 {
     char l[32];
     size_t i;
-    for (i = 0; lang[i] && i < sizeof l - 1; i++)
+    for (i = 0; i < sizeof l - 1 && lang[i]; i++)
         l[i] = (char)(lang[i] >= 'A' && lang[i] <= 'Z' ? lang[i] + 32 : lang[i] == '_' ? '-' : lang[i]);
     l[i] = 0;
     const char *region = "SC";
@@ -216,7 +216,7 @@ static int fc_query(const char *family, bool bold, bool italic, char *path, size
                 same = true;
         FcPatternGetInteger(m, FC_INDEX, 0, &idx);
         if (same && strlen((const char *)file) < path_size) {
-            strcpy(path, (const char *)file);
+            strcpy(path, (const char *)file); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): length checked */
             *index = (unsigned)idx;
             found = 1;
         }
@@ -345,7 +345,7 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
                                    id >= 0 ? f->faces.v[id].index : 0);
         }
     }
-    if (cv_map_put(&f->fallback, cp, (uint64_t)(id + 1)))
+    if (cv_map_put(&f->fallback, cp, (uint64_t)id + 1))
         f->ctx->oom = true;
     return id;
 }

@@ -46,9 +46,9 @@ static char *attr(const xmlNode *n, const char *name)
 static int attr_int(const xmlNode *n, const char *name)
 {
     char *v = attr(n, name);
-    int r = v ? atoi(v) : 0;
+    long r = v ? strtol(v, NULL, 10) : 0; /* (atoi's overflow is undefined) */
     xmlFree(v);
-    return r > 0 && r < 100000 ? r : 0;
+    return r > 0 && r < 100000 ? (int)r : 0;
 }
 
 /* align="...", or style="text-align: ..." */

@@ -13,7 +13,7 @@
 
 #include <hyphen.h>
 
-#include "hyphen.h"
+#include "hyph.h"
 #include "util.h"
 
 #ifndef CVPDF_HYPHENDIR
@@ -129,7 +129,7 @@ cv_hyph *cv_hyph_new(const char *lang)
     if (!r[0])
         for (size_t k = 0; k < sizeof defaults / sizeof *defaults; k++)
             if (!strcmp(l, defaults[k][0]))
-                strcpy(r, defaults[k][1]);
+                strcpy(r, defaults[k][1]); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): 2 letters */
     char path[512];
     bool found = false;
     if (r[0]) {

@@ -107,7 +107,7 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
     else if ((unsigned long long)st.st_size > MAX_IMAGE_BYTES)
         why = "larger than 20 MB";
     if (!why) {
-        img->len = (size_t)st.st_size;
+        img->len = (size_t)st.st_size; /* NOLINT(clang-analyzer-core.uninitialized.Assign): why is set unless fstat filled st */
         img->data = malloc(img->len ? img->len : 1);
         size_t got = 0;
         while (img->data && got < img->len) {

@@ -4,7 +4,7 @@
 #define CVPDF_LAYOUT_H
 
 #include "fonts.h"
-#include "hyphen.h"
+#include "hyph.h"
 #include "model.h"
 #include "style.h"
 

@@ -283,10 +283,10 @@ static void page_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdf
                    pg->glyphs.v[j].face == g->face && pg->glyphs.v[j].size == g->size;
                  j++) {
                 const cv_pglyph *h = &pg->glyphs.v[j];
-                long kk = cv_pdffont_find(f, h->gid);
+                long kk = f ? cv_pdffont_find(f, h->gid) : -1;
                 if (h->tlen && kk >= 0)
                     cv_pdffont_map(f, kk, h->text, h->tlen);
-                cv_buf_printf(b, f->type3 ? "<%02X>" : "<%04X>", kk >= 0 ? f->codes[kk] : 0);
+                cv_buf_printf(b, f && f->type3 ? "<%02X>" : "<%04X>", kk >= 0 ? f->codes[kk] : 0);
             }
             cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");
             line_y = -1; /* the next glyph restates its position */
@@ -472,8 +472,9 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
         return -1;
     int rc = -1;
     int nf = cv_fonts_count(fonts);
-    struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);
-    HPDF_Image *himg = calloc(info->nimages ? info->nimages : 1, sizeof *himg);
+    /* (arrays of pointers: sizeof a pointer is meant) */
+    struct cv_pdffont **pf = calloc((size_t)(nf ? nf : 1), sizeof *pf);          /* NOLINT(bugprone-sizeof-expression) */
+    HPDF_Image *himg = calloc(info->nimages ? info->nimages : 1, sizeof *himg); /* NOLINT(bugprone-sizeof-expression) */
     const char **names = calloc((size_t)(nf ? nf : 1), sizeof *names);
     glyph_list *face_glyphs = NULL; /* per face, the glyphs it draws, ascending */
     cv_buf content = {0};
@@ -574,7 +575,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     for (size_t p = 0; p < pages->pages.n; p++) {
         const cv_page *pg = &pages->pages.v[p];
         HPDF_Page page = HPDF_AddPage(pdf);
-        if (!page || CV_PUSH(hp, page)) {
+        if (!page || CV_PUSH(hp, page)) { /* NOLINT(bugprone-sizeof-expression): a vector of HPDF_Page pointers */
             free(hp.v);
             goto done;
         }

@@ -1,6 +1,7 @@
 /* render.c: the public API: options, and the pipeline from Markdown bytes to PDF bytes. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "cache.h"
 #include "check.h"
 #include "fonts.h"
-#include "hyphen.h"
+#include "hyph.h"
 #include "layout.h"
 #include "markdown.h"
 #include "mojibake.h"
@@ -19,7 +20,7 @@
 #include "pdfwrite.h"
 #include "style.h"
 #include "trace.h"
-#include "yaml.h"
+#include "yamlmap.h"
 
 #ifndef CVPDF_VERSION
 #define CVPDF_VERSION "0.1.0"
@@ -135,10 +136,10 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         return CVPDF_OK;
     }
     if (!strcmp(key, "max-input")) {
-        char *end;
-        unsigned long long v = value && *value >= '0' && *value <= '9' ? strtoull(value, &end, 10) : 0;
-        if (!value || end == value)
+        if (!value || *value < '0' || *value > '9')
             return CVPDF_ERR_USAGE;
+        char *end;
+        unsigned long long v = strtoull(value, &end, 10);
         unsigned long long mul = *end == 'K' || *end == 'k' ? 1024 : *end == 'M' || *end == 'm' ? 1024 * 1024 : 1;
         if ((mul > 1 && end[1]) || (mul == 1 && *end) || v > ((unsigned long long)1 << 40) / mul)
             return CVPDF_ERR_USAGE;
@@ -216,15 +217,51 @@ static long long env_date(void)
     return (*end || v < 0) ? -1 : v;
 }
 
+/* The directory of the bundled fonts or of the built-in styles (sub: "fonts" or "styles"): the
+ * option ("fonts-dir", "styles-dir"), else the environment (CVPDF_FONTS, CVPDF_STYLES), else the
+ * one the build baked in, $(DATADIR)/fonts or /styles, where `make install` puts them. Except
+ * that a program run from a cvpdf source tree (./cvpdf, build/BUILD/cvpdf, the test programs in
+ * build/, examples/render: its executable, after /proc/self/exe, in a directory with the tree's
+ * cvpdf.pc.in, or one or two levels below one) uses that tree's fonts/ and styles/. So the one
+ * build `make install` installs also runs from the checkout, with no environment variable, and
+ * never with the styles of an older installed copy; an installed program (no cvpdf.pc.in beside
+ * or above it) or one without /proc uses the baked directory, as before. buf holds a found
+ * directory. */
+static const char *data_dir(const char *opt, const char *env, const char *sub, const char *baked,
+                            char *buf, size_t size)
+{
+    const char *d = opt ? opt : getenv(env);
+    if (d && *d)
+        return d;
+    ssize_t n = readlink("/proc/self/exe", buf, size);
+    if (n <= 0 || (size_t)n >= size)
+        return baked;
+    buf[n] = '\0';
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf)
+            break;
+        *slash = '\0';
+        size_t room = size - (size_t)(slash - buf);
+        struct stat sb;
+        if (snprintf(slash, room, "/cvpdf.pc.in") >= (int)room)
+            break;
+        int tree = stat(buf, &sb) == 0 && S_ISREG(sb.st_mode);
+        if (tree && snprintf(slash, room, "/%s", sub) < (int)room && stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return buf;
+        *slash = '\0';
+    }
+    return baked;
+}
+
 /* The style, in increasing priority: the built-in defaults, the style named in front matter
  * (else "modern"), the front matter's own keys, --style, --set (cvpdf(5)). */
 static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *meta, const char *lang,
                          cv_style *st)
 {
     cv_style_default(st, lang);
-    const char *sd = opts->styles_dir ? opts->styles_dir : getenv("CVPDF_STYLES");
-    if (!sd || !*sd)
-        sd = CVPDF_STYLEDIR;
+    char sdbuf[PATH_MAX];
+    const char *sd = data_dir(opts->styles_dir, "CVPDF_STYLES", "styles", CVPDF_STYLEDIR, sdbuf, sizeof sdbuf);
     const cv_kv *named = NULL;
     for (size_t i = 0; i < meta->keys.n; i++)
         if (!strcmp(meta->keys.v[i].key, "style"))
@@ -577,8 +614,9 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         cv_hyph_prefetch(hyph);
     }
     cv_stage(&ctx, CV_T_FONTS);
-    const char *dir = opts->fonts_dir ? opts->fonts_dir : getenv("CVPDF_FONTS");
-    fonts = cv_fonts_new(&ctx, dir && *dir ? dir : CVPDF_FONTDIR, lang, &style);
+    char fdbuf[PATH_MAX];
+    fonts = cv_fonts_new(&ctx, data_dir(opts->fonts_dir, "CVPDF_FONTS", "fonts", CVPDF_FONTDIR, fdbuf, sizeof fdbuf),
+                         lang, &style);
     cv_stage(&ctx, CV_T_LAYOUT);
     if (!fonts)
         goto done;
@@ -590,7 +628,8 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     int fit = opts->fit_pages;
     for (size_t i = 0; !fit && i < meta.keys.n; i++)
         if (!strcmp(meta.keys.v[i].key, "fit")) {
-            fit = atoi(meta.keys.v[i].value);
+            long v = strtol(meta.keys.v[i].value, NULL, 10); /* (atoi's overflow is undefined) */
+            fit = v > 0 && v <= 1000 ? (int)v : 0;
             if (fit <= 0 || fit > 1000) {
                 cv_diag(&ctx, CVPDF_WARNING, meta.keys.v[i].vline, meta.keys.v[i].vcol,
                         "front matter 'fit' must be a number of pages (1, 2, ...); ignored");

@@ -306,7 +306,7 @@ static int shape_memo_room(cv_shape_memo *m)
     if (!t)
         return -1;
     for (size_t i = 0; i < m->nslots; i++)
-        if (m->slot[i].key) {
+        if (m->slot[i].key) { /* NOLINT(clang-analyzer-core.NullDereference): nslots > 0 only with slot */
             size_t j = m->slot[i].hash & (n - 1);
             while (t[j].key)
                 j = (j + 1) & (n - 1);
@@ -390,8 +390,10 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
     if (lang)
         hb_buffer_set_language(b, hb_language_from_string(lang, -1));
     hb_shape(f->font, b, NULL, 0);
-    if (!hb_buffer_allocation_successful(b))
+    if (!hb_buffer_allocation_successful(b)) {
+        free(key);
         return -1;
+    }
     unsigned n;
     hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
     hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, &n);

@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "style.h"
-#include "yaml.h"
+#include "yamlmap.h"
 
 #define MIN_MARGIN ((cvu)15 * CVU_PT * 7200 / 2540) /* 15 mm */
 

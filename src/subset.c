@@ -61,7 +61,7 @@ static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
 {
     memset(to, 0, sizeof *to);
     to->zdata = malloc(from->zlen ? from->zlen : 1);
-    to->codes = malloc((n ? n : 1) * sizeof *to->codes);
+    to->codes = malloc((n ? n : 1) * sizeof *to->codes); /* NOLINT(clang-analyzer-optin.portability.UnixAPI): never 0 */
     if (!to->zdata || !to->codes) {
         cv_subset_free(to);
         return -1;

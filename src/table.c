@@ -49,7 +49,7 @@ static int cell_widths(cv_layout *l, const cv_cell *c, cvu *minw, cvu *maxw)
     cv_lay_shape_block(l, &b, px, gb, l->st->page_w);
     cvu seg0 = 0, line0 = 0, last = 0;
     for (size_t p = 1; p <= c->len; p++) {
-        if (px[p] < 0 && p < c->len)
+        if (p < c->len && px[p] < 0)
             continue;
         cvu x = px[p] >= 0 ? px[p] : last;
         last = x;
@@ -119,8 +119,8 @@ int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlis
                 maxw[c] = b;
         }
     cvu avail = measure - 2 * pad * nc, smin = 0, smax = 0;
-    if (avail < nc * CVU_PT * 12)
-        avail = nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
+    if (avail < (cvu)nc * CVU_PT * 12)
+        avail = (cvu)nc * CVU_PT * 12; /* very many columns: they will be narrow, not negative */
     for (int c = 0; c < nc; c++) {
         if (maxw[c] < minw[c])
             maxw[c] = minw[c];

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "yaml.h"
+#include "yamlmap.h"
 
 void cv_kvs_free(cv_kvs *kv)
 {
@@ -51,6 +51,7 @@ static int push_kv(cv_kvs *out, const char *prefix, const yaml_node_t *k, const 
         free(e.value);
         return -1;
     }
+    /* cppcheck-suppress memleak ; CV_PUSH copied e into *out, which owns e.key and e.value now */
     return 0;
 }
 

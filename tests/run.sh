@@ -1520,6 +1520,40 @@ check "cache: every file renders the same bytes through a shared cvpdf_cache" t_
 check "cli: --timings reports every stage" t_timings
 check "bench: make bench's program runs (1 run each)" t_bench
 
+# The fonts and styles: a program in a cvpdf source tree (its executable in a directory with
+# cvpdf.pc.in, or one or two levels below one) uses the tree's fonts/ and styles/, whatever the
+# build baked in; elsewhere the baked DATADIR; --fonts-dir, CVPDF_FONTS, CVPDF_STYLES come first.
+t_data_dirs() {
+	local t=$CASE/tree
+	[ -x "$CVPDF" ] || fail "no executable $CVPDF (run make first)"
+	mkdir -p "$t/build/x" "$t/a/b/c" "$t/styles" "$CASE/empty"
+	: >"$t/cvpdf.pc.in"
+	ln -s "$ROOT/fonts" "$t/fonts"
+	sed 's/^font-size: .*/font-size: 14pt/' styles/modern.yaml >"$t/styles/modern.yaml"
+	cp "$CVPDF" "$t/build/x/cvpdf"
+	cp "$CVPDF" "$t/a/b/c/cvpdf"
+	printf '# Name\n\nText.\n' >"$CASE/s.md"
+	run timeout "$TIMEOUT" "$t/build/x/cvpdf" --show-style "$CASE/s.md"
+	expect_rc 0
+	expect_grep "$CASE/stdout" "^font-size: 14pt" "the style of a binary two levels inside a tree (its styles/modern.yaml)"
+	run timeout "$TIMEOUT" "$t/build/x/cvpdf" "$CASE/s.md" -o "$CASE/s.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/s.pdf"
+	run env CVPDF_STYLES="$ROOT/styles" timeout "$TIMEOUT" "$t/build/x/cvpdf" --show-style "$CASE/s.md"
+	expect_grep "$CASE/stdout" "^font-size: 10pt" "CVPDF_STYLES before the tree's styles"
+	run timeout "$TIMEOUT" "$t/build/x/cvpdf" --fonts-dir "$CASE/empty" "$CASE/s.md" -o "$CASE/x.pdf"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "$CASE/empty/Inter-Regular.otf" "--fonts-dir before the tree's fonts"
+	run env CVPDF_FONTS="$CASE/empty" timeout "$TIMEOUT" "$t/build/x/cvpdf" "$CASE/s.md" -o "$CASE/x.pdf"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "$CASE/empty/Inter-Regular.otf" "CVPDF_FONTS before the tree's fonts"
+	# three levels down is outside the tree: the baked directory (or the defaults without it)
+	run timeout "$TIMEOUT" "$t/a/b/c/cvpdf" --show-style "$CASE/s.md"
+	grep -q "^font-size: 14pt" "$CASE/stdout" && fail "a binary three levels below the tree still used its styles"
+	return 0
+}
+check "paths: a binary in a source tree uses its fonts/ and styles/; the options and variables first" t_data_dirs
+
 # ---------------------------------------------------------------------------------------------
 # Installing: `make install` into a scratch DESTDIR; the library used through pkg-config.
 
@@ -1529,22 +1563,46 @@ VERSION=$(sed -nE 's/^VERSION *= *//p' Makefile)
 # pkg-config finds the tree's cvpdf.pc and prefixes its -I and -L with the tree
 INSTALL_PC="PKG_CONFIG_SYSROOT_DIR=$INSTALL_ROOT PKG_CONFIG_PATH=$INSTALL_USR/lib/pkgconfig"
 
-# installed: runs `make install DESTDIR=$INSTALL_ROOT PREFIX=/usr` once for all the checks below
-# and fails unless it succeeded. It is a release build of its own objects under $TMP
-# (INSTALL_O), so it disturbs no other build (./cvpdf, build/*, a concurrent make asan).
+# installed: builds once for all the checks below, as a packager does, `make PREFIX=/usr` (a
+# release build of its own objects under $TMP, O=$INSTALL_O, so it disturbs no other build:
+# ./cvpdf, build/*, a concurrent make asan), then `make install DESTDIR=$INSTALL_ROOT` with no
+# PREFIX (the build's is used), and fails unless both succeeded.
+INSTALL_O=$TMP/install/obj
 installed() {
 	local rc=0
 	if [ ! -f "$TMP/install/rc" ]; then
 		mkdir -p "$TMP/install"
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 900 make -C "$ROOT" -j"$(nproc 2>/dev/null || echo 2)" install \
-			BUILD=release INSTALL_O="$TMP/install/obj" DESTDIR="$INSTALL_ROOT" PREFIX=/usr \
-			>"$TMP/install/log" 2>&1 </dev/null || rc=$?
+		{ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 900 make -C "$ROOT" -j"$(nproc 2>/dev/null || echo 2)" all \
+			BUILD=release O="$INSTALL_O" PREFIX=/usr >"$TMP/install/log" 2>&1 </dev/null &&
+			env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 900 make -C "$ROOT" install \
+				BUILD=release O="$INSTALL_O" DESTDIR="$INSTALL_ROOT" >"$TMP/install/install.log" 2>&1 </dev/null; } || rc=$?
+		cat "$TMP/install/install.log" >>"$TMP/install/log" 2>/dev/null
 		echo "$rc" >"$TMP/install/rc"
 	fi
 	rc=$(cat "$TMP/install/rc")
 	[ "$rc" -eq 0 ] && return 0
 	grep -v '^[[:space:]]*$' "$TMP/install/log" | tail -n 20 | sed 's/^/make: /' >&2
-	fail "make install DESTDIR=$INSTALL_ROOT PREFIX=/usr: $(describe_rc "$rc")"
+	fail "make PREFIX=/usr && make install DESTDIR=$INSTALL_ROOT: $(describe_rc "$rc")"
+}
+
+# make install compiles and links nothing: it installs the very files make built, and refuses
+# (compiling nothing either) when asked for other baked-in paths than the build's.
+t_install_builds_nothing() {
+	need make
+	installed
+	local u=$INSTALL_USR
+	grep -E '(^| )(cc|gcc|clang|ar) ' "$TMP/install/install.log" >"$CASE/compiles"
+	[ -s "$CASE/compiles" ] && fail "make install compiled or linked: $(head -n 3 "$CASE/compiles")"
+	expect_same "$u/bin/cvpdf" "$INSTALL_O/cvpdf" "bin/cvpdf is not the binary make built"
+	expect_same "$u/lib/libcvpdf.so.$VERSION" "$INSTALL_O/libcvpdf.so.$VERSION" "libcvpdf.so is not the library make built"
+	expect_same "$u/lib/libcvpdf.a" "$INSTALL_O/libcvpdf.a" "libcvpdf.a is not the archive make built"
+	run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" install BUILD=release O="$INSTALL_O" \
+		PREFIX=/opt DESTDIR="$CASE/opt"
+	[ "$RC" -ne 0 ] || fail "make install PREFIX=/opt installed a build made for /usr"
+	expect_grep "$CASE/stderr" "was built for PREFIX=/usr" "make install's message"
+	grep -E '(^| )(cc|gcc|clang) ' "$CASE/stdout" && fail "make install PREFIX=/opt compiled"
+	[ -e "$CASE/opt" ] && fail "make install PREFIX=/opt created $CASE/opt"
+	return 0
 }
 
 # expect_file PATH MODE [SAME-AS]: a regular file (not a symlink) with MODE, equal to SAME-AS.
@@ -1698,7 +1756,8 @@ t_uninstall() {
 	return 0
 }
 
-check "install: make install DESTDIR PREFIX=/usr installs every file, the .so chain, the paths" t_install_files
+check "install: make PREFIX=/usr; make install DESTDIR installs every file, the .so chain, the paths" t_install_files
+check "install: make install compiles nothing, installs what make built, refuses other paths" t_install_builds_nothing
 check "install: cvpdf.pc gives the tree's -I/-L, the version, PKGS; --static links libcvpdf.a" t_install_pc
 check "install: examples/render.c builds with pkg-config, links libcvpdf.so.0, renders en.md" t_install_example
 check "install: libcvpdf.so exports exactly the CVPDF_API functions, all cvpdf_*" t_install_exports

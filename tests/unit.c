@@ -9,14 +9,14 @@
 #include "check.h"
 #include "context.h"
 #include "emoji.h"
-#include "hyphen.h"
+#include "hyph.h"
 #include "linebreak.h"
 #include "markdown.h"
 #include "mojibake.h"
 #include "shape.h"
 #include "style.h"
 #include "util.h"
-#include "yaml.h"
+#include "yamlmap.h"
 
 static int passed, failed;
 
@@ -49,7 +49,7 @@ static void test_utf8(void)
 {
     const char s[] = "a\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x9A\x80\xFF";
     size_t i = 0, n = sizeof s - 1;
-    uint32_t cps[6];
+    uint32_t cps[6] = {0};
     int k = 0;
     while (i < n && k < 6)
         cps[k++] = cv_utf8_next(s, n, &i);

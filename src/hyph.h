@@ -1,6 +1,6 @@
-/* hyphen.h: hyphenation points (hyphen.c, the only libhyphen client). */
-#ifndef CVPDF_HYPHEN_H
-#define CVPDF_HYPHEN_H
+/* hyph.h: hyphenation points (hyphen.c, the only libhyphen client). */
+#ifndef CVPDF_HYPH_H
+#define CVPDF_HYPH_H
 
 #include "util.h"
 

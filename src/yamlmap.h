@@ -1,6 +1,6 @@
-/* yaml.h: YAML mappings and the front matter (yaml.c, the only libyaml client). */
-#ifndef CVPDF_YAML_H
-#define CVPDF_YAML_H
+/* yamlmap.h: YAML mappings and the front matter (yaml.c, the only libyaml client). */
+#ifndef CVPDF_YAMLMAP_H
+#define CVPDF_YAMLMAP_H
 
 #include "context.h"
 
