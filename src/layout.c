@@ -254,3 +254,43 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
     free(sg.v);
     return pen;
 }
+
+int cv_layout_footer(cv_layout *l, size_t page, size_t npages, cv_vlist *out, size_t *item)
+{
+    *item = (size_t)-1;
+    const cv_style *st = l->st;
+    size_t name_len = 0;
+    const char *name = st->footer_name ? cv_layout_name(l, &name_len) : NULL;
+    if (!((npages > 1 && st->page_numbers) || name))
+        return 0;
+    char num[200];
+    int len;
+    int nl = (int)(name_len < 120 ? name_len : 120);
+    /* "Name · 1 / 2": the name helps when pages part; numbers only when there are pages */
+    if (name && npages > 1 && st->page_numbers)
+        len = snprintf(num, sizeof num, "%.*s \xC2\xB7 %zu / %zu", nl, name, page + 1, npages);
+    else if (name)
+        len = snprintf(num, sizeof num, "%.*s", nl, name);
+    else
+        len = snprintf(num, sizeof num, "%zu / %zu", page + 1, npages);
+    /* glyphs keep a pointer to their text until the PDF is written: give it a home */
+    char *keep = cv_strndup(num, (size_t)len);
+    if (!keep || CV_PUSH(out->strings, keep)) {
+        free(keep);
+        return -1;
+    }
+    cv_vitem it;
+    memset(&it, 0, sizeof it);
+    it.kind = CV_V_LINE;
+    it.g0 = out->glyphs.n;
+    cvu w = cv_layout_text(l, keep, (size_t)len, st->footer_size, st->muted_color, out);
+    if (w < 0)
+        return -1;
+    it.g1 = out->glyphs.n;
+    it.x0 = (st->page_w - w) / 2;
+    it.width = w;
+    if (CV_PUSH(out->items, it))
+        return -1;
+    *item = out->items.n - 1;
+    return 0;
+}

@@ -98,5 +98,9 @@ void cv_vlist_free(cv_vlist *vl);
 void cv_layout_fonts_report(const cv_layout *lay, cv_buf *out);
 /* The document's name (its first level-1 heading), for a footer; NULL when none. */
 const char *cv_layout_name(const cv_layout *lay, size_t *len);
+/* The footer line of page `page` of npages ("n / N", the name, or both, as the style says),
+ * as an item of out whose glyphs are centred on the page (x0) and sit on its baseline;
+ * *item is its index, or (size_t)-1 when the style wants no footer. 0, -1 on OOM. */
+int cv_layout_footer(cv_layout *lay, size_t page, size_t npages, cv_vlist *out, size_t *item);
 
 #endif

@@ -1,20 +1,18 @@
-/* paginate.c: the vertical list to pages of absolutely placed glyphs, rules, links and
- * outline marks.
+/* paginate.c: the vertical list to pages: each page a plan of the items it places, made into
+ * a display list of absolutely placed glyphs, rules, links and outline marks on demand.
  *
  * Greedy with look-back: items fill a page until one does not fit; the page then ends at the
  * last place where a break is allowed (after an item without keep_next), so a heading is
  * never the last thing on a page and a paragraph leaves no single line behind. A run of kept
  * items taller than a page is broken where it overflows. Space items vanish at a page top.
- * When there is more than one page, each gets a centred "n / N" in the bottom margin.
+ * The footers ("n / N", the name) are lines of the layout's, made once the count is known.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "paginate.h"
 
-static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg,
-                      const cv_style *st)
+static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st)
 {
     cvu base = top + it->ascent;
     cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0}};
@@ -62,16 +60,14 @@ static int place_line(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu t
         if (CV_PUSH(pg->rules, r))
             return -1;
     }
-    (void)ctx;
     return 0;
 }
 
-static int place(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg,
-                 const cv_style *st)
+static int place(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st)
 {
     switch (it->kind) {
     case CV_V_LINE:
-        return place_line(ctx, vl, it, top, pg, st);
+        return place_line(vl, it, top, pg, st);
     case CV_V_RULE: {
         cvu y = top + it->height / 2;
         cv_prule r = {.x0 = it->x0, .y0 = y, .x1 = it->x1, .y1 = y, .width = it->thickness,
@@ -87,9 +83,17 @@ static int place(cv_ctx *ctx, const cv_vlist *vl, const cv_vitem *it, cvu top, c
     }
 }
 
-int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist *vl,
-                cv_pages *out)
+static int push_placed(cv_pages *out, size_t item, cvu top)
 {
+    cv_placed pl = {item, top};
+    return CV_PUSH(out->placed, pl);
+}
+
+int cv_paginate(cv_ctx *ctx, const cv_style *st, const cv_vlist *vl, cv_pages *out)
+{
+    (void)ctx;
+    out->vl = vl;
+    out->st = st;
     out->width = st->page_w;
     out->height = st->page_h;
     cvu avail = st->page_h - st->margin_t - st->margin_b;
@@ -129,20 +133,19 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
         size_t end = j;
         if (j < n && last_ok > i)
             end = last_ok;
-        /* a page can also end right before a space or a mark (they carry no content) */
-        cv_page pg;
-        memset(&pg, 0, sizeof pg);
+        cv_page_plan pg = {out->placed.n, 0, 0, (size_t)-1};
         cvu top = st->margin_t;
         for (size_t k = head0; k < head1; k++) {
-            if (place(ctx, vl, &vl->items.v[k], top, &pg, st))
+            if (push_placed(out, k, top))
                 return -1;
             top += vl->items.v[k].height;
         }
         for (size_t k = i; k < end; k++) {
-            if (place(ctx, vl, &vl->items.v[k], top, &pg, st))
+            if (push_placed(out, k, top))
                 return -1;
             top += vl->items.v[k].height;
         }
+        pg.p1 = out->placed.n;
         pg.used = top - st->margin_t;
         if (CV_PUSH(out->pages, pg))
             return -1;
@@ -150,64 +153,51 @@ int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist 
             break;
         i = end;
     }
-    /* page numbers, once the count is known */
-    size_t np = out->pages.n;
-    size_t name_len = 0;
-    const char *name = st->footer_name ? cv_layout_name(lay, &name_len) : NULL;
-    if ((np > 1 && st->page_numbers) || name) {
-        for (size_t p = 0; p < np; p++) {
-            char num[200];
-            int len;
-            /* "Name · 1 / 2": the name helps when pages part; numbers only when there are pages */
-            if (name && np > 1 && st->page_numbers)
-                len = snprintf(num, sizeof num, "%.*s \xC2\xB7 %zu / %zu", (int)(name_len < 120 ? name_len : 120), name, p + 1, np);
-            else if (name)
-                len = snprintf(num, sizeof num, "%.*s", (int)(name_len < 120 ? name_len : 120), name);
-            else
-                len = snprintf(num, sizeof num, "%zu / %zu", p + 1, np);
-            char *keep = cv_strndup(num, (size_t)len);
-            if (!keep || CV_PUSH(out->strings, keep)) {
-                free(keep);
-                return -1;
-            }
-            cv_vlist tmp;
-            memset(&tmp, 0, sizeof tmp);
-            cvu w = cv_layout_text(lay, keep, (size_t)len, st->footer_size, st->muted_color, &tmp);
-            if (w < 0) {
-                cv_vlist_free(&tmp);
-                return -1;
-            }
-            cvu x = (st->page_w - w) / 2;
-            cvu base = st->page_h - st->margin_b / 2;
-            for (size_t k = 0; k < tmp.glyphs.n; k++) {
-                const cv_lglyph *g = &tmp.glyphs.v[k];
-                cv_pglyph pgl = {.x = x + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
-                                 .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
-                                 .tlen = g->tlen, .mode = CV_GM_TEXT, .image = -1};
-                if (CV_PUSH(out->pages.v[p].glyphs, pgl)) {
-                    cv_vlist_free(&tmp);
-                    return -1;
-                }
-            }
-            cv_vlist_free(&tmp);
-        }
+    return 0;
+}
+
+int cv_page_get(const cv_pages *pages, size_t p, cv_page *pg)
+{
+    pg->lines.n = pg->glyphs.n = pg->rules.n = pg->links.n = pg->marks.n = 0;
+    const cv_page_plan *plan = &pages->pages.v[p];
+    pg->used = plan->used;
+    for (size_t k = plan->p0; k < plan->p1; k++) {
+        const cv_placed *pl = &pages->placed.v[k];
+        if (place(pages->vl, &pages->vl->items.v[pl->item], pl->top, pg, pages->st))
+            return -1;
+    }
+    if (plan->footer == (size_t)-1)
+        return 0;
+    /* the footer line, its baseline in the middle of the bottom margin */
+    const cv_vlist *fv = &pages->footers;
+    const cv_vitem *it = &fv->items.v[plan->footer];
+    const cv_style *st = pages->st;
+    cvu base = st->page_h - st->margin_b / 2;
+    for (size_t k = it->g0; k < it->g1; k++) {
+        const cv_lglyph *g = &fv->glyphs.v[k];
+        cv_pglyph pgl = {.x = it->x0 + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
+                         .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
+                         .tlen = g->tlen, .mode = CV_GM_TEXT, .image = -1};
+        if (CV_PUSH(pg->glyphs, pgl))
+            return -1;
     }
     return 0;
 }
 
+void cv_page_free(cv_page *p)
+{
+    free(p->lines.v);
+    free(p->glyphs.v);
+    free(p->rules.v);
+    free(p->links.v);
+    free(p->marks.v);
+    memset(p, 0, sizeof *p);
+}
+
 void cv_pages_free(cv_pages *ps)
 {
-    for (size_t i = 0; i < ps->pages.n; i++) {
-        cv_page *p = &ps->pages.v[i];
-        free(p->lines.v);
-        free(p->glyphs.v);
-        free(p->rules.v);
-        free(p->links.v);
-        free(p->marks.v);
-    }
     free(ps->pages.v);
-    for (size_t i = 0; i < ps->strings.n; i++)
-        free(ps->strings.v[i]);
-    free(ps->strings.v);
+    free(ps->placed.v);
+    cv_vlist_free(&ps->footers);
     memset(ps, 0, sizeof *ps);
 }

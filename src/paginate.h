@@ -1,5 +1,10 @@
-/* paginate.h: pages: the vertical list cut into pages of absolutely placed glyphs, rules,
- * links and marks (paginate.c). */
+/* paginate.h: pages (paginate.c): the vertical list cut into pages.
+ *
+ * A page is a plan: which items of the layout's vertical list it places, and where (a table's
+ * header rows repeated at its top included), plus its footer line. The glyphs stay in the
+ * vertical list; cv_page_get turns a plan into the display list of one page (absolute
+ * positions, rules, links, marks) when the PDF writer or the trace needs it, so a document's
+ * glyphs are held once, not again for its pages. */
 #ifndef CVPDF_PAGINATE_H
 #define CVPDF_PAGINATE_H
 
@@ -51,6 +56,7 @@ typedef struct cv_pline {
 } cv_pline;
 
 
+/* The display list of one page, made by cv_page_get. */
 typedef struct cv_page {
     cvu used;        /* the height its content takes */
     CV_VEC(cv_pline) lines;
@@ -59,15 +65,33 @@ typedef struct cv_page {
     CV_VEC(cv_plink) links;
     CV_VEC(cv_pmark) marks;
 } cv_page;
+void cv_page_free(cv_page *page);
+
+/* An item of the vertical list placed with its top at y = top (from the page's top edge). */
+typedef struct cv_placed {
+    size_t item;
+    cvu top;
+} cv_placed;
+
+typedef struct cv_page_plan {
+    size_t p0, p1;   /* its items: placed[p0, p1) */
+    cvu used;        /* the height they take */
+    size_t footer;   /* its footer line: an item of footers, or (size_t)-1 */
+} cv_page_plan;
 
 typedef struct cv_pages {
-    CV_VEC(cv_page) pages;
-    CV_VEC(char *) strings; /* text the pages point into that no earlier stage owns */
+    CV_VEC(cv_page_plan) pages;
+    CV_VEC(cv_placed) placed;
+    const cv_vlist *vl;   /* the vertical list placed (the layout's) */
+    const cv_style *st;
+    cv_vlist footers;     /* one line a page, centred in the bottom margin (cv_layout_footer) */
     cvu width, height;
 } cv_pages;
 
-int cv_paginate(cv_ctx *ctx, cv_layout *lay, const cv_style *st, const cv_vlist *vl,
-                cv_pages *out);
+/* Cuts vl into pages; vl and st must outlive out. */
+int cv_paginate(cv_ctx *ctx, const cv_style *st, const cv_vlist *vl, cv_pages *out);
+/* The display list of page p, into out (emptied first). 0, -1 on OOM. */
+int cv_page_get(const cv_pages *pages, size_t p, cv_page *out);
 void cv_pages_free(cv_pages *pages);
 
 #endif

@@ -1,5 +1,5 @@
-/* pdf.h: shared between the two libharu clients, pdf.c (document, pages, links, outline) and
- * pdffont.c (Type0 fonts). No other file includes hpdf.h. */
+/* pdf.h: shared by the libharu clients, pdf.c (document, pages, links, outline),
+ * pdfcontent.c (content streams) and pdffont.c (fonts). No other file includes hpdf.h. */
 #ifndef CVPDF_PDF_H
 #define CVPDF_PDF_H
 
@@ -47,6 +47,11 @@ bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len
 /* Writes the ToUnicode map; call after all pages. */
 int cv_pdffont_finish(struct cv_pdffont *f);
 void cv_pdffont_free(struct cv_pdffont *f);
+
+/* pdfcontent.c: the content stream of one page into b: rules, outlines, then the text;
+ * font_names[face] is the face's resource name on the page. */
+void cv_pdf_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
+                    cv_fonts *faces);
 
 /* UTF-8 to UTF-16BE with a byte-order mark (PDF text strings); caller frees. */
 unsigned char *cv_utf16be(const char *s, size_t len, bool bom, size_t *out_len);

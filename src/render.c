@@ -341,7 +341,7 @@ static int count_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_mod
     int n = -1;
     if (lay && !cv_layout_model(lay, model, &vl)) {
         int stage = cv_stage(ctx, CV_T_PAGINATE);
-        if (!cv_paginate(ctx, lay, st, &vl, &pages)) {
+        if (!cv_paginate(ctx, st, &vl, &pages)) {
             n = (int)pages.pages.n;
             *overflow = 0;
             for (size_t p = (size_t)limit; p < pages.pages.n; p++)
@@ -642,18 +642,18 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     if (!lay || cv_layout_model(lay, &model, &vl))
         goto done;
     cv_stage(&ctx, CV_T_PAGINATE);
-    if (cv_paginate(&ctx, lay, &style, &vl, &pages))
+    if (cv_paginate(&ctx, &style, &vl, &pages))
         goto done;
+    /* the footers, now that the count is known */
+    for (size_t p = 0; p < pages.pages.n; p++)
+        if (cv_layout_footer(lay, p, pages.pages.n, &pages.footers, &pages.pages.v[p].footer))
+            goto done;
     if (opts->safe && pages.pages.n > (size_t)opts->max_pages) {
         cv_diag(&ctx, CVPDF_ERROR, 0, 0, "safe mode: %zu pages, more than the %d allowed", pages.pages.n,
                 opts->max_pages);
         st = CVPDF_ERR_LIMIT;
         goto done;
     }
-    /* the pages hold their own copies of the glyphs: the line list's are no longer needed
-     * (half the memory of a long document) */
-    free(vl.glyphs.v);
-    memset(&vl.glyphs, 0, sizeof vl.glyphs);
     if (cv_fonts_failed(fonts)) {
         st = CVPDF_ERR_FONT;
         goto done;

@@ -22,8 +22,14 @@ static void text(cv_buf *b, const char *t, uint32_t n)
 int cv_trace(const cv_pages *pages, cv_buf *out)
 {
     static const char *roles[5] = {"space", "cjk", "hl", "punct", "fill"};
+    cv_page page;
+    memset(&page, 0, sizeof page);
     for (size_t p = 0; p < pages->pages.n; p++) {
-        const cv_page *pg = &pages->pages.v[p];
+        if (cv_page_get(pages, p, &page)) {
+            cv_page_free(&page);
+            return -1;
+        }
+        const cv_page *pg = &page;
         cv_buf_printf(out, "page %zu\n", p + 1);
         for (size_t k = 0; k < pg->marks.n; k++) {
             cv_buf_printf(out, "  mark h%d y=", pg->marks.v[k].level);
@@ -78,5 +84,6 @@ int cv_trace(const cv_pages *pages, cv_buf *out)
             cv_buf_puts(out, "\n");
         }
     }
+    cv_page_free(&page);
     return out->oom ? -1 : 0;
 }

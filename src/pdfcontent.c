@@ -1,0 +1,384 @@
+/* pdfcontent.c: the content stream of one page, from its display list (cv_page_get).
+ *
+ * Rules and fills first, then the glyphs drawn as outlines (the visible hyphen and tail of a
+ * hyphenated word), then one text object with all the text. Text is drawn glyph-exact: each
+ * glyph sits where layout put it. Within a TJ array a glyph advances by its /W width, so a
+ * number before it makes up the difference between that and the shaped position (kerning);
+ * rounding never accumulates because every correction is computed from the absolute
+ * position. A cluster of several glyphs, or a glyph whose code already maps to other text, is
+ * wrapped in /ActualText so copy and paste stays exact. Numbers are printed with integer
+ * arithmetic: a host's locale cannot put commas in them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+
+static void put_num(cv_buf *b, cvu v) { cv_buf_fixed(b, v, 3); }
+
+/* A point in PDF coordinates (y up) from a page position (y down). */
+static void put_point(cv_buf *b, cvu x, cvu y_down, cvu page_h)
+{
+    put_num(b, x);
+    cv_buf_puts(b, " ");
+    put_num(b, page_h - y_down);
+}
+
+static void put_color(cv_buf *b, uint32_t c, bool stroke)
+{
+    for (int k = 2; k >= 0; k--) {
+        cv_buf_fixed(b, (int64_t)((c >> (8 * k)) & 0xFF) * 65536 / 255, 3);
+        cv_buf_puts(b, " ");
+    }
+    cv_buf_puts(b, stroke ? "RG\n" : "rg\n");
+}
+
+static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
+{
+    size_t ul;
+    unsigned char *u = cv_utf16be(text, len, true, &ul);
+    if (!u) {
+        b->oom = true;
+        return;
+    }
+    cv_buf_puts(b, "/Span<</ActualText<");
+    for (size_t k = 0; k < ul; k++)
+        cv_buf_printf(b, "%02X", u[k]);
+    cv_buf_puts(b, ">>>BDC\n");
+    free(u);
+}
+
+/* Registers the ToUnicode text of a cluster's glyphs; true when that cannot carry the
+ * cluster's text exactly, so the caller adds /ActualText. A cluster of as many glyphs as
+ * characters maps one to one (an emoji and its variation selector); otherwise the first
+ * glyph takes the whole text (a ligature), but never several characters with an astral one
+ * among them: MuPDF 1.21 splits such a string into lone surrogates. */
+static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
+{
+    if (f->type3) {
+        /* the emoji's glyph maps to its first character, blank glyphs carry the rest */
+        size_t q = 0;
+        cv_utf8_next(g->text, g->tlen, &q);
+        long k0 = cv_pdffont_find(f, g->gid);
+        if (k0 >= 0)
+            cv_pdffont_map(f, k0, g->text, (uint32_t)q);
+        /* always /ActualText: poppler places a Type3 glyph's text on a line of its own
+         * otherwise */
+        return true;
+    }
+    const char *t = g->text;
+    size_t len = g->tlen, ncp = 0;
+    bool astral = false;
+    for (size_t i = 0; i < len;) {
+        astral |= cv_utf8_next(t, len, &i) >= 0x10000;
+        ncp++;
+    }
+    bool lossy = false;
+    if (ncl == ncp && ncl > 1) {
+        size_t i = 0;
+        for (size_t k = 0; k < ncl; k++) {
+            size_t s = i;
+            cv_utf8_next(t, len, &i);
+            long kk = cv_pdffont_find(f, g[k].gid);
+            if (kk < 0 || !cv_pdffont_map(f, kk, t + s, (uint32_t)(i - s)))
+                lossy = true;
+        }
+        return lossy;
+    }
+    long k0 = cv_pdffont_find(f, g->gid);
+    size_t first = 0;
+    cv_utf8_next(t, len, &first);
+    size_t take = astral && ncp > 1 ? first : len;
+    if (k0 < 0 || !cv_pdffont_map(f, k0, t, (uint32_t)take))
+        lossy = true;
+    return lossy || take < len || ncl > 1;
+}
+
+/* How far (1/100 pt) a glyph may sit from where the widths put it before a TJ number moves
+ * it: positions are kept in 1/65536 pt and widths to a millionth of an em, so without slack
+ * every few glyphs would carry a correction of a thousandth of a point. */
+#define TJ_SLACK (CVU_PT / 100)
+
+/* A glyph code as `digits` hex digits, without printf (one call per glyph showed in profiles) */
+static void put_hex(cv_buf *b, uint32_t code, int digits)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char d[8];
+    for (int i = digits - 1; i >= 0; i--, code >>= 4)
+        d[i] = hex[code & 15];
+    cv_buf_add(b, d, (size_t)digits);
+}
+
+/* Ends a TJ array, closing a run of glyph codes. */
+static void end_tj(cv_buf *b, bool *hex)
+{
+    cv_buf_puts(b, *hex ? ">]TJ\n" : "]TJ\n");
+    *hex = false;
+}
+
+/* Fills first (table shading), then the rules over them. */
+static void draw_rules(cv_buf *b, const cv_page *pg, cvu page_h)
+{
+    uint32_t cur_stroke = 0xFFFFFFFF;
+    cvu cur_w = -1;
+    uint32_t cur_fill_rect = 0xFFFFFFFF;
+    for (size_t i = 0; i < pg->rules.n; i++) {
+        const cv_prule *r = &pg->rules.v[i];
+        if (!r->fill)
+            continue;
+        if (r->color != cur_fill_rect) {
+            put_color(b, r->color, false);
+            cur_fill_rect = r->color;
+        }
+        put_point(b, r->x0, r->y1, page_h);
+        cv_buf_puts(b, " ");
+        put_num(b, r->x1 - r->x0);
+        cv_buf_puts(b, " ");
+        put_num(b, r->y1 - r->y0);
+        cv_buf_puts(b, " re f\n");
+    }
+    for (size_t i = 0; i < pg->rules.n; i++) {
+        const cv_prule *r = &pg->rules.v[i];
+        if (r->fill)
+            continue;
+        if (r->color != cur_stroke) {
+            put_color(b, r->color, true);
+            cur_stroke = r->color;
+        }
+        if (r->width != cur_w) {
+            put_num(b, r->width);
+            cv_buf_puts(b, " w\n");
+            cur_w = r->width;
+        }
+        put_point(b, r->x0, r->y0, page_h);
+        cv_buf_puts(b, " m ");
+        put_point(b, r->x1, r->y1, page_h);
+        cv_buf_puts(b, " l S\n");
+    }
+}
+
+/* The glyphs drawn as outlines, which no extractor reads. Returns whether the page has any
+ * glyph left for the text object. */
+static bool draw_outlines(cv_buf *b, const cv_page *pg, cvu page_h, cv_fonts *faces)
+{
+    bool any_text = false;
+    const cv_pglyph *prev = NULL; /* the glyph before, when in the same run of outlines */
+    for (size_t i = 0; i < pg->glyphs.n; i++) {
+        const cv_pglyph *g = &pg->glyphs.v[i];
+        if (g->image >= 0)
+            continue; /* drawn by the caller */
+        if (g->mode != CV_GM_PATH) {
+            any_text = true;
+            continue;
+        }
+        cv_face *face = cv_fonts_face(faces, g->face);
+        if (!face)
+            continue;
+        int upem = cv_face_get_info(face)->upem;
+        if (prev && prev->face == g->face && prev->size == g->size && prev->color == g->color &&
+            prev->y == g->y && g->x >= prev->x) {
+            /* the next glyph of the same word: the space is in font units already */
+            cv_buf_puts(b, "1 0 0 1 ");
+            cv_buf_fixed(b, (int64_t)(g->x - prev->x) * upem * 65536 / g->size, 2);
+            cv_buf_puts(b, " 0 cm\n");
+        } else {
+            if (prev)
+                cv_buf_puts(b, "Q\n");
+            cv_buf_puts(b, "q\n");
+            put_color(b, g->color, false);
+            /* font units to points: scale size/upem, printed ×1000 (then × 0.001, applied to
+             * the outline first) so that five decimals keep six significant digits */
+            cv_buf_fixed(b, g->size * 1000 / upem, 5);
+            cv_buf_puts(b, " 0 0 ");
+            cv_buf_fixed(b, g->size * 1000 / upem, 5);
+            cv_buf_puts(b, " ");
+            put_point(b, g->x, g->y, page_h);
+            cv_buf_puts(b, " cm 0.001 0 0 0.001 0 0 cm\n");
+        }
+        cv_face_outline(face, g->gid, b);
+        cv_buf_puts(b, "f\n");
+        prev = g;
+    }
+    if (prev)
+        cv_buf_puts(b, "Q\n");
+    return any_text;
+}
+
+/* The text object's state as glyphs are written: the font, size and colour set, the open TJ
+ * array and where the viewer's pen is in it, and the glyphs left in a hyphenated word's
+ * /ActualText span. */
+typedef struct text_run {
+    cv_buf *b;
+    cvu page_h;
+    struct cv_pdffont **fonts;
+    const char **font_names;
+    int face;
+    cvu size, pen, line_y;
+    uint32_t fill;
+    bool in_tj;
+    bool hex; /* inside a <...> run of glyph codes */
+    size_t span_left;
+} text_run;
+
+static void close_tj(text_run *t)
+{
+    if (t->in_tj)
+        end_tj(t->b, &t->hex);
+    t->in_tj = false;
+}
+
+/* n glyphs of an /ActualText span written: the span ends with its last. */
+static void span_done(text_run *t, size_t n)
+{
+    if (!t->span_left)
+        return;
+    t->span_left = t->span_left > n ? t->span_left - n : 0;
+    if (!t->span_left) {
+        close_tj(t);
+        cv_buf_puts(t->b, "EMC\n");
+    }
+}
+
+/* The rest of a hyphenated word from glyph i: text for extractors, neither seen nor wide
+ * (render mode 3, 1% horizontal scale), right where the head ends. Returns the glyph after. */
+static size_t text_invisible(text_run *t, const cv_page *pg, size_t i)
+{
+    cv_buf *b = t->b;
+    const cv_pglyph *g = &pg->glyphs.v[i];
+    struct cv_pdffont *f = t->fonts[g->face];
+    cv_buf_puts(b, "3 Tr 1 Tz 1 0 0 1 ");
+    put_point(b, g->x, g->y, t->page_h);
+    cv_buf_puts(b, " Tm[");
+    size_t j = i;
+    for (; j < pg->glyphs.n && pg->glyphs.v[j].mode == CV_GM_INVISIBLE && pg->glyphs.v[j].face == g->face &&
+           pg->glyphs.v[j].size == g->size;
+         j++) {
+        const cv_pglyph *h = &pg->glyphs.v[j];
+        long kk = f ? cv_pdffont_find(f, h->gid) : -1;
+        if (h->tlen && kk >= 0)
+            cv_pdffont_map(f, kk, h->text, h->tlen);
+        cv_buf_printf(b, f && f->type3 ? "<%02X>" : "<%04X>", kk >= 0 ? f->codes[kk] : 0);
+    }
+    cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");
+    t->line_y = -1; /* the next glyph restates its position */
+    span_done(t, j - i);
+    return j;
+}
+
+/* One glyph of a cluster into the TJ array (opened at its position when needed). */
+static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bool first)
+{
+    cv_buf *b = t->b;
+    long kk = f ? cv_pdffont_find(f, h->gid) : -1;
+    uint32_t code = kk >= 0 ? f->codes[kk] : 0;
+    int width = kk >= 0 ? f->widths[kk] : 0;
+    if (!t->in_tj || h->y != t->line_y) {
+        if (t->in_tj)
+            end_tj(b, &t->hex);
+        cv_buf_puts(b, "1 0 0 1 ");
+        put_point(b, h->x, h->y, t->page_h);
+        cv_buf_puts(b, " Tm[");
+        t->in_tj = true;
+        t->hex = false;
+        t->pen = h->x;
+        t->line_y = h->y;
+    }
+    /* The viewer places each glyph at the end of the one before (pen, from the widths in the
+     * font); only kerning, justification and drift of more than TJ_SLACK need a TJ number,
+     * positive to the left in thousandths of the size. */
+    cvu diff = h->x - t->pen;
+    if (diff > TJ_SLACK || diff < -TJ_SLACK) {
+        /* in tenths of a thousandth of an em, rounded (0.001 pt at 10 pt): the word spaces of
+         * a justified line come out the same number */
+        int64_t tenths = -(diff * 10000 + (diff >= 0 ? h->size / 2 : -h->size / 2)) / h->size;
+        cv_buf_puts(b, t->hex ? "> " : " ");
+        cv_buf_fixed(b, tenths * 65536 / 10, 1);
+        cv_buf_puts(b, " ");
+        t->hex = false;
+        t->pen -= (cvu)(tenths * h->size / 10000);
+    }
+    if (!t->hex)
+        cv_buf_puts(b, "<");
+    t->hex = true;
+    put_hex(b, code, f && f->type3 ? 2 : 4);
+    t->pen += (cvu)((int64_t)width * h->size / 1000000);
+    if (f && f->type3 && first && h->tlen) {
+        /* an emoji's other characters, as zero-width blank glyphs */
+        size_t q = 0;
+        cv_utf8_next(h->text, h->tlen, &q);
+        while (q < h->tlen) {
+            uint32_t xc = cv_pdffont_extra(f, cv_utf8_next(h->text, h->tlen, &q));
+            if (xc)
+                put_hex(b, xc, 2);
+        }
+    }
+}
+
+/* The text object: every glyph that is text, visible or not. */
+static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names)
+{
+    cv_buf_puts(b, "BT\n");
+    text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, 0};
+    for (size_t i = 0; i < pg->glyphs.n;) {
+        const cv_pglyph *g = &pg->glyphs.v[i];
+        if (g->mode == CV_GM_PATH || g->image >= 0) {
+            i++;
+            continue;
+        }
+        if (g->aspan && !t.span_left) {
+            close_tj(&t);
+            put_actual_text(b, g->atext, g->alen);
+            t.span_left = g->aspan;
+        }
+        struct cv_pdffont *f = fonts[g->face];
+        /* a cluster: ncl glyphs from i */
+        size_t ncl = g->ncl ? g->ncl : 1;
+        if (i + ncl > pg->glyphs.n)
+            ncl = pg->glyphs.n - i;
+        bool actual = f && g->tlen && map_cluster(f, pg->glyphs.v + i, ncl) && !t.span_left;
+        bool invisible = g->mode == CV_GM_INVISIBLE;
+        bool restate = g->face != t.face || g->size != t.size || g->y != t.line_y || g->color != t.fill ||
+                       actual || invisible;
+        if (restate)
+            close_tj(&t);
+        if (g->color != t.fill) {
+            put_color(b, g->color, false);
+            t.fill = g->color;
+        }
+        if (g->face != t.face || g->size != t.size) {
+            cv_buf_printf(b, "/%s ", font_names[g->face]);
+            put_num(b, g->size);
+            cv_buf_puts(b, " Tf\n");
+            t.face = g->face;
+            t.size = g->size;
+        }
+        if (invisible) {
+            i = text_invisible(&t, pg, i);
+            continue;
+        }
+        if (actual)
+            put_actual_text(b, g->text, g->tlen);
+        for (size_t k = i; k < i + ncl; k++)
+            text_glyph(&t, &pg->glyphs.v[k], f, k == i);
+        if (actual) {
+            end_tj(b, &t.hex);
+            cv_buf_puts(b, "EMC\n");
+            t.in_tj = false;
+        }
+        i += ncl;
+        span_done(&t, ncl);
+    }
+    close_tj(&t);
+    if (t.span_left)
+        cv_buf_puts(b, "EMC\n");
+    cv_buf_puts(b, "ET\n");
+}
+
+void cv_pdf_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
+                    cv_fonts *faces)
+{
+    draw_rules(b, pg, page_h);
+    if (draw_outlines(b, pg, page_h, faces))
+        draw_text(b, pg, page_h, fonts, font_names);
+}
