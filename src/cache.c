@@ -1,59 +1,50 @@
-/* cache.c: what renders can share (cvpdf_cache): opened faces, fontconfig's answers and
- * hyphenation dictionaries. A server or `cvpdf --watch` renders the same few documents again
- * and again; with a cache, a render no longer maps and parses font files, asks fontconfig or
- * loads hyphenation patterns, and each face keeps its recent subsets (subset.c), so only the
- * layout and the PDF itself are made again.
+/* cache.c: what renders can share (cvpdf_cache): opened faces, fontconfig's answers,
+ * hyphenation dictionaries, and the memos of shaped runs, subsets and colour emoji. A server
+ * or `cvpdf --watch` renders the same few documents again and again; with a cache, a render
+ * no longer maps and parses font files, asks fontconfig or loads hyphenation patterns, and
+ * makes again only what changed.
  *
  * Everything kept is a pure function of its key (a file, a font query, a language), so a
- * render's bytes are the same with a cache as without one. One lock guards the tables; the
- * objects handed out are read-only once made (a face's subset memo has its own lock), so
- * renders on several threads may share one cache.
+ * render's bytes are the same with a cache as without one. Each table is a memo (memo.c)
+ * with its own lock; the objects handed out are read-only once made, so renders on several
+ * threads may share one cache.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
 
-typedef struct cached_face {
-    char *path;
-    unsigned index;
-    cv_face *face;
-} cached_face;
-
-typedef struct cached_match {
-    char *key;
-    char *path; /* NULL: fontconfig has no answer */
-    unsigned index;
-} cached_match;
-
-typedef struct cached_hyph {
-    char *lang;
-    cv_hyph *hyph; /* NULL: no patterns for the language */
-} cached_hyph;
-
 struct cvpdf_cache {
-    pthread_mutex_t lock;
-    CV_VEC(cached_face) faces;
-    CV_VEC(cached_match) matches;
-    CV_VEC(cached_hyph) hyphs;
+    cv_memo *faces;   /* "path\0index" -> cv_face, kept for the cache's life */
+    cv_memo *matches; /* a fontconfig query -> its answer (match_blob) */
+    cv_memo *hyphs;   /* a language -> its cv_hyph, kept for the cache's life */
+    cv_memos memos;
 };
 
-static void clear_matches(cvpdf_cache *c)
-{
-    for (size_t i = 0; i < c->matches.n; i++) {
-        free(c->matches.v[i].key);
-        free(c->matches.v[i].path);
-    }
-    c->matches.n = 0;
-}
+/* fontconfig answers kept at most: a document of many rare characters (or a stream of
+ * hostile ones to a server) must not grow the cache without bound */
+#define MAX_MATCHES 4096
+
+typedef struct match_blob {
+    int found;
+    unsigned index;
+    char path[]; /* when found */
+} match_blob;
+
+static void free_face(void *f) { cv_face_free(f); }
+static void free_hyph(void *h) { cv_hyph_free(h); }
 
 cvpdf_cache *cvpdf_cache_new(void)
 {
     cvpdf_cache *c = calloc(1, sizeof *c);
-    if (c && pthread_mutex_init(&c->lock, NULL)) {
-        free(c);
+    if (!c)
+        return NULL;
+    c->faces = cv_memo_new(0, 0, free_face);
+    c->matches = cv_memo_new(MAX_MATCHES, 0, NULL);
+    c->hyphs = cv_memo_new(0, 0, free_hyph);
+    if (!c->faces || !c->matches || !c->hyphs || cv_memos_init(&c->memos)) {
+        cvpdf_cache_free(c);
         return NULL;
     }
     return c;
@@ -63,100 +54,88 @@ void cvpdf_cache_free(cvpdf_cache *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->faces.n; i++) {
-        cv_face_free(c->faces.v[i].face);
-        free(c->faces.v[i].path);
-    }
-    clear_matches(c);
-    for (size_t i = 0; i < c->hyphs.n; i++) {
-        cv_hyph_free(c->hyphs.v[i].hyph);
-        free(c->hyphs.v[i].lang);
-    }
-    free(c->faces.v);
-    free(c->matches.v);
-    free(c->hyphs.v);
-    pthread_mutex_destroy(&c->lock);
+    /* the memos before the faces their keys name */
+    cv_memos_free(&c->memos);
+    cv_memo_free(c->matches);
+    cv_memo_free(c->hyphs);
+    cv_memo_free(c->faces);
     free(c);
 }
 
-cv_face *cv_cache_face(cvpdf_cache *c, const char *path, unsigned index)
+cv_memos *cv_cache_memos(cvpdf_cache *c) { return &c->memos; }
+
+typedef struct face_job {
+    const char *path;
+    unsigned index;
+} face_job;
+
+static void *open_face(void *user)
 {
-    pthread_mutex_lock(&c->lock);
-    cv_face *face = NULL;
-    for (size_t i = 0; i < c->faces.n && !face; i++)
-        if (c->faces.v[i].index == index && !strcmp(c->faces.v[i].path, path))
-            face = c->faces.v[i].face;
+    const face_job *j = user;
+    return cv_face_open(j->path, j->index);
+}
+
+cv_face *cv_cache_face(cvpdf_cache *c, const char *path, unsigned index, bool *owned)
+{
+    cv_key key = {0};
+    cv_key_add(&key, path, strlen(path) + 1);
+    cv_key_add(&key, &index, sizeof index);
+    face_job j = {path, index};
+    bool kept = true;
     /* a file that cannot be opened is not remembered: it may be installed later */
-    if (!face && (face = cv_face_open(path, index))) {
-        cached_face e = {cv_strndup(path, strlen(path)), index, face};
-        if (!e.path || CV_PUSH(c->faces, e)) {
-            free(e.path);
-            cv_face_free(face);
-            face = NULL;
-        }
-    }
-    pthread_mutex_unlock(&c->lock);
+    cv_face *face = key.oom ? open_face(&j) : cv_memo_get(c->faces, key.p, key.len, open_face, &j, &kept);
+    *owned = key.oom || !kept;
+    cv_buf_free(&key);
     return face;
+}
+
+typedef struct match_job {
+    char *path;
+    size_t path_size;
+    unsigned *index;
+    int found;
+} match_job;
+
+static void read_match(void *value, void *user)
+{
+    const match_blob *b = value;
+    match_job *j = user;
+    j->found = b->found;
+    if (b->found) {
+        snprintf(j->path, j->path_size, "%s", b->path);
+        *j->index = b->index;
+    }
 }
 
 int cv_cache_match(cvpdf_cache *c, const char *key, char *path, size_t path_size, unsigned *index)
 {
-    int r = -1;
-    pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; i < c->matches.n; i++)
-        if (!strcmp(c->matches.v[i].key, key)) {
-            r = c->matches.v[i].path != NULL;
-            if (r) {
-                snprintf(path, path_size, "%s", c->matches.v[i].path);
-                *index = c->matches.v[i].index;
-            }
-            break;
-        }
-    pthread_mutex_unlock(&c->lock);
-    return r;
+    match_job j = {path, path_size, index, -1};
+    if (!cv_memo_find(c->matches, key, strlen(key), read_match, &j))
+        return -1;
+    return j.found;
 }
-
-/* fontconfig answers kept at most: a document of many rare characters (or a stream of
- * hostile ones to a server) must not grow the cache, or its linear search, without bound */
-#define MAX_MATCHES 4096
 
 void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsigned index)
 {
-    cached_match e = {cv_strndup(key, strlen(key)), path ? cv_strndup(path, strlen(path)) : NULL, index};
-    pthread_mutex_lock(&c->lock);
-    if (c->matches.n >= MAX_MATCHES)
-        clear_matches(c);
-    bool known = false;
-    for (size_t i = 0; i < c->matches.n && !known; i++)
-        known = !strcmp(c->matches.v[i].key, key);
-    /* a failed allocation only means the answer is not remembered */
-    if (known || !e.key || (path && !e.path) || CV_PUSH(c->matches, e)) {
-        free(e.key);
-        free(e.path);
-    }
-    pthread_mutex_unlock(&c->lock);
+    size_t pl = path ? strlen(path) + 1 : 0;
+    match_blob *b = malloc(sizeof *b + pl);
+    if (!b)
+        return; /* a failed allocation only means the answer is not remembered */
+    b->found = path != NULL;
+    b->index = index;
+    if (path)
+        memcpy(b->path, path, pl);
+    cv_memo_put(c->matches, key, strlen(key), b, sizeof *b + pl);
 }
+
+static void *load_hyph(void *lang) { return cv_hyph_new(lang); }
 
 cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned)
 {
-    *owned = false;
-    pthread_mutex_lock(&c->lock);
-    cv_hyph *h = NULL;
-    bool known = false;
-    for (size_t i = 0; i < c->hyphs.n && !known; i++)
-        if (!strcmp(c->hyphs.v[i].lang, lang)) {
-            known = true;
-            h = c->hyphs.v[i].hyph;
-        }
-    if (!known) {
-        cached_hyph e = {cv_strndup(lang, strlen(lang)), cv_hyph_new(lang)};
-        h = e.hyph;
-        /* not remembered (out of memory): the caller owns it for this render */
-        if (!e.lang || CV_PUSH(c->hyphs, e)) {
-            free(e.lang);
-            *owned = true;
-        }
-    }
-    pthread_mutex_unlock(&c->lock);
+    bool kept = true;
+    /* not remembered (out of memory): the caller owns it for this render; a language
+     * without patterns (NULL) is looked for again next time */
+    cv_hyph *h = cv_memo_get(c->hyphs, lang, strlen(lang), load_hyph, (void *)lang, &kept);
+    *owned = !kept;
     return h;
 }

@@ -5,6 +5,7 @@
 #define CVPDF_CONTEXT_H
 
 #include "cvpdf.h"
+#include "memo.h"
 #include "util.h"
 
 struct cvpdf_options {
@@ -70,6 +71,7 @@ typedef struct cv_ctx {
     const char *src;     /* the whole input, for mapping positions */
     size_t src_len;
     cv_lines lines;      /* of src */
+    cv_memos *memos;     /* what is remembered: the cache's, or the render's own */
     int body_line;       /* source line where the Markdown body starts (after front matter) */
     size_t body_off;     /* byte offset of the body in src */
     int warnings;

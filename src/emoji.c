@@ -195,80 +195,68 @@ int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
     return rc;
 }
 
-/* The face's encoded emoji, the most recent MEMO_SIZE (gid, ppem) pairs. */
-#define MEMO_SIZE 256
-
-typedef struct memo_entry {
-    uint32_t gid;
-    int ppem;
-    cv_emoji_image im;
-} memo_entry;
-
-struct cv_emoji_memo {
-    memo_entry e[MEMO_SIZE];
-    size_t n, next;
-};
-
-void cv_emoji_memo_free(cv_emoji_memo *m)
+/* Encoded emoji are remembered (memo.c) under their face, glyph and size, each as one block:
+ * the image's header, then its colour and alpha planes. */
+static int emoji_key(cv_key *k, const cv_face *face, uint32_t gid, int ppem)
 {
-    if (!m)
-        return;
-    for (size_t i = 0; i < m->n; i++)
-        cv_emoji_image_free(&m->e[i].im);
-    free(m);
+    uintptr_t id = (uintptr_t)face; /* the face itself: its address, for as long as it lives */
+    cv_key_add(k, &id, sizeof id);
+    cv_key_add(k, &gid, sizeof gid);
+    cv_key_add(k, &ppem, sizeof ppem);
+    return k->oom ? -1 : 0;
 }
 
-static int copy_image(const cv_emoji_image *from, cv_emoji_image *to)
+typedef struct copy_job {
+    cv_emoji_image *out;
+    int rc;
+} copy_job;
+
+static void copy_out(void *value, void *user)
 {
+    const cv_emoji_image *from = value;
+    const unsigned char *planes = (const unsigned char *)(from + 1);
+    copy_job *j = user;
+    cv_emoji_image *to = j->out;
     *to = *from;
     to->rgb = malloc(from->rgb_len ? from->rgb_len : 1);
     to->alpha = malloc(from->alpha_len ? from->alpha_len : 1);
     if (!to->rgb || !to->alpha) {
         cv_emoji_image_free(to);
-        return -1;
+        j->rc = -1;
+        return;
     }
-    memcpy(to->rgb, from->rgb, from->rgb_len);
-    memcpy(to->alpha, from->alpha, from->alpha_len);
-    return 0;
+    memcpy(to->rgb, planes, from->rgb_len);
+    memcpy(to->alpha, planes + from->rgb_len, from->alpha_len);
+    j->rc = 0;
 }
 
-int cv_emoji_get(cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
+int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
                  cv_emoji_image *out)
 {
-    cv_face_memos *memos = cv_face_memo_lock(face);
-    int rc = 1;
-    for (size_t i = 0; memos->emoji && i < memos->emoji->n && rc > 0; i++) {
-        const memo_entry *m = &memos->emoji->e[i];
-        if (m->gid == gid && m->ppem == ppem)
-            rc = copy_image(&m->im, out);
+    memset(out, 0, sizeof *out);
+    cv_key key = {0};
+    bool keyed = memo && !emoji_key(&key, face, gid, ppem);
+    copy_job job = {out, 1};
+    if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
+        cv_buf_free(&key);
+        return job.rc;
     }
-    cv_face_memo_unlock(face);
-    if (rc <= 0)
-        return rc;
-    if (!*e && !(*e = cv_emoji_open(path, index)))
+    if ((!*e && !(*e = cv_emoji_open(path, index))) || cv_emoji_encode(*e, gid, ppem, out)) {
+        cv_buf_free(&key);
         return -1;
-    if (cv_emoji_encode(*e, gid, ppem, out))
-        return -1;
+    }
     /* remembered if memory allows */
-    memos = cv_face_memo_lock(face);
-    if (!memos->emoji)
-        memos->emoji = calloc(1, sizeof *memos->emoji);
-    cv_emoji_memo *m = memos->emoji;
-    cv_emoji_image copy;
-    if (m && !copy_image(out, &copy)) {
-        memo_entry *slot;
-        if (m->n < MEMO_SIZE)
-            slot = &m->e[m->n++];
-        else { /* full: the oldest goes */
-            slot = &m->e[m->next];
-            cv_emoji_image_free(&slot->im);
-            m->next = (m->next + 1) % MEMO_SIZE;
-        }
-        slot->gid = gid;
-        slot->ppem = ppem;
-        slot->im = copy;
+    size_t size = sizeof *out + out->rgb_len + out->alpha_len;
+    cv_emoji_image *blob = keyed ? malloc(size) : NULL;
+    if (blob) {
+        *blob = *out;
+        blob->rgb = blob->alpha = NULL;
+        unsigned char *planes = (unsigned char *)(blob + 1);
+        memcpy(planes, out->rgb, out->rgb_len);
+        memcpy(planes + out->rgb_len, out->alpha, out->alpha_len);
+        cv_memo_put(memo, key.p, key.len, blob, size);
     }
-    cv_face_memo_unlock(face);
+    cv_buf_free(&key);
     return 0;
 }
 

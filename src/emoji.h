@@ -2,6 +2,7 @@
 #ifndef CVPDF_EMOJI_H
 #define CVPDF_EMOJI_H
 
+#include "memo.h"
 #include "util.h"
 
 typedef struct cv_emoji cv_emoji;
@@ -19,7 +20,7 @@ int cv_emoji_render(cv_emoji *e, uint32_t gid, int ppem, cv_bitmap *out);
 void cv_bitmap_free(cv_bitmap *b);
 /* One emoji as the data of two PDF image streams, pw×ph samples of 8 bits: the colour
  * (DeviceRGB) and its SMask (DeviceGray), each zlib-compressed (/FlateDecode). A pure function
- * of the face, gid and ppem, so it is remembered with the face (cv_emoji_memo). */
+ * of the face, gid and ppem, so it is remembered (memo.c). */
 typedef struct cv_emoji_image {
     int w, h, left, top, ppem, pw, ph; /* as cv_bitmap */
     unsigned char *rgb, *alpha;
@@ -27,9 +28,9 @@ typedef struct cv_emoji_image {
 } cv_emoji_image;
 int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out);
 void cv_emoji_image_free(cv_emoji_image *im);
-/* The encoded emoji from the face's memo, or made (opening *e on first need; the caller
+/* The encoded emoji from memo (may be NULL), or made (opening *e on first need; the caller
  * closes it) and remembered. */
-int cv_emoji_get(cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
+int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
                  cv_emoji_image *out);
 
 #endif

@@ -129,10 +129,11 @@ static int face_id(cv_fonts *f, const char *path, unsigned index)
         if (f->faces.v[i].index == index && !strcmp(f->faces.v[i].path, path))
             return (int)i;
     cvpdf_cache *cache = f->ctx->opts->cache;
-    cv_face *face = cache ? cv_cache_face(cache, path, index) : cv_face_open(path, index);
+    bool owned = true;
+    cv_face *face = cache ? cv_cache_face(cache, path, index, &owned) : cv_face_open(path, index);
     if (!face)
         return -1;
-    face_slot s = {cv_strndup(path, strlen(path)), index, face, !cache};
+    face_slot s = {cv_strndup(path, strlen(path)), index, face, owned};
     if (!s.path || CV_PUSH(f->faces, s)) {
         free(s.path);
         if (s.owned)

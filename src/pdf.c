@@ -93,6 +93,7 @@ static double pt(cvu v) { return (double)v / CVU_PT; }
 typedef CV_VEC(uint32_t) glyph_list;
 
 typedef struct subset_job {
+    cv_memo *memo;
     cv_face *face;
     const glyph_list *glyphs;
     pthread_t thread;
@@ -103,26 +104,26 @@ static void *subset_one(void *arg)
 {
     subset_job *j = arg;
     cv_subset sub;
-    if (!cv_subset_face(j->face, j->glyphs->v, j->glyphs->n, &sub))
-        cv_subset_free(&sub); /* the face's memo keeps it for cv_pdffont_new */
+    if (!cv_subset_face(j->memo, j->face, j->glyphs->v, j->glyphs->n, &sub))
+        cv_subset_free(&sub); /* the memo keeps it for cv_pdffont_new */
     return NULL;
 }
 
 /* The subsets of the outline faces, made at once on threads of their own: hb-subset of the
- * two weights of a CJK face is the longest step of a Chinese résumé. Each face remembers its
+ * two weights of a CJK face is the longest step of a Chinese résumé. The memo remembers each
  * subset (subset.c), where cv_pdffont_new then finds it; the bytes are the same as made one
- * after the other. Nothing is made here when the faces remember them already (a cache). */
-static void subset_ahead(cv_fonts *fonts, const glyph_list *glyphs, int nf)
+ * after the other. Nothing is made here when the memo holds them already (a cache). */
+static void subset_ahead(cv_memo *memo, cv_fonts *fonts, const glyph_list *glyphs, int nf)
 {
     subset_job jobs[8];
     int nj = 0;
     for (int fi = 0; fi < nf && nj < 8; fi++) {
         cv_face *face = cv_fonts_face(fonts, fi);
-        if (glyphs[fi].n && !cv_face_get_info(face)->color && !cv_subset_known(face, glyphs[fi].v, glyphs[fi].n))
-            jobs[nj++] = (subset_job){face, &glyphs[fi], 0, false};
+        if (glyphs[fi].n && !cv_face_get_info(face)->color && !cv_subset_known(memo, face, glyphs[fi].v, glyphs[fi].n))
+            jobs[nj++] = (subset_job){memo, face, &glyphs[fi], 0, false};
     }
-    if (nj < 2)
-        return; /* nothing to overlap */
+    if (nj < 2 || !memo)
+        return; /* nothing to overlap, or nowhere to keep them */
     for (int i = 0; i < nj; i++)
         jobs[i].started = !pthread_create(&jobs[i].thread, NULL, subset_one, &jobs[i]);
     for (int i = 0; i < nj; i++)
@@ -226,7 +227,8 @@ done:
 static int build_fonts(writer *w)
 {
     int ahead_stage = cv_stage(w->ctx, CV_T_SUBSET);
-    subset_ahead(w->fonts, w->face_glyphs, w->nf);
+    cv_memos *ms = w->ctx->memos;
+    subset_ahead(ms ? ms->subsets : NULL, w->fonts, w->face_glyphs, w->nf);
     cv_stage(w->ctx, ahead_stage);
     for (int fi = 0; fi < w->nf; fi++) {
         const glyph_list *used = &w->face_glyphs[fi];
@@ -247,11 +249,11 @@ static int build_fonts(writer *w)
                 if (cv_map_get(&w->ppems[fi], used->v[u], &v))
                     ppems[u] = (int)v;
             }
-            w->pf[fi] = cv_pdffont_new_type3(w->pdf, face, fpath, fidx, used->v, ppems, used->n, w->extras[fi].v,
+            w->pf[fi] = cv_pdffont_new_type3(w->pdf, ms ? ms->emoji : NULL, face, fpath, fidx, used->v, ppems, used->n, w->extras[fi].v,
                                              w->extras[fi].n);
             free(ppems);
         } else {
-            w->pf[fi] = cv_pdffont_new(w->pdf, face, used->v, used->n);
+            w->pf[fi] = cv_pdffont_new(w->pdf, ms ? ms->subsets : NULL, face, used->v, used->n);
         }
         cv_stage(w->ctx, stage);
         if (!w->pf[fi]) {
@@ -320,7 +322,7 @@ static int write_pages(writer *w)
             return -1;
         const cv_page *pg = &w->page;
         HPDF_Page page = HPDF_AddPage(w->pdf);
-        if (!page || CV_PUSH(w->hp, page))
+        if (!page || CV_PUSH(w->hp, page)) /* NOLINT(bugprone-sizeof-expression): HPDF_Page is a pointer */
             return -1;
         HPDF_Page_SetWidth(page, (HPDF_REAL)pt(w->pages->width));
         HPDF_Page_SetHeight(page, (HPDF_REAL)pt(w->pages->height));

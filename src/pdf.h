@@ -31,10 +31,10 @@ struct cv_pdffont {
 
 /* Builds the font objects for the glyphs gids[0..n) (ascending, unique) of face.
  * Returns NULL on failure. */
-struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n);
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face, const uint32_t *gids, size_t n);
 /* Colour bitmap glyphs (emoji) as a Type3 font: each glyph draws its image, each distinct
  * emoji stored once; at most 254 glyphs. NULL on failure. */
-struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *face, const char *path, unsigned index,
                                         const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
                                         size_t nextra);
 /* The code of a Type3 font's blank glyph for cp, or 0. */

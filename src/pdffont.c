@@ -89,7 +89,7 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *gids, size_t n)
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face, const uint32_t *gids, size_t n)
 {
     struct cv_pdffont *f = calloc(1, sizeof *f);
     if (!f)
@@ -108,7 +108,7 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_face *face, const uint32_t *g
         f->widths[i] = scale_w(cv_face_advance(face, gids[i]), in->upem);
 
     cv_subset sub;
-    if (cv_subset_face(face, gids, n, &sub))
+    if (cv_subset_face(subsets, face, gids, n, &sub))
         goto fail;
     f->kind = sub.kind;
     f->codes = sub.codes;
@@ -266,7 +266,7 @@ static HPDF_Dict emoji_image(HPDF_Doc pdf, const unsigned char *data, size_t len
     return img;
 }
 
-struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char *path, unsigned index,
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *face, const char *path, unsigned index,
                                         const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
                                         size_t nextra)
 {
@@ -275,7 +275,7 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char 
     if (n + nextra > 253)
         nextra = 253 - n;
     struct cv_pdffont *f = calloc(1, sizeof *f);
-    cv_emoji *em = NULL; /* opened only when an emoji is not in the face's memo */
+    cv_emoji *em = NULL; /* opened only when an emoji is not in the memo */
     if (!f)
         goto fail;
     f->face = face;
@@ -307,7 +307,7 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_face *face, const char 
         cv_buf b = {0};
         cv_buf_printf(&b, "%d 0 d0\n", f->widths[i] / 1000);
         cv_emoji_image bm;
-        if (!cv_emoji_get(face, path, index, &em, gids[i], ppems[i], &bm)) {
+        if (!cv_emoji_get(emoji, face, path, index, &em, gids[i], ppems[i], &bm)) {
             HPDF_Dict mask = emoji_image(pdf, bm.alpha, bm.alpha_len, bm.pw, bm.ph, false, NULL);
             HPDF_Dict img = mask ? emoji_image(pdf, bm.rgb, bm.rgb_len, bm.pw, bm.ph, true, mask) : NULL;
             if (img) {

@@ -567,6 +567,16 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     cv_layout *lay = NULL;
     cv_hyph *hyph = NULL;
     bool hyph_owned = true; /* false: lent by the cache */
+    /* what is remembered during the render (shaped runs, subsets, emoji): the cache's memos,
+     * or the render's own */
+    cv_memos own_memos;
+    memset(&own_memos, 0, sizeof own_memos);
+    if (opts->cache)
+        ctx.memos = cv_cache_memos(opts->cache);
+    else if (!cv_memos_init(&own_memos))
+        ctx.memos = &own_memos;
+    else
+        goto done;
 
     int body_line;
     size_t body = cv_frontmatter(&ctx, md, len, &meta, &body_line);
@@ -718,6 +728,7 @@ done:
     cv_pages_free(&pages);
     cv_vlist_free(&vl);
     cv_fonts_free(fonts);
+    cv_memos_free(&own_memos);
     cv_model_free(&model);
     cv_meta_free(&meta);
     if (st != CVPDF_OK && st != CVPDF_ERR_FONT && st != CVPDF_ERR_LIMIT)

@@ -6,35 +6,34 @@
  * font units (the font's scale is its units per em) and is scaled once to cvu, so positions
  * do not depend on a size-dependent rounding inside HarfBuzz.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hb-ot.h>
 #include <hb.h>
 
-#include "emoji.h"
 #include "shape.h"
-#include "subset.h"
 
-/* Read-only once opened, so renders on several threads may share a face (cvpdf_cache); the
- * shaping buffer is the caller's (cv_shaper) and the subset memo has its own lock. */
+/* Read-only once opened, so renders on several threads may share a face (cvpdf_cache): the
+ * shaping buffer is the caller's (cv_shaper), and what is remembered of a face's use lives in
+ * the memos of the stage that makes it (memo.c), not in the face. */
 struct cv_face {
     hb_blob_t *blob;
     hb_face_t *face;
     hb_font_t *font;
     cv_face_info info;
-    pthread_mutex_t memo_lock;
-    cv_face_memos memo;
 };
 
 struct cv_shaper {
     hb_buffer_t *buf;
+    cv_memo *memo; /* the runs shaped, or NULL */
 };
 
-cv_shaper *cv_shaper_new(void)
+cv_shaper *cv_shaper_new(cv_memo *memo)
 {
     cv_shaper *sh = malloc(sizeof *sh);
+    if (sh)
+        sh->memo = memo;
     if (sh && !hb_buffer_allocation_successful(sh->buf = hb_buffer_create())) {
         hb_buffer_destroy(sh->buf);
         free(sh);
@@ -71,7 +70,6 @@ cv_face *cv_face_open(const char *path, unsigned index)
         return NULL;
     }
     f->font = hb_font_create(f->face);
-    pthread_mutex_init(&f->memo_lock, NULL);
     cv_face_info *in = &f->info;
     in->upem = (int)hb_face_get_upem(f->face);
     hb_font_set_scale(f->font, in->upem, in->upem);
@@ -117,10 +115,6 @@ void cv_face_free(cv_face *f)
 {
     if (!f)
         return;
-    cv_subset_memo_free(f->memo.subsets);
-    cv_shape_memo_free(f->memo.shapes);
-    cv_emoji_memo_free(f->memo.emoji);
-    pthread_mutex_destroy(&f->memo_lock);
     hb_font_destroy(f->font);
     hb_face_destroy(f->face);
     hb_blob_destroy(f->blob);
@@ -236,151 +230,86 @@ uint32_t cv_face_glyph(const cv_face *f, uint32_t cp)
     return hb_font_get_nominal_glyph(f->font, cp, &g) ? g : 0;
 }
 
-cv_face_memos *cv_face_memo_lock(cv_face *f)
-{
-    pthread_mutex_lock(&f->memo_lock);
-    return &f->memo;
-}
-
-void cv_face_memo_unlock(cv_face *f) { pthread_mutex_unlock(&f->memo_lock); }
-
 /* ---- the shaping memo ----------------------------------------------------------------
  *
  * Shaping is in font units, so its result depends on the face, the language, the run and the
  * few characters around it that HarfBuzz looks at (HB_BUFFER_CONTEXT_LENGTH, 5 each side),
- * not on the size. A face remembers the runs it has shaped: a document shapes each distinct
- * run once however often it repeats or is laid out again (--fit-pages tries several sizes),
- * and through a cvpdf_cache an edited résumé shapes only the paragraphs that changed. */
+ * not on the size. The shaper's memo (memo.c) remembers the runs shaped: a document shapes
+ * each distinct run once however often it repeats or is laid out again (--fit-pages tries
+ * several sizes), and through a cvpdf_cache an edited résumé shapes only the paragraphs that
+ * changed. */
 
 #define SHAPE_CONTEXT 5
-#define SHAPE_MIN_SLOTS 256    /* a power of two; the table doubles at half full (a fresh
-                                * page costs more than a lookup: it starts small) */
-#define SHAPE_MAX_ENTRIES 8192 /* then the memo starts again, empty */
-#define SHAPE_MAX_RUN 4096     /* longer runs are shaped each time */
+#define SHAPE_MAX_RUN 4096 /* longer runs are shaped each time */
 
 typedef struct shaped_glyph {
     uint32_t gid, cluster; /* cluster: bytes from the run's start */
     int32_t adv, dx, dy;   /* font units */
 } shaped_glyph;
 
-typedef struct shape_entry {
-    uint64_t hash;
-    char *key;
-    size_t klen;
-    shaped_glyph *g;
+/* What the memo holds for a run: its glyphs, in one block. */
+typedef struct shaped_run {
     uint32_t n;
-} shape_entry;
+    shaped_glyph g[];
+} shaped_run;
 
-struct cv_shape_memo {
-    shape_entry *slot;
-    size_t nslots, entries;
-};
-
-static void shape_memo_clear(cv_shape_memo *m)
-{
-    for (size_t i = 0; i < m->nslots; i++) {
-        free(m->slot[i].key);
-        free(m->slot[i].g);
-    }
-    free(m->slot);
-    memset(m, 0, sizeof *m);
-}
-
-void cv_shape_memo_free(cv_shape_memo *m)
-{
-    if (!m)
-        return;
-    shape_memo_clear(m);
-    free(m);
-}
-
-/* Room for one more entry: the table made or doubled (entries rehashed). -1 on OOM. */
-static int shape_memo_room(cv_shape_memo *m)
-{
-    if (m->entries >= SHAPE_MAX_ENTRIES)
-        shape_memo_clear(m);
-    if (m->slot && (m->entries + 1) * 2 <= m->nslots)
-        return 0;
-    size_t n = m->nslots ? m->nslots * 2 : SHAPE_MIN_SLOTS;
-    shape_entry *t = calloc(n, sizeof *t);
-    if (!t)
-        return -1;
-    for (size_t i = 0; i < m->nslots; i++)
-        if (m->slot[i].key) { /* NOLINT(clang-analyzer-core.NullDereference): nslots > 0 only with slot */
-            size_t j = m->slot[i].hash & (n - 1);
-            while (t[j].key)
-                j = (j + 1) & (n - 1);
-            t[j] = m->slot[i];
-        }
-    free(m->slot);
-    m->slot = t;
-    m->nslots = n;
-    return 0;
-}
-
-/* The key: language, then the run with its context, and where the run starts and ends in it. */
-static char *shape_key(const char *text, size_t text_len, size_t off, size_t len, const char *lang, size_t *klen,
-                       uint64_t *hash)
+/* The key: the face, the language, then the run with its context, and where the run starts
+ * and ends in it. */
+static int shape_key(cv_key *k, const cv_face *f, const char *text, size_t text_len, size_t off, size_t len,
+                     const char *lang)
 {
     size_t a = off, b = off + len;
-    for (int k = 0; k < SHAPE_CONTEXT && a > 0; k++)
+    for (int i = 0; i < SHAPE_CONTEXT && a > 0; i++)
         do
             a--;
         while (a > 0 && ((unsigned char)text[a] & 0xC0) == 0x80);
-    for (int k = 0; k < SHAPE_CONTEXT && b < text_len; k++)
+    for (int i = 0; i < SHAPE_CONTEXT && b < text_len; i++)
         do
             b++;
         while (b < text_len && ((unsigned char)text[b] & 0xC0) == 0x80);
-    size_t ll = lang ? strlen(lang) : 0;
     uint32_t pre = (uint32_t)(off - a), run = (uint32_t)len;
-    *klen = ll + 1 + 8 + (b - a);
-    char *key = malloc(*klen);
-    if (!key)
-        return NULL;
-    if (ll)
-        memcpy(key, lang, ll);
-    key[ll] = 0;
-    memcpy(key + ll + 1, &pre, 4);
-    memcpy(key + ll + 5, &run, 4);
-    memcpy(key + ll + 9, text + a, b - a);
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (size_t i = 0; i < *klen; i++)
-        h = (h ^ (unsigned char)key[i]) * 1099511628211ull;
-    *hash = h;
-    return key;
+    uintptr_t id = (uintptr_t)f; /* the face itself: its address, for as long as it lives */
+    cv_key_add(k, &id, sizeof id);
+    cv_key_add(k, lang ? lang : "", lang ? strlen(lang) + 1 : 1);
+    cv_key_add(k, &pre, 4);
+    cv_key_add(k, &run, 4);
+    cv_key_add(k, text + a, b - a);
+    return k->oom ? -1 : 0;
 }
 
-static void emit(const shaped_glyph *g, uint32_t n, size_t off, cvu size, int upem, cv_sglyphs *out, int *rc)
+typedef struct emit_job {
+    size_t off;
+    cvu size;
+    int upem;
+    cv_sglyphs *out;
+    int rc;
+} emit_job;
+
+static void emit(const shaped_glyph *g, uint32_t n, emit_job *j)
 {
-    for (uint32_t i = 0; i < n && !*rc; i++) {
-        cv_sglyph o = {g[i].gid, (uint32_t)off + g[i].cluster, (cvu)g[i].adv * size / upem,
-                       (cvu)g[i].dx * size / upem, (cvu)g[i].dy * size / upem};
-        if (CV_PUSH(*out, o))
-            *rc = -1;
+    for (uint32_t i = 0; i < n && !j->rc; i++) {
+        cv_sglyph o = {g[i].gid, (uint32_t)j->off + g[i].cluster, (cvu)g[i].adv * j->size / j->upem,
+                       (cvu)g[i].dx * j->size / j->upem, (cvu)g[i].dy * j->size / j->upem};
+        if (CV_PUSH(*j->out, o))
+            j->rc = -1;
     }
+}
+
+static void emit_remembered(void *value, void *user)
+{
+    const shaped_run *r = value;
+    emit(r->g, r->n, user);
 }
 
 int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
              const char *lang, cv_sglyphs *out)
 {
-    int upem = f->info.upem, rc = 0;
-    size_t klen = 0;
-    uint64_t hash = 0;
-    char *key = len <= SHAPE_MAX_RUN ? shape_key(text, text_len, off, len, lang, &klen, &hash) : NULL;
-    if (key) {
-        pthread_mutex_lock(&f->memo_lock);
-        cv_shape_memo *m = f->memo.shapes;
-        for (size_t i = m && m->nslots ? hash & (m->nslots - 1) : 0; m && m->nslots && m->slot[i].key;
-             i = (i + 1) & (m->nslots - 1)) {
-            const shape_entry *e = &m->slot[i];
-            if (e->hash == hash && e->klen == klen && !memcmp(e->key, key, klen)) {
-                emit(e->g, e->n, off, size, upem, out, &rc);
-                pthread_mutex_unlock(&f->memo_lock);
-                free(key);
-                return rc;
-            }
-        }
-        pthread_mutex_unlock(&f->memo_lock);
+    emit_job job = {off, size, f->info.upem, out, 0};
+    cv_key key = {0};
+    bool keyed = sh->memo && len <= SHAPE_MAX_RUN && !shape_key(&key, f, text, text_len, off, len, lang);
+    if (keyed && cv_memo_find(sh->memo, key.p, key.len, emit_remembered, &job)) {
+        cv_buf_free(&key);
+        return job.rc;
     }
     hb_buffer_t *b = sh->buf;
     hb_buffer_clear_contents(b);
@@ -391,42 +320,27 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
         hb_buffer_set_language(b, hb_language_from_string(lang, -1));
     hb_shape(f->font, b, NULL, 0);
     if (!hb_buffer_allocation_successful(b)) {
-        free(key);
+        cv_buf_free(&key);
         return -1;
     }
     unsigned n;
     hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
     hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, &n);
-    shaped_glyph *g = malloc((n ? n : 1) * sizeof *g);
-    if (!g) {
-        free(key);
+    shaped_run *r = malloc(sizeof *r + (n ? n : 1) * sizeof *r->g);
+    if (!r) {
+        cv_buf_free(&key);
         return -1;
     }
+    r->n = n;
     for (unsigned i = 0; i < n; i++)
-        g[i] = (shaped_glyph){gi[i].codepoint, (uint32_t)(gi[i].cluster - off), gp[i].x_advance, gp[i].x_offset,
-                              gp[i].y_offset};
-    emit(g, n, off, size, upem, out, &rc);
+        r->g[i] = (shaped_glyph){gi[i].codepoint, (uint32_t)(gi[i].cluster - off), gp[i].x_advance, gp[i].x_offset,
+                                 gp[i].y_offset};
+    emit(r->g, n, &job);
     /* remembered if memory allows: a failure here costs only the reuse */
-    if (key && !rc) {
-        pthread_mutex_lock(&f->memo_lock);
-        cv_shape_memo *m = f->memo.shapes;
-        if (!m)
-            m = f->memo.shapes = calloc(1, sizeof *m);
-        if (m && shape_memo_room(m))
-            m = NULL;
-        size_t i = m ? hash & (m->nslots - 1) : 0;
-        while (m && m->slot[i].key && !(m->slot[i].hash == hash && m->slot[i].klen == klen &&
-                                        !memcmp(m->slot[i].key, key, klen)))
-            i = (i + 1) & (m->nslots - 1);
-        if (m && !m->slot[i].key) { /* (another thread may have put it there first) */
-            m->slot[i] = (shape_entry){hash, key, klen, g, n};
-            m->entries++;
-            key = NULL;
-            g = NULL;
-        }
-        pthread_mutex_unlock(&f->memo_lock);
-    }
-    free(key);
-    free(g);
-    return rc;
+    if (keyed && !job.rc)
+        cv_memo_put(sh->memo, key.p, key.len, r, sizeof *r + n * sizeof *r->g);
+    else
+        free(r);
+    cv_buf_free(&key);
+    return job.rc;
 }

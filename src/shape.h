@@ -2,6 +2,7 @@
 #ifndef CVPDF_SHAPE_H
 #define CVPDF_SHAPE_H
 
+#include "memo.h"
 #include "util.h"
 
 typedef struct cv_face cv_face;
@@ -40,27 +41,11 @@ typedef CV_VEC(cv_sglyph) cv_sglyphs;
 
 /* Scratch space for shaping (a HarfBuzz buffer): one per layout, never shared by threads. */
 typedef struct cv_shaper cv_shaper;
-cv_shaper *cv_shaper_new(void);
+/* memo: where shaped runs are remembered (a cvpdf_cache's, the render's), or NULL. */
+cv_shaper *cv_shaper_new(cv_memo *memo);
 void cv_shaper_free(cv_shaper *sh);
 /* Shapes text[off, off+len) (the rest is context) at size, appending to out. */
 int cv_shape(cv_shaper *sh, cv_face *face, cvu size, const char *text, size_t text_len, size_t off,
              size_t len, const char *lang, cv_sglyphs *out);
-/* What a face remembers of its use, so renders sharing it through a cvpdf_cache make each
- * thing once: the runs it shaped (shape.c), its recent subsets (subset.c) and its encoded
- * colour emoji (emoji.c). Locked
- * until cv_face_memo_unlock. */
-typedef struct cv_subset_memo cv_subset_memo;
-typedef struct cv_emoji_memo cv_emoji_memo;
-typedef struct cv_shape_memo cv_shape_memo;
-typedef struct cv_face_memos {
-    cv_subset_memo *subsets;
-    cv_emoji_memo *emoji;
-    cv_shape_memo *shapes; /* shape.c: the runs shaped, in font units */
-} cv_face_memos;
-cv_face_memos *cv_face_memo_lock(cv_face *face);
-void cv_face_memo_unlock(cv_face *face);
-void cv_subset_memo_free(cv_subset_memo *memo);
-void cv_emoji_memo_free(cv_emoji_memo *memo);
-void cv_shape_memo_free(cv_shape_memo *memo);
 
 #endif

@@ -30,97 +30,93 @@ static const hb_tag_t cff_only_drop[] = {
     HB_TAG('h', 'm', 't', 'x'), HB_TAG('h', 'h', 'e', 'a'),
 };
 
-/* A face remembers its last few subsets: a render through a cvpdf_cache that uses the same
- * glyphs as an earlier one (the same résumé again, or an edit that added no new character)
- * copies the subset instead of making it, which for a CJK face is most of a render. */
-#define MEMO_SIZE 4
+/* Subsets are remembered (memo.c) under their face and glyphs: a render through a
+ * cvpdf_cache that uses the same glyphs as an earlier one (the same résumé again, or an edit
+ * that added no new character) copies the subset instead of making it, which for a CJK face
+ * is most of a render; within one render, the subsets made ahead on threads of their own
+ * (pdf.c) are found here. The memo holds each as one block: the header, the codes, the
+ * compressed font program. */
+typedef struct subset_blob {
+    int kind;
+    size_t len, zlen, n;
+    /* then uint32_t codes[n], unsigned char zdata[zlen] */
+} subset_blob;
 
-typedef struct memo_entry {
-    uint32_t *gids;
-    size_t n;
-    cv_subset sub;
-} memo_entry;
-
-struct cv_subset_memo {
-    memo_entry e[MEMO_SIZE];
-    size_t next; /* the entry to replace next */
-};
-
-void cv_subset_memo_free(cv_subset_memo *m)
+static int subset_key(cv_key *k, const cv_face *face, const uint32_t *gids, size_t n)
 {
-    if (!m)
-        return;
-    for (size_t i = 0; i < MEMO_SIZE; i++) {
-        free(m->e[i].gids);
-        cv_subset_free(&m->e[i].sub);
-    }
-    free(m);
+    uintptr_t id = (uintptr_t)face; /* the face itself: its address, for as long as it lives */
+    cv_key_add(k, &id, sizeof id);
+    cv_key_add(k, gids, n * sizeof *gids);
+    return k->oom ? -1 : 0;
 }
 
-static int copy_subset(const cv_subset *from, size_t n, cv_subset *to)
+typedef struct copy_job {
+    cv_subset *out;
+    int rc;
+} copy_job;
+
+static void copy_out(void *value, void *user)
 {
+    const subset_blob *b = value;
+    copy_job *j = user;
+    cv_subset *to = j->out;
     memset(to, 0, sizeof *to);
-    to->zdata = malloc(from->zlen ? from->zlen : 1);
-    to->codes = malloc((n ? n : 1) * sizeof *to->codes); /* NOLINT(clang-analyzer-optin.portability.UnixAPI): never 0 */
+    const uint32_t *codes = (const uint32_t *)(b + 1);
+    to->zdata = malloc(b->zlen ? b->zlen : 1);
+    to->codes = malloc((b->n ? b->n : 1) * sizeof *to->codes);
     if (!to->zdata || !to->codes) {
         cv_subset_free(to);
-        return -1;
+        j->rc = -1;
+        return;
     }
-    memcpy(to->zdata, from->zdata, from->zlen);
-    to->zlen = from->zlen;
-    memcpy(to->codes, from->codes, n * sizeof *to->codes);
-    to->len = from->len;
-    to->kind = from->kind;
-    return 0;
+    memcpy(to->codes, codes, b->n * sizeof *codes);
+    memcpy(to->zdata, codes + b->n, b->zlen);
+    to->zlen = b->zlen;
+    to->len = b->len;
+    to->kind = b->kind;
+    j->rc = 0;
+}
+
+static void nothing(void *value, void *user)
+{
+    (void)value, (void)user;
 }
 
 static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
 
-/* The memo's entry for exactly these glyphs, or NULL (with the face's memo locked). */
-static const memo_entry *memo_find(const cv_subset_memo *m, const uint32_t *gids, size_t n)
+bool cv_subset_known(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n)
 {
-    for (size_t i = 0; m && i < MEMO_SIZE; i++)
-        if (m->e[i].gids && m->e[i].n == n && !memcmp(m->e[i].gids, gids, n * sizeof *gids))
-            return &m->e[i];
-    return NULL;
-}
-
-bool cv_subset_known(cv_face *face, const uint32_t *gids, size_t n)
-{
-    bool known = memo_find(cv_face_memo_lock(face)->subsets, gids, n) != NULL;
-    cv_face_memo_unlock(face);
+    cv_key key = {0};
+    bool known = memo && !subset_key(&key, face, gids, n) && cv_memo_find(memo, key.p, key.len, nothing, NULL);
+    cv_buf_free(&key);
     return known;
 }
 
-int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
+int cv_subset_face(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
 {
-    const memo_entry *hit = memo_find(cv_face_memo_lock(face)->subsets, gids, n);
-    int rc = hit ? copy_subset(&hit->sub, n, out) : 1;
-    cv_face_memo_unlock(face);
-    if (rc <= 0)
-        return rc;
-    if (make_subset(face, gids, n, out))
-        return -1;
-    /* remembered if memory allows: a failure here costs only the reuse */
-    cv_subset_memo **mp = &cv_face_memo_lock(face)->subsets;
-    if (!*mp)
-        *mp = calloc(1, sizeof **mp);
-    if (*mp) {
-        memo_entry *e = &(*mp)->e[(*mp)->next];
-        uint32_t *g = malloc((n ? n : 1) * sizeof *g);
-        cv_subset copy;
-        if (g && !copy_subset(out, n, &copy)) {
-            free(e->gids);
-            cv_subset_free(&e->sub);
-            memcpy(g, gids, n * sizeof *g);
-            e->gids = g;
-            e->n = n;
-            e->sub = copy;
-            (*mp)->next = ((*mp)->next + 1) % MEMO_SIZE;
-        } else
-            free(g);
+    memset(out, 0, sizeof *out);
+    cv_key key = {0};
+    bool keyed = memo && !subset_key(&key, face, gids, n);
+    copy_job job = {out, 1};
+    if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
+        cv_buf_free(&key);
+        return job.rc;
     }
-    cv_face_memo_unlock(face);
+    if (make_subset(face, gids, n, out)) {
+        cv_buf_free(&key);
+        return -1;
+    }
+    /* remembered if memory allows: a failure here costs only the reuse */
+    size_t size = sizeof(subset_blob) + n * sizeof *out->codes + out->zlen;
+    subset_blob *b = keyed ? malloc(size) : NULL;
+    if (b) {
+        *b = (subset_blob){out->kind, out->len, out->zlen, n};
+        uint32_t *codes = (uint32_t *)(b + 1);
+        memcpy(codes, out->codes, n * sizeof *codes);
+        memcpy(codes + n, out->zdata, out->zlen);
+        cv_memo_put(memo, key.p, key.len, b, size);
+    }
+    cv_buf_free(&key);
     return 0;
 }
 

@@ -16,9 +16,11 @@ typedef struct cv_subset {
     uint32_t *codes;     /* codes[i]: the PDF code (new GID or CID) of gids[i] */
 } cv_subset;
 
-int cv_subset_face(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
-/* Whether the face remembers the subset of exactly these glyphs. */
-bool cv_subset_known(cv_face *face, const uint32_t *gids, size_t n);
+/* The subset of face with glyphs gids[0, n) (ascending), from memo when it is there (memo may
+ * be NULL). 0, -1 on failure. */
+int cv_subset_face(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
+/* Whether memo holds the subset of exactly these glyphs of face. */
+bool cv_subset_known(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n);
 void cv_subset_free(cv_subset *s);
 
 /* For a CFF table: *is_cid tells whether it is CID-keyed; when it is, cids[gid] receives the

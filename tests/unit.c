@@ -12,6 +12,7 @@
 #include "hyph.h"
 #include "linebreak.h"
 #include "markdown.h"
+#include "memo.h"
 #include "mojibake.h"
 #include "shape.h"
 #include "style.h"
@@ -207,12 +208,14 @@ static void test_emoji(void)
         cv_bitmap_free(&at46);
     }
     cv_emoji_close(e);
-    /* the second time, the face's memo answers: nothing is opened */
+    /* the second time, the memo answers: nothing is opened */
     cv_emoji *e1 = NULL, *e2 = NULL;
     cv_emoji_image a, b;
-    int g1 = cv_emoji_get(face, path, 0, &e1, gid, 35, &a);
-    int g2 = cv_emoji_get(face, path, 0, &e2, gid, 35, &b);
-    CHECK("an encoded emoji is remembered by its face", !g1 && !g2 && e1 && !e2 && a.rgb_len == b.rgb_len &&
+    cv_memo *memo = cv_memo_new(16, 0, NULL);
+    int g1 = cv_emoji_get(memo, face, path, 0, &e1, gid, 35, &a);
+    int g2 = cv_emoji_get(memo, face, path, 0, &e2, gid, 35, &b);
+    cv_memo_free(memo);
+    CHECK("an encoded emoji is remembered", !g1 && !g2 && e1 && !e2 && a.rgb_len == b.rgb_len &&
                                                             !memcmp(a.rgb, b.rgb, a.rgb_len) && a.alpha_len == b.alpha_len);
     if (!g1)
         cv_emoji_image_free(&a);
@@ -222,6 +225,66 @@ static void test_emoji(void)
     cv_face_free(face);
 }
 
+static void count_use(void *value, void *user) { *(int *)user = *(int *)value; }
+static void *make_int(void *user)
+{
+    int *v = malloc(sizeof *v);
+    if (v)
+        *v = *(int *)user;
+    return v;
+}
+
+/* The memo: what is put is found, the oldest go first past the limits (by count and by
+ * bytes), and entries moved by deletions stay findable. */
+static void test_memo(void)
+{
+    cv_memo *m = cv_memo_new(100, 0, NULL);
+    CHECK("memo: made", m != NULL);
+    if (!m)
+        return;
+    for (int i = 0; i < 1000; i++) {
+        int *v = malloc(sizeof *v);
+        *v = i;
+        char key[16];
+        int n = snprintf(key, sizeof key, "k%d", i);
+        cv_memo_put(m, key, (size_t)n, v, sizeof *v);
+    }
+    int found = 0, right = 0;
+    for (int i = 0; i < 1000; i++) {
+        char key[16];
+        int n = snprintf(key, sizeof key, "k%d", i), v = -1;
+        if (cv_memo_find(m, key, (size_t)n, count_use, &v)) {
+            found++;
+            right += v == i && i >= 900;
+        }
+    }
+    CHECK("memo: at most 100 entries, the newest 100 (deletions keep the rest reachable)", found == 100 && right == 100);
+    int one = 1, two = 2, got = 0;
+    int *v = malloc(sizeof *v);
+    *v = 7;
+    cv_memo_put(m, "k999", 4, v, sizeof *v); /* there already: freed, not replaced */
+    cv_memo_find(m, "k999", 4, count_use, &got);
+    CHECK("memo: a key put twice keeps its first value", got == 999);
+    bool kept = false;
+    int *a = cv_memo_get(m, "made", 4, make_int, &one, &kept), *b = cv_memo_get(m, "made", 4, make_int, &two, &kept);
+    CHECK("memo: get makes once, then finds", a && a == b && *a == 1 && kept);
+    cv_memo_free(m);
+    m = cv_memo_new(0, 100, NULL);
+    for (int i = 0; i < 10; i++) {
+        char *blob = calloc(1, 30);
+        char key[4] = {'b', (char)('0' + i), 0, 0};
+        cv_memo_put(m, key, 2, blob, 30);
+    }
+    int left = 0;
+    for (int i = 0; i < 10; i++) {
+        char key[4] = {'b', (char)('0' + i), 0, 0};
+        int dummy;
+        left += cv_memo_find(m, key, 2, count_use, &dummy) ? 1 << i : 0;
+    }
+    CHECK("memo: at most 100 bytes: the newest three of 30", left == (1 << 7 | 1 << 8 | 1 << 9));
+    cv_memo_free(m);
+}
+
 /* The shaping memo keys a run with the characters around it: an Arabic letter joins its
  * neighbours, so the same letter alone and inside a word are different glyphs, memo or not.
  * DejaVu Sans (fonts-dejavu-core, scripts/deps.sh) has Arabic. */
@@ -229,17 +292,18 @@ static void test_shape_memo(void)
 {
     const char *path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     cv_face *memo = cv_face_open(path, 0), *fresh1 = cv_face_open(path, 0), *fresh2 = cv_face_open(path, 0);
-    cv_shaper *sh = cv_shaper_new();
-    CHECK("shaping memo: DejaVu Sans opens", memo && fresh1 && fresh2 && sh);
-    if (!memo || !fresh1 || !fresh2 || !sh)
+    cv_memo *runs = cv_memo_new(64, 0, NULL);
+    cv_shaper *sh = cv_shaper_new(runs), *plain = cv_shaper_new(NULL);
+    CHECK("shaping memo: DejaVu Sans opens", memo && fresh1 && fresh2 && sh && plain);
+    if (!memo || !fresh1 || !fresh2 || !sh || !plain)
         goto done;
     const char *word = "\xD8\xA8\xD8\xA8\xD8\xA8", *alone = "\xD8\xA8"; /* beh beh beh; beh */
     cv_sglyphs a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
     int rc = cv_shape(sh, memo, CVU_PT * 10, word, 6, 2, 2, "ar", &a) |   /* the middle beh */
              cv_shape(sh, memo, CVU_PT * 10, alone, 2, 0, 2, "ar", &b) |  /* beh alone, after it */
              cv_shape(sh, memo, CVU_PT * 12, word, 6, 2, 2, "ar", &e) |   /* again, from the memo */
-             cv_shape(sh, fresh1, CVU_PT * 10, word, 6, 2, 2, "ar", &c) |
-             cv_shape(sh, fresh2, CVU_PT * 10, alone, 2, 0, 2, "ar", &d);
+             cv_shape(plain, fresh1, CVU_PT * 10, word, 6, 2, 2, "ar", &c) |
+             cv_shape(plain, fresh2, CVU_PT * 10, alone, 2, 0, 2, "ar", &d);
     CHECK("shaping memo: the runs shape", !rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1);
     if (!rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1) {
         CHECK("shaping memo: a medial and an isolated beh differ", c.v[0].gid != d.v[0].gid);
@@ -254,6 +318,8 @@ static void test_shape_memo(void)
     free(e.v);
 done:
     cv_shaper_free(sh);
+    cv_shaper_free(plain);
+    cv_memo_free(runs);
     cv_face_free(memo);
     cv_face_free(fresh1);
     cv_face_free(fresh2);
@@ -278,6 +344,7 @@ int main(void)
     test_build();
     test_locale();
     test_emoji();
+    test_memo();
     test_shape_memo();
     test_hyphen();
     printf("%d passed, %d failed\n", passed, failed);
