@@ -87,7 +87,7 @@ SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl
 
 LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c shape.c font.c layout.c \
            facepick.c itemize.c items.c block.c setline.c table.c paginate.c \
-           cff.c subset.c pdffont.c pdfcontent.c pdf.c render.c hyphen.c linebreak.c trace.c \
+           cff.c subset.c pdffont.c pdfcontent.c pdf.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c cache.c memo.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 

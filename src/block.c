@@ -90,7 +90,16 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     size_t first_item = out->items.n;
     /* TeX's passes: without hyphens at the pretolerance, with hyphens at the tolerance,
      * and a final pass that accepts any badness (it never fails) */
-    cv_kp_params kp = {100, 10, 2, 10000, 5000, 10000, justify ? 0 : 3 * cv_lay_block_size(l->st, blk), 0, false};
+    cvu em_size = cv_lay_block_size(l->st, blk);
+    cv_kp_params kp = {.threshold = CV_KP_PRETOLERANCE,
+                       .line_penalty = CV_KP_LINE_PENALTY,
+                       .max_hyphen_run = CV_KP_MAX_HYPHEN_RUN,
+                       .double_hyphen_demerits = CV_KP_DOUBLE_HYPHEN_DEMERITS,
+                       .final_hyphen_demerits = CV_KP_FINAL_HYPHEN_DEMERITS,
+                       .adj_demerits = CV_KP_ADJ_DEMERITS,
+                       .rightskip_stretch = justify ? 0 : CV_KP_RAGGED_EMS * em_size,
+                       .emergency_stretch = 0,
+                       .final_pass = false};
     memset(hy, 0, len + 1);
     int r = -1;
     for (int pass = 0; pass < 3; pass++) {
@@ -98,12 +107,12 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             if (!may_hyphenate || !l->hyph)
                 continue;
             cv_lay_find_hyphens(l, blk, brk, hy);
-            kp.threshold = 200;
+            kp.threshold = CV_KP_TOLERANCE;
         }
         if (pass == 2) {
-            kp.threshold = 10000;
+            kp.threshold = CV_KP_INF_BAD;
             kp.final_pass = true;
-            kp.emergency_stretch = 3 * cv_lay_block_size(l->st, blk);
+            kp.emergency_stretch = CV_KP_EMERGENCY_EMS * em_size;
         }
         /* cuts inside over-wide words only in the final pass: hyphenation comes first */
         if (cv_lay_build_items(l, blk, px, gb, brk, hy, pass == 2 && too_wide ? em : NULL, justify))

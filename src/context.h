@@ -34,6 +34,14 @@ struct cvpdf_options {
 #define CV_MAX_INPUT ((size_t)2 << 20)
 #define CV_MAX_INPUT_SAFE ((size_t)1 << 20)
 
+/* Where an option that is not set comes from (options.c): the fonts and styles directories
+ * (the option, else $CVPDF_FONTS / $CVPDF_STYLES, else a source tree the program runs from,
+ * else the installed ones; buf holds a found directory), the date (the option, else
+ * $SOURCE_DATE_EPOCH, else -1: none). */
+const char *cv_fonts_dir(const cvpdf_options *opts, char *buf, size_t size);
+const char *cv_styles_dir(const cvpdf_options *opts, char *buf, size_t size);
+long long cv_date(const cvpdf_options *opts);
+
 /* The stages the timers report, in pipeline order. */
 enum cv_stage_id {
     CV_T_PARSE,    /* sanitizing, front matter, cmark-gfm, the style */

@@ -343,14 +343,14 @@ int cv_lay_build_items(cv_layout *l, const cv_block *blk, const cvu *px, const u
                 emitted = true;
             } else if (brk_here) {
                 /* a break inside Latin text without a space: after a hyphen, a slash */
-                if (push_join_penalty(l, prev.last == '-' || prev.last == 0x2010 ? 50 : 100, t, len, c.cs))
+                if (push_join_penalty(l, prev.last == '-' || prev.last == 0x2010 ? CV_PEN_EXHYPHEN : CV_PEN_SLASH, t, len, c.cs))
                     return -1;
                 emitted = true;
             } else if (hy[c.cs] && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
                 uint32_t hg;
                 cvu hw;
                 if (!hyphen_glyph(l, prev.face, prev.size, &hg, &hw)) {
-                    cv_item p = {.kind = CV_I_PENALTY, .penalty = 50, .flagged = true, .join = true,
+                    cv_item p = {.kind = CV_I_PENALTY, .penalty = CV_PEN_HYPHEN, .flagged = true, .join = true,
                                  .width = hw, .a = c.cs, .face = prev.face, .gid = hg, .size = prev.size};
                     word_extent(t, len, c.cs, &p.ws, &p.b);
                     if (push_item(l, p))
@@ -366,7 +366,8 @@ int cv_lay_build_items(cv_layout *l, const cv_block *blk, const cvu *px, const u
                 l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
                 emitted = true;
             } else if (emerg && emerg[c.cs] == EM_CUT && gb[c.cs]) {
-                if (blk->kind == CV_B_CODE ? push_penalty(l, 1000, c.cs) : push_join_penalty(l, 1000, t, len, c.cs))
+                if (blk->kind == CV_B_CODE ? push_penalty(l, CV_PEN_EMERGENCY, c.cs)
+                                           : push_join_penalty(l, CV_PEN_EMERGENCY, t, len, c.cs))
                     return -1;
                 l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
                 emitted = true;

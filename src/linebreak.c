@@ -27,7 +27,6 @@
 
 #include "linebreak.h"
 
-#define INF_BAD 10000
 #define AWFUL ((int64_t)1 << 60)
 
 /* tex.web §108: badness of stretching or shrinking by t when the total is s, about
@@ -37,7 +36,7 @@ static int badness(cvu t, cvu s)
     if (t == 0)
         return 0;
     if (s <= 0)
-        return INF_BAD;
+        return CV_KP_INF_BAD;
     int64_t r;
     if (t <= 7230584)
         r = t * 297 / s;
@@ -46,7 +45,7 @@ static int badness(cvu t, cvu s)
     else
         r = t;
     if (r > 1290)
-        return INF_BAD;
+        return CV_KP_INF_BAD;
     return (int)((r * r * r + 0x20000) / 0x40000);
 }
 
@@ -149,7 +148,7 @@ int cv_knuth_plass(const cv_item *it, size_t n, cvu measure, const cv_kp_params 
             } else if (L > measure) {
                 if (L - measure > Z) {
                     overfull = true;
-                    b = INF_BAD + 1;
+                    b = CV_KP_INF_BAD + 1;
                 } else {
                     b = badness(L - measure, Z);
                 }

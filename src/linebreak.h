@@ -29,6 +29,24 @@ typedef struct cv_item {
     cvu size;
 } cv_item;
 
+/* The parameters of cvpdf's paragraphs, by their names in tex.web (and TeX's plain format's
+ * values, which cvpdf keeps). */
+#define CV_KP_PRETOLERANCE 100          /* \pretolerance: the first pass, without hyphens */
+#define CV_KP_TOLERANCE 200             /* \tolerance: the second pass, with hyphens */
+#define CV_KP_INF_BAD 10000             /* the final pass accepts any badness */
+#define CV_KP_LINE_PENALTY 10           /* \linepenalty */
+#define CV_KP_MAX_HYPHEN_RUN 2          /* hyphenated lines in a row, at most */
+#define CV_KP_DOUBLE_HYPHEN_DEMERITS 10000 /* \doublehyphendemerits */
+#define CV_KP_FINAL_HYPHEN_DEMERITS 5000   /* \finalhyphendemerits */
+#define CV_KP_ADJ_DEMERITS 10000        /* \adjdemerits: neighbouring lines of distant fitness */
+#define CV_KP_RAGGED_EMS 3              /* ragged right: \rightskip stretch, in ems of the text */
+#define CV_KP_EMERGENCY_EMS 3           /* \emergencystretch of the final pass, in ems */
+/* Penalties the items carry. */
+#define CV_PEN_HYPHEN 50                /* \hyphenpenalty: at a hyphenation point */
+#define CV_PEN_EXHYPHEN 50              /* \exhyphenpenalty: after a hyphen in the text */
+#define CV_PEN_SLASH 100                /* after a slash or another break inside a word */
+#define CV_PEN_EMERGENCY 1000           /* a cut inside a word wider than the line */
+
 typedef struct cv_kp_params {
     int threshold;      /* the largest badness accepted (INF_BAD 10000 accepts any) */
     int line_penalty;

@@ -8,7 +8,10 @@
  * are. Mac Roman is tried first (the encoding the user's résumé went through), then
  * Windows-1252, then Latin-1.
  */
+#include <stdlib.h>
 #include <string.h>
+
+#include "cvpdf.h"
 
 #include "breaks.h"
 #include "mojibake.h"
@@ -123,4 +126,23 @@ int cv_mojibake_fix(const char *t, size_t len, cv_buf *out)
     int n = cv_mojibake_scan(t, len, fix_one, &f);
     cv_buf_add(out, t + f.done, len - f.done);
     return out->oom ? -1 : n;
+}
+
+cvpdf_status cvpdf_fix_encoding(const char *text, size_t len, char **out, size_t *out_len, int *fixed)
+{
+    if (!out || !out_len || (!text && len))
+        return CVPDF_ERR_USAGE;
+    cv_buf b = {0};
+    int n = cv_mojibake_fix(text ? text : "", len, &b);
+    if (n < 0) {
+        cv_buf_free(&b);
+        return CVPDF_ERR_NOMEM;
+    }
+    if (!b.p && !(b.p = malloc(1)))
+        return CVPDF_ERR_NOMEM;
+    *out = b.p;
+    *out_len = b.len;
+    if (fixed)
+        *fixed = n;
+    return CVPDF_OK;
 }
