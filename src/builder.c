@@ -437,7 +437,7 @@ void cv_bld_table(builder *b, bool begin)
     for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
         for (int c = 0; c < b->row_lens.v[r] && k < t->cells.n; c++, k++) {
             if (c < t->ncols) {
-                if (CV_PUSH(fixed.cells, t->cells.v[k]))
+                if (CV_PUSH(fixed.cells, t->cells.v[k])) /* NOLINT(clang-analyzer-core.NullDereference): k < t->cells.n */
                     b->ctx->oom = true;
             } else {
                 free(t->cells.v[k].text);

@@ -90,7 +90,7 @@ static int push_item(cv_layout *l, cv_item it)
 
 static int push_glue(cv_layout *l, int role, cvu w, cvu st, cvu sh, uint32_t a, uint32_t b, bool breakable)
 {
-    if (!breakable && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
+    if (!breakable && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) { /* NOLINT(clang-analyzer-core.NullDereference): v is set while n > 0 */
         cv_item p = {.kind = CV_I_PENALTY, .penalty = CV_PEN_INF};
         if (push_item(l, p))
             return -1;
@@ -231,195 +231,250 @@ static int push_join_penalty(cv_layout *l, int pen, const char *t, size_t len, u
     return push_item(l, p);
 }
 
+/* The state of a block's item list as its clusters arrive. */
+typedef struct itemizer {
+    cv_layout *l;
+    const cv_block *blk;
+    const cvu *px;
+    const uint8_t *gb, *brk, *hy, *emerg;
+    bool justify;
+    const char *t;
+    size_t len;
+    long open_box;   /* the box the next cluster may join, or -1 */
+    clus prev;       /* the cluster before, when have_prev */
+    bool have_prev;
+    cvu pending;     /* a closing mark's trailing blank, not yet placed */
+    uint32_t pending_at;
+} itemizer;
+
+/* A forced break (a '\n' of the text, or the paragraph's end at len): fil glue, then -inf. */
+static int forced_break(itemizer *z, uint32_t at)
+{
+    cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = at, .b = at};
+    return push_item(z->l, fill) || push_penalty(z->l, -CV_PEN_INF, at) ? -1 : 0;
+}
+
+/* The next cluster of the block's glyphs, from glyph *gi. */
+static clus next_cluster(itemizer *z, size_t *gi)
+{
+    const cv_layout *l = z->l;
+    const bglyph *g = &l->bg.v[*gi];
+    clus c = {g->cluster, g->cend, *gi, *gi, 0, g->size, 0, 0, g->face, P_NONE, 0};
+    while (*gi < l->bg.n && l->bg.v[*gi].cluster == c.cs) {
+        c.w += l->bg.v[*gi].adv;
+        (*gi)++;
+    }
+    c.g1 = *gi;
+    if (c.ce <= c.cs)
+        c.ce = *gi < l->bg.n ? l->bg.v[*gi].cluster : (uint32_t)z->len;
+    size_t q = c.cs;
+    c.first = cv_utf8_next(z->t, z->len, &q);
+    c.last = cv_utf8_prev(z->t, c.ce);
+    return c;
+}
+
+/* A run of spaces: one glue (a closing mark's blank before it is kept as a kern), a break
+ * where UAX #14 allows one after it. */
+static int add_space(itemizer *z, const clus *c)
+{
+    cv_layout *l = z->l;
+    if (z->pending) {
+        cv_item k = {.kind = CV_I_KERN, .width = z->pending, .a = z->pending_at, .b = z->pending_at};
+        if (push_item(l, k))
+            return -1;
+        z->pending = 0;
+    }
+    cv_item *lg = l->items.n ? &l->items.v[l->items.n - 1] : NULL;
+    if (lg && lg->kind == CV_I_GLUE && lg->role == CV_G_SPACE && lg->b == c->cs) {
+        lg->width += c->w;
+        lg->b = c->ce;
+        if (z->justify) {
+            lg->stretch = lg->width / 2;
+            lg->shrink = lg->width / 3;
+        }
+    } else {
+        bool breakable = z->brk[c->ce] != CV_BRK_NONE || c->ce >= z->len;
+        if (push_glue(l, CV_G_SPACE, c->w, z->justify ? c->w / 2 : 0, z->justify ? c->w / 3 : 0, c->cs, c->ce,
+                      breakable))
+            return -1;
+    }
+    /* a space that may not be broken after must still not become a breakpoint */
+    if (z->brk[c->ce] == CV_BRK_NONE && c->ce < z->len) {
+        cv_item *gl = &l->items.v[l->items.n - 1];
+        if (l->items.n >= 2 && l->items.v[l->items.n - 2].kind == CV_I_BOX) {
+            cv_item moved = *gl;
+            *gl = (cv_item){.kind = CV_I_PENALTY, .penalty = CV_PEN_INF, .a = c->cs, .b = c->cs};
+            if (push_item(l, moved))
+                return -1;
+        }
+    }
+    z->have_prev = false;
+    z->open_box = -1;
+    return 0;
+}
+
+/* What goes between the cluster before and c (no space between them): a closing mark's
+ * blank, Han-Latin spacing, a CJK break, a break after a hyphen or slash, a hyphenation
+ * point, a cut in an over-wide word. *drop_left: c is an opening mark after another, and
+ * loses its blank half. */
+static int between(itemizer *z, const clus *c, cvu em, bool *drop_left)
+{
+    cv_layout *l = z->l;
+    const clus *prev = &z->prev;
+    const char *t = z->t;
+    size_t len = z->len;
+    bool brk_here = z->brk[c->cs] == CV_BRK_ALLOW;
+    bool justify = z->justify, code = z->blk->kind == CV_B_CODE;
+    *drop_left = false;
+    if (z->pending) {
+        if (c->punct != P_NONE) {
+            /* two marks meet: the first loses its blank half */
+            if (brk_here && push_penalty(l, 0, c->cs))
+                return -1;
+        } else if (push_glue(l, CV_G_PUNCT, z->pending, justify ? em / 20 : 0, z->pending / 2, z->pending_at,
+                             z->pending_at, brk_here)) {
+            return -1;
+        }
+        z->pending = 0;
+        return 0;
+    }
+    bool hl = (cv_char_is_cjk_ideo(prev->last) && is_latin_alnum(c->first)) ||
+              (is_latin_alnum(prev->last) && cv_char_is_cjk_ideo(c->first));
+    bool cjk = cv_char_eaw(prev->last) == 'W' || cv_char_eaw(c->first) == 'W' || cv_char_is_cjk_ideo(prev->last) ||
+               cv_char_is_cjk_ideo(c->first);
+    if (hl && !code) {
+        cvu hem = cv_char_is_cjk_ideo(c->first) ? c->size : prev->size;
+        if (push_glue(l, CV_G_HANLATIN, hem / 4, justify ? hem / 8 : 0, hem / 8, c->cs, c->cs, brk_here))
+            return -1;
+    } else if (brk_here && cjk) {
+        if (justify) {
+            if (push_glue(l, CV_G_CJK, 0, em / 20, 0, c->cs, c->cs, true))
+                return -1;
+            l->items.v[l->items.n - 1].size = em;
+        } else if (push_penalty(l, 0, c->cs)) {
+            return -1;
+        }
+    } else if (brk_here) {
+        /* a break inside Latin text without a space: after a hyphen, a slash */
+        int pen = prev->last == '-' || prev->last == 0x2010 ? CV_PEN_EXHYPHEN : CV_PEN_SLASH;
+        if (push_join_penalty(l, pen, t, len, c->cs))
+            return -1;
+    } else if (z->hy[c->cs] && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
+        uint32_t hg;
+        cvu hw;
+        if (!hyphen_glyph(l, prev->face, prev->size, &hg, &hw)) {
+            cv_item p = {.kind = CV_I_PENALTY, .penalty = CV_PEN_HYPHEN, .flagged = true, .join = true,
+                         .width = hw, .a = c->cs, .face = prev->face, .gid = hg, .size = prev->size};
+            word_extent(t, len, c->cs, &p.ws, &p.b);
+            if (push_item(l, p))
+                return -1;
+        }
+    } else if (z->emerg && z->emerg[c->cs] == EM_GREEDY && z->gb[c->cs]) {
+        /* a full line of a very wide stretch ends here: a forced cut, without the fill glue
+         * of a forced break, so that the line before it still counts as short */
+        if (code ? push_penalty(l, -CV_PEN_INF, c->cs) : push_join_penalty(l, -CV_PEN_INF, t, len, c->cs))
+            return -1;
+        l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
+    } else if (z->emerg && z->emerg[c->cs] == EM_CUT && z->gb[c->cs]) {
+        if (code ? push_penalty(l, CV_PEN_EMERGENCY, c->cs) : push_join_penalty(l, CV_PEN_EMERGENCY, t, len, c->cs))
+            return -1;
+        l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
+    }
+    if (prev->punct == P_OPEN && c->punct == P_OPEN)
+        *drop_left = true; /* "（「": the second loses its blank half */
+    return 0;
+}
+
+/* The cluster's box: its own, or joined to the open box; a full-width mark holds only its
+ * ink, its blank half a glue before it (opening) or pending after it (closing). */
+static int add_box(itemizer *z, const clus *c, cvu em, bool drop_left)
+{
+    cv_layout *l = z->l;
+    const cvu *px = z->px;
+    if (l->items.n == 0 || l->items.v[l->items.n - 1].kind != CV_I_BOX)
+        z->open_box = -1;
+    if (c->punct == P_OPEN && c->blank) {
+        if (!drop_left && push_glue(l, CV_G_PUNCT, c->blank, z->justify ? em / 20 : 0, c->blank / 2, c->cs, c->cs, false))
+            return -1;
+        cv_item bx = {.kind = CV_I_BOX, .width = c->w - c->blank, .a = c->cs, .b = c->ce, .pen0 = px[c->cs],
+                      .shift = -c->blank};
+        if (push_item(l, bx))
+            return -1;
+        z->open_box = -1;
+    } else if (c->punct == P_CLOSE && c->blank) {
+        if (z->open_box >= 0) {
+            l->items.v[z->open_box].width += c->w - c->blank;
+            l->items.v[z->open_box].b = c->ce;
+        } else {
+            cv_item bx = {.kind = CV_I_BOX, .width = c->w - c->blank, .a = c->cs, .b = c->ce, .pen0 = px[c->cs]};
+            if (push_item(l, bx))
+                return -1;
+        }
+        z->pending = c->blank;
+        z->pending_at = c->ce;
+        z->open_box = -1;
+    } else if (z->open_box >= 0) {
+        l->items.v[z->open_box].width += c->w;
+        l->items.v[z->open_box].b = c->ce;
+    } else {
+        cv_item bx = {.kind = CV_I_BOX, .width = c->w, .a = c->cs, .b = c->ce, .pen0 = px[c->cs]};
+        if (push_item(l, bx))
+            return -1;
+        z->open_box = (long)l->items.n - 1;
+    }
+    return 0;
+}
+
 /* Builds l->items for the block. Returns 0, or -1 on OOM. */
 int cv_lay_build_items(cv_layout *l, const cv_block *blk, const cvu *px, const uint8_t *gb,
                        const uint8_t *brk, const uint8_t *hy, const uint8_t *emerg, bool justify)
 {
-    const char *t = blk->text;
-    size_t len = blk->len;
+    itemizer z;
+    memset(&z, 0, sizeof z);
+    z.l = l;
+    z.blk = blk;
+    z.px = px;
+    z.gb = gb;
+    z.brk = brk;
+    z.hy = hy;
+    z.emerg = emerg;
+    z.justify = justify;
+    z.t = blk->text;
+    z.len = blk->len;
+    z.open_box = -1;
     l->items.n = 0;
-    long open_box = -1;
-    clus prev;
-    memset(&prev, 0, sizeof prev);
-    bool have_prev = false;
-    cvu pending = 0;      /* a closing mark's trailing blank, not yet placed */
-    uint32_t pending_at = 0;
     size_t gi = 0;
     uint32_t last_end = 0;
     while (gi < l->bg.n) {
-        const bglyph *g = &l->bg.v[gi];
-        clus c = {g->cluster, g->cend, gi, gi, 0, g->size, 0, 0, g->face, P_NONE, 0};
-        while (gi < l->bg.n && l->bg.v[gi].cluster == c.cs) {
-            c.w += l->bg.v[gi].adv;
-            gi++;
-        }
-        c.g1 = gi;
-        if (c.ce <= c.cs)
-            c.ce = gi < l->bg.n ? l->bg.v[gi].cluster : (uint32_t)len;
-        size_t q = c.cs;
-        c.first = cv_utf8_next(t, len, &q);
-        c.last = cv_utf8_prev(t, c.ce);
+        clus c = next_cluster(&z, &gi);
         /* forced breaks in the bytes no glyph covers */
         for (uint32_t k = last_end; k < c.cs; k++)
-            if (t[k] == '\n') {
-                pending = 0;
-                cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = k, .b = k};
-                if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, k))
+            if (z.t[k] == '\n') {
+                z.pending = 0;
+                if (forced_break(&z, k))
                     return -1;
-                have_prev = false;
-                open_box = -1;
+                z.have_prev = false;
+                z.open_box = -1;
             }
         last_end = c.ce;
         if (cv_char_is_space(c.first) && c.first != 0xA0 && c.first != 0x3000 && c.first != 0x202F) {
-            /* a run of spaces is one glue; a closing mark's blank before it is kept */
-            if (pending) {
-                cv_item k = {.kind = CV_I_KERN, .width = pending, .a = pending_at, .b = pending_at};
-                if (push_item(l, k))
-                    return -1;
-                pending = 0;
-            }
-            cv_item *lg = l->items.n ? &l->items.v[l->items.n - 1] : NULL;
-            if (lg && lg->kind == CV_I_GLUE && lg->role == CV_G_SPACE && lg->b == c.cs) {
-                lg->width += c.w;
-                lg->b = c.ce;
-                if (justify) {
-                    lg->stretch = lg->width / 2;
-                    lg->shrink = lg->width / 3;
-                }
-            } else {
-                bool breakable = brk[c.ce] != CV_BRK_NONE || c.ce >= len;
-                if (push_glue(l, CV_G_SPACE, c.w, justify ? c.w / 2 : 0, justify ? c.w / 3 : 0,
-                              c.cs, c.ce, breakable))
-                    return -1;
-            }
-            /* a space that may not be broken after must still not become a breakpoint */
-            if (brk[c.ce] == CV_BRK_NONE && c.ce < len) {
-                cv_item *gl = &l->items.v[l->items.n - 1];
-                if (l->items.n >= 2 && l->items.v[l->items.n - 2].kind == CV_I_BOX) {
-                    cv_item moved = *gl;
-                    *gl = (cv_item){.kind = CV_I_PENALTY, .penalty = CV_PEN_INF, .a = c.cs, .b = c.cs};
-                    if (push_item(l, moved))
-                        return -1;
-                }
-            }
-            have_prev = false;
-            open_box = -1;
+            if (add_space(&z, &c))
+                return -1;
             continue;
         }
         punct_class(l, &c);
-        bool brk_here = have_prev && brk[c.cs] == CV_BRK_ALLOW;
-        bool emitted = false;
-        cvu em = c.size > prev.size || !have_prev ? c.size : prev.size;
+        cvu em = c.size > z.prev.size || !z.have_prev ? c.size : z.prev.size;
         bool drop_left = false;
-        if (have_prev && pending) {
-            if (c.punct != P_NONE) {
-                /* two marks meet: the first loses its blank half */
-                if (brk_here && push_penalty(l, 0, c.cs))
-                    return -1;
-            } else if (push_glue(l, CV_G_PUNCT, pending, justify ? em / 20 : 0, pending / 2,
-                                 pending_at, pending_at, brk_here)) {
-                return -1;
-            }
-            pending = 0;
-            emitted = true;
-        } else if (have_prev) {
-            bool hl = (cv_char_is_cjk_ideo(prev.last) && is_latin_alnum(c.first)) ||
-                      (is_latin_alnum(prev.last) && cv_char_is_cjk_ideo(c.first));
-            bool cjk = cv_char_eaw(prev.last) == 'W' || cv_char_eaw(c.first) == 'W' ||
-                       cv_char_is_cjk_ideo(prev.last) || cv_char_is_cjk_ideo(c.first);
-            if (hl && blk->kind != CV_B_CODE) {
-                cvu hem = cv_char_is_cjk_ideo(c.first) ? c.size : prev.size;
-                if (push_glue(l, CV_G_HANLATIN, hem / 4, justify ? hem / 8 : 0, hem / 8, c.cs, c.cs, brk_here))
-                    return -1;
-                emitted = true;
-            } else if (brk_here && cjk) {
-                if (justify) {
-                    if (push_glue(l, CV_G_CJK, 0, em / 20, 0, c.cs, c.cs, true))
-                        return -1;
-                    l->items.v[l->items.n - 1].size = em;
-                } else if (push_penalty(l, 0, c.cs)) {
-                    return -1;
-                }
-                emitted = true;
-            } else if (brk_here) {
-                /* a break inside Latin text without a space: after a hyphen, a slash */
-                if (push_join_penalty(l, prev.last == '-' || prev.last == 0x2010 ? CV_PEN_EXHYPHEN : CV_PEN_SLASH, t, len, c.cs))
-                    return -1;
-                emitted = true;
-            } else if (hy[c.cs] && l->items.n && l->items.v[l->items.n - 1].kind == CV_I_BOX) {
-                uint32_t hg;
-                cvu hw;
-                if (!hyphen_glyph(l, prev.face, prev.size, &hg, &hw)) {
-                    cv_item p = {.kind = CV_I_PENALTY, .penalty = CV_PEN_HYPHEN, .flagged = true, .join = true,
-                                 .width = hw, .a = c.cs, .face = prev.face, .gid = hg, .size = prev.size};
-                    word_extent(t, len, c.cs, &p.ws, &p.b);
-                    if (push_item(l, p))
-                        return -1;
-                    emitted = true;
-                }
-            } else if (emerg && emerg[c.cs] == EM_GREEDY && gb[c.cs]) {
-                /* a full line of a very wide stretch ends here: a forced cut, without the fill
-                 * glue of a forced break, so that the line before it still counts as short */
-                if (blk->kind == CV_B_CODE ? push_penalty(l, -CV_PEN_INF, c.cs)
-                                           : push_join_penalty(l, -CV_PEN_INF, t, len, c.cs))
-                    return -1;
-                l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
-                emitted = true;
-            } else if (emerg && emerg[c.cs] == EM_CUT && gb[c.cs]) {
-                if (blk->kind == CV_B_CODE ? push_penalty(l, CV_PEN_EMERGENCY, c.cs)
-                                           : push_join_penalty(l, CV_PEN_EMERGENCY, t, len, c.cs))
-                    return -1;
-                l->items.v[l->items.n - 1].role = 1; /* an emergency cut */
-                emitted = true;
-            }
-            if (prev.punct == P_OPEN && c.punct == P_OPEN)
-                drop_left = true; /* "（「": the second loses its blank half */
-        }
-        (void)emitted;
-        if (l->items.n == 0 || l->items.v[l->items.n - 1].kind != CV_I_BOX)
-            open_box = -1;
-        if (c.punct == P_OPEN && c.blank) {
-            if (!drop_left && push_glue(l, CV_G_PUNCT, c.blank, justify ? em / 20 : 0, c.blank / 2, c.cs, c.cs,
-                                        false))
-                return -1;
-            cv_item bx = {.kind = CV_I_BOX, .width = c.w - c.blank, .a = c.cs, .b = c.ce,
-                          .pen0 = px[c.cs], .shift = -c.blank};
-            if (push_item(l, bx))
-                return -1;
-            open_box = -1;
-        } else if (c.punct == P_CLOSE && c.blank) {
-            if (open_box >= 0) {
-                l->items.v[open_box].width += c.w - c.blank;
-                l->items.v[open_box].b = c.ce;
-            } else {
-                cv_item bx = {.kind = CV_I_BOX, .width = c.w - c.blank, .a = c.cs, .b = c.ce, .pen0 = px[c.cs]};
-                if (push_item(l, bx))
-                    return -1;
-            }
-            pending = c.blank;
-            pending_at = c.ce;
-            open_box = -1;
-        } else if (open_box >= 0) {
-            l->items.v[open_box].width += c.w;
-            l->items.v[open_box].b = c.ce;
-        } else {
-            cv_item bx = {.kind = CV_I_BOX, .width = c.w, .a = c.cs, .b = c.ce, .pen0 = px[c.cs]};
-            if (push_item(l, bx))
-                return -1;
-            open_box = (long)l->items.n - 1;
-        }
-        prev = c;
-        have_prev = true;
+        if (z.have_prev && between(&z, &c, em, &drop_left))
+            return -1;
+        if (add_box(&z, &c, em, drop_left))
+            return -1;
+        z.prev = c;
+        z.have_prev = true;
     }
-    for (uint32_t k = last_end; k < len; k++)
-        if (t[k] == '\n') {
-            cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = k, .b = k};
-            if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, k))
-                return -1;
-        }
+    for (uint32_t k = last_end; k < z.len; k++)
+        if (z.t[k] == '\n' && forced_break(&z, k))
+            return -1;
     /* the paragraph ends: \parfillskip and a forced break */
-    cv_item fill = {.kind = CV_I_GLUE, .role = CV_G_FILL, .fil = true, .a = (uint32_t)len, .b = (uint32_t)len};
-    if (push_item(l, fill) || push_penalty(l, -CV_PEN_INF, (uint32_t)len))
-        return -1;
-    return 0;
+    return forced_break(&z, (uint32_t)z.len);
 }

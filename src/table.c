@@ -88,27 +88,33 @@ static int push_lrule(cv_layout *l, cv_vlist *out, cvu x0, cvu y0, cvu x1, cvu y
     return 0;
 }
 
-int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
-{
-    const cv_style *st = l->st;
-    if (!l->model || blk->table < 0 || (size_t)blk->table >= l->model->tables.n)
-        return 0;
-    const cv_table *t = &l->model->tables.v[blk->table];
-    int nc = t->ncols, nr = t->nrows;
-    if (nc <= 0 || nr <= 0)
-        return 0;
-    cvu pad = st->cell_pad_x, vpad = st->cell_pad_y;
-    cvu *minw = calloc((size_t)nc, sizeof *minw), *maxw = calloc((size_t)nc, sizeof *maxw);
-    cvu *width = calloc((size_t)nc, sizeof *width);
-    size_t *item0 = calloc((size_t)nc, sizeof *item0); /* each cell's first line in `cell` */
+/* A table being laid out: its columns' widths and the scratch list its cells are set in. */
+typedef struct tabler {
+    cv_layout *l;
+    const cv_block *blk;
+    const cv_table *t;
+    int nc;
+    cvu *width;
+    cvu total;      /* the table's width, padding included */
+    size_t *item0;  /* each cell's first line in `cell` */
     cv_vlist cell;
-    memset(&cell, 0, sizeof cell);
+    bool first_row;
+} tabler;
+
+/* The columns' widths: CSS's automatic table layout, at least 8 pt each. */
+static int column_widths(tabler *z, cvu measure)
+{
+    cv_layout *l = z->l;
+    const cv_table *t = z->t;
+    int nc = z->nc;
+    cvu pad = l->st->cell_pad_x;
+    cvu *minw = calloc((size_t)nc, sizeof *minw), *maxw = calloc((size_t)nc, sizeof *maxw);
     int rc = -1;
-    if (!minw || !maxw || !width || !item0) {
+    if (!minw || !maxw) {
         l->ctx->oom = true;
         goto done;
     }
-    for (int r = 0; r < nr; r++)
+    for (int r = 0; r < t->nrows; r++)
         for (int c = 0; c < nc; c++) {
             cvu a, b;
             if (cell_widths(l, &t->cells.v[(size_t)r * nc + c], &a, &b))
@@ -127,6 +133,7 @@ int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlis
         smin += minw[c];
         smax += maxw[c];
     }
+    cvu *width = z->width;
     for (int c = 0; c < nc; c++) {
         if (smax <= avail)
             width[c] = maxw[c];
@@ -137,131 +144,196 @@ int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlis
         if (width[c] < CVU_PT * 8)
             width[c] = CVU_PT * 8;
     }
-    cvu total = 0;
     for (int c = 0; c < nc; c++)
-        total += width[c] + 2 * pad;
+        z->total += width[c] + 2 * pad;
+    rc = 0;
+done:
+    free(minw);
+    free(maxw);
+    return rc;
+}
+
+/* Lays out row r's cells alone into z->cell; returns the row's first baseline (from its top),
+ * where the first lines of all its cells sit, or -1. */
+static cvu layout_cells(tabler *z, int r)
+{
+    cv_layout *l = z->l;
+    cvu vpad = l->st->cell_pad_y, first_base = 0;
+    cv_vlist *cell = &z->cell;
+    cell->items.n = cell->glyphs.n = cell->boxes.n = cell->rules.n = 0;
+    for (int c = 0; c < z->nc; c++) {
+        z->item0[c] = cell->items.n;
+        const cv_cell *ce = &z->t->cells.v[(size_t)r * z->nc + c];
+        if (!ce->len)
+            continue;
+        cv_block b = cell_block(ce);
+        if (cv_lay_block(l, &b, 0, z->width[c], cell))
+            return -1;
+        if (cell->items.n > z->item0[c]) {
+            cvu a = vpad + cell->items.v[z->item0[c]].ascent;
+            if (a > first_base)
+                first_base = a;
+        }
+    }
+    return first_base;
+}
+
+/* The cells' lines placed into the row: each column's lines under the first baseline.
+ * Returns the row's height, or -1. */
+static cvu place_cells(tabler *z, cvu first_base, cv_vlist *out)
+{
+    cv_layout *l = z->l;
+    cvu pad = l->st->cell_pad_x, vpad = l->st->cell_pad_y, row_h = 0, colx = 0;
+    const cv_vlist *cell = &z->cell;
+    for (int c = 0; c < z->nc; colx += z->width[c] + 2 * pad, c++) {
+        size_t end = c + 1 < z->nc ? z->item0[c + 1] : cell->items.n;
+        cvu y = vpad; /* the top of this cell line, from the row's top */
+        bool first = true;
+        for (size_t k = z->item0[c]; k < end; k++) {
+            const cv_vitem *li = &cell->items.v[k];
+            if (li->kind != CV_V_LINE)
+                continue;
+            /* the first lines of all cells share one baseline */
+            cvu base = first ? first_base : y + li->ascent;
+            first = false;
+            for (size_t g = li->g0; g < li->g1; g++) {
+                cv_lglyph lg = cell->glyphs.v[g];
+                lg.x += colx + pad + li->x0;
+                lg.dy -= base - first_base;
+                if (CV_PUSH(out->glyphs, lg)) {
+                    l->ctx->oom = true;
+                    return -1;
+                }
+            }
+            for (size_t bx = li->b0; bx < li->b1; bx++) {
+                cv_lbox lb = cell->boxes.v[bx];
+                lb.x0 += colx + pad + li->x0;
+                lb.x1 += colx + pad + li->x0;
+                lb.top -= base - first_base;
+                lb.bottom -= base - first_base;
+                if (CV_PUSH(out->boxes, lb)) {
+                    l->ctx->oom = true;
+                    return -1;
+                }
+            }
+            y = base - li->ascent + li->height;
+        }
+        if (y + vpad > row_h)
+            row_h = y + vpad;
+    }
+    return row_h < first_base + vpad ? first_base + vpad : row_h;
+}
+
+/* The row's text, cells joined by " | ", for traces; kept in out's strings. NULL on OOM. */
+static const char *row_text(tabler *z, int r, cv_vlist *out, uint32_t *tlen)
+{
+    cv_buf rt = {0};
+    for (int c = 0; c < z->nc; c++) {
+        const cv_cell *ce = &z->t->cells.v[(size_t)r * z->nc + c];
+        if (c)
+            cv_buf_puts(&rt, " | ");
+        cv_buf_add(&rt, ce->text, ce->len);
+    }
+    if (rt.oom || (rt.p && CV_PUSH(out->strings, rt.p))) {
+        cv_buf_free(&rt);
+        z->l->ctx->oom = true;
+        return NULL;
+    }
+    *tlen = (uint32_t)rt.len;
+    return rt.p ? rt.p : "";
+}
+
+/* The row's shading (a header row) and rules: above the first row, under the header (double),
+ * and under every row. */
+static int row_rules(tabler *z, int r, bool header, cvu row_h, cv_vlist *out)
+{
+    const cv_style *st = z->l->st;
+    cvu total = z->total, hair = CVU_R(1, 2);
+    if (header && push_lrule(z->l, out, 0, 0, total, row_h, 0, st->table_header_fill, true))
+        return -1;
+    if (z->first_row && push_lrule(z->l, out, 0, 0, total, 0, hair * (header ? 2 : 1), st->table_rule_color, false))
+        return -1;
+    z->first_row = false;
+    bool last_header = header && r + 1 == z->t->header_rows;
+    return push_lrule(z->l, out, 0, row_h, total, row_h, last_header || r + 1 == z->t->nrows ? hair * 2 : hair,
+                      st->table_rule_color, false);
+}
+
+/* Row r as one item of the vertical list. */
+static int layout_row(tabler *z, int r, cvu x0, cv_vlist *out)
+{
+    const cv_block *blk = z->blk;
+    bool header = r < z->t->header_rows;
+    cv_vitem row;
+    memset(&row, 0, sizeof row);
+    row.kind = CV_V_LINE;
+    row.x0 = x0;
+    row.table = blk->table + 1;
+    row.table_header = header;
+    row.keep_next = header;
+    row.quote_depth = blk->quote_depth;
+    row.g0 = out->glyphs.n;
+    row.b0 = out->boxes.n;
+    cvu first_base = layout_cells(z, r);
+    cvu row_h = first_base < 0 ? -1 : place_cells(z, first_base, out);
+    if (row_h < 0)
+        return -1;
+    row.g1 = out->glyphs.n;
+    row.b1 = out->boxes.n;
+    const char *text = row_text(z, r, out, &row.tlen);
+    if (!text)
+        return -1;
+    row.text = row.tlen ? text : NULL;
+    row.height = row_h;
+    row.ascent = first_base;
+    row.width = z->total;
+    row.r0 = out->rules.n;
+    if (row_rules(z, r, header, row_h, out))
+        return -1;
+    row.r1 = out->rules.n;
+    if (CV_PUSH(out->items, row)) {
+        z->l->ctx->oom = true;
+        return -1;
+    }
+    return 0;
+}
+
+int cv_lay_table(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlist *out)
+{
+    if (!l->model || blk->table < 0 || (size_t)blk->table >= l->model->tables.n)
+        return 0;
+    tabler z;
+    memset(&z, 0, sizeof z);
+    z.l = l;
+    z.blk = blk;
+    z.t = &l->model->tables.v[blk->table];
+    z.nc = z.t->ncols;
+    z.first_row = true;
+    if (z.nc <= 0 || z.t->nrows <= 0)
+        return 0;
+    z.width = calloc((size_t)z.nc, sizeof *z.width);
+    z.item0 = calloc((size_t)z.nc, sizeof *z.item0);
+    int rc = -1;
+    if (!z.width || !z.item0) {
+        l->ctx->oom = true;
+        goto done;
+    }
+    if (column_widths(&z, measure))
+        goto done;
     l->in_table = true;
-    bool first_row = true;
-    for (int r = 0; r < nr; r++) {
-        bool header = r < t->header_rows;
+    for (int r = 0; r < z.t->nrows; r++) {
         /* an empty row (Markdown tables often have an empty header, for layout) is not shown */
         bool empty = true;
-        for (int c = 0; c < nc; c++)
-            empty &= t->cells.v[(size_t)r * nc + c].len == 0;
-        if (empty)
-            continue;
-        cv_vitem row;
-        memset(&row, 0, sizeof row);
-        row.kind = CV_V_LINE;
-        row.x0 = x0;
-        row.table = blk->table + 1;
-        row.table_header = header;
-        row.keep_next = header;
-        row.quote_depth = blk->quote_depth;
-        row.g0 = out->glyphs.n;
-        row.b0 = out->boxes.n;
-        /* lay out each cell alone, then place its lines under the row's first baseline */
-        cvu first_base = 0, row_h = 0;
-        /* first pass: lay out the cells into `cell` and find the row's first baseline */
-        cell.items.n = cell.glyphs.n = cell.boxes.n = cell.rules.n = 0;
-        for (int c = 0; c < nc; c++) {
-            item0[c] = cell.items.n;
-            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
-            if (!ce->len)
-                continue;
-            cv_block b = cell_block(ce);
-            if (cv_lay_block(l, &b, 0, width[c], &cell))
-                goto done;
-            if (cell.items.n > item0[c]) {
-                cvu a = vpad + cell.items.v[item0[c]].ascent;
-                if (a > first_base)
-                    first_base = a;
-            }
-        }
-        cvu colx = 0;
-        for (int c = 0; c < nc; colx += width[c] + 2 * pad, c++) {
-            size_t end = c + 1 < nc ? item0[c + 1] : cell.items.n;
-            cvu y = vpad; /* the top of this cell line, from the row's top */
-            bool first = true;
-            for (size_t k = item0[c]; k < end; k++) {
-                const cv_vitem *li = &cell.items.v[k];
-                if (li->kind != CV_V_LINE)
-                    continue;
-                /* the first lines of all cells share one baseline */
-                cvu base = first ? first_base : y + li->ascent;
-                first = false;
-                for (size_t g = li->g0; g < li->g1; g++) {
-                    cv_lglyph lg = cell.glyphs.v[g];
-                    lg.x += colx + pad + li->x0;
-                    lg.dy -= base - first_base;
-                    if (CV_PUSH(out->glyphs, lg)) {
-                        l->ctx->oom = true;
-                        goto done;
-                    }
-                }
-                for (size_t bx = li->b0; bx < li->b1; bx++) {
-                    cv_lbox lb = cell.boxes.v[bx];
-                    lb.x0 += colx + pad + li->x0;
-                    lb.x1 += colx + pad + li->x0;
-                    lb.top -= base - first_base;
-                    lb.bottom -= base - first_base;
-                    if (CV_PUSH(out->boxes, lb)) {
-                        l->ctx->oom = true;
-                        goto done;
-                    }
-                }
-                y = base - li->ascent + li->height;
-            }
-            if (y + vpad > row_h)
-                row_h = y + vpad;
-        }
-        if (row_h < first_base + vpad)
-            row_h = first_base + vpad;
-        row.g1 = out->glyphs.n;
-        row.b1 = out->boxes.n;
-        /* the row's text, cells joined by " | ", for traces */
-        cv_buf rt = {0};
-        for (int c = 0; c < nc; c++) {
-            const cv_cell *ce = &t->cells.v[(size_t)r * nc + c];
-            if (c)
-                cv_buf_puts(&rt, " | ");
-            cv_buf_add(&rt, ce->text, ce->len);
-        }
-        if (rt.oom || (rt.p && CV_PUSH(out->strings, rt.p))) {
-            cv_buf_free(&rt);
-            l->ctx->oom = true;
+        for (int c = 0; c < z.nc; c++)
+            empty &= z.t->cells.v[(size_t)r * z.nc + c].len == 0;
+        if (!empty && layout_row(&z, r, x0, out))
             goto done;
-        }
-        row.text = rt.p;
-        row.tlen = (uint32_t)rt.len;
-        row.height = row_h;
-        row.ascent = first_base;
-        row.width = total;
-        row.r0 = out->rules.n;
-        if (header && push_lrule(l, out, 0, 0, total, row_h, 0, st->table_header_fill, true))
-            goto done;
-        /* a rule above the first row, under the header, and under every row */
-        cvu hair = CVU_R(1, 2);
-        if (first_row && push_lrule(l, out, 0, 0, total, 0, hair * (header ? 2 : 1), st->table_rule_color, false))
-            goto done;
-        first_row = false;
-        bool last_header = header && r + 1 == t->header_rows;
-        if (push_lrule(l, out, 0, row_h, total, row_h, last_header || r + 1 == nr ? hair * 2 : hair,
-                       st->table_rule_color, false))
-            goto done;
-        row.r1 = out->rules.n;
-        if (CV_PUSH(out->items, row)) {
-            l->ctx->oom = true;
-            goto done;
-        }
     }
     rc = 0;
 done:
     l->in_table = false;
-    free(minw);
-    free(maxw);
-    free(width);
-    free(item0);
-    cv_vlist_free(&cell);
+    free(z.width);
+    free(z.item0);
+    cv_vlist_free(&z.cell);
     return rc;
 }

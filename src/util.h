@@ -19,8 +19,8 @@ int cv_grow(void **v, size_t *cap, size_t need, size_t elem);
 #define CV_VEC(T) struct { T *v; size_t n, cap; }
 /* Appends x to a CV_VEC; evaluates to 0 on success, -1 on OOM. */
 #define CV_PUSH(vec, x)                                                                       \
-    (((vec).n < (vec).cap ||                                                                  \
-      cv_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) == 0)              \
+    ((((vec).n < (vec).cap && (vec).v) ||                                                     \
+      cv_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v) == 0) && (vec).v    \
          ? ((vec).v[(vec).n++] = (x), 0)                                                       \
          : -1)
 
