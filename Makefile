@@ -24,7 +24,8 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 INSTALL    ?= install
 BUILD      ?= release
-VERSION     = 0.1.0
+# the version is the public header's (CVPDF_VERSION_STRING)
+VERSION     := $(shell sed -n 's/^\#define CVPDF_VERSION_STRING "\(.*\)"$$/\1/p' src/cvpdf.h)
 # the build directory: another O builds a second tree (make O=/tmp/o PREFIX=/usr)
 O          ?= build/$(BUILD)
 # the release binary is ./cvpdf; other builds keep theirs in $(O)
@@ -63,7 +64,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lhyphen -lz
 
 # what the project requires
 WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CV_DEFINES  = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING -DCVPDF_VERSION='"$(VERSION)"' \
+CV_DEFINES  = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DCVPDF_BUILDING \
               -DCVPDF_FONTDIR='"$(DATADIR)/fonts"' -DCVPDF_STYLEDIR='"$(DATADIR)/styles"'
 CV_CPPFLAGS = $(CV_DEFINES) $(PKG_CFLAGS)
 SAN_sanitize = -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -175,12 +176,15 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard styles/*.yaml fonts/*))
 	-rmdir $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)
 
-# the test programs (tests/unit.c, tests/threads.c, tests/bench.c), compiled and linked in one
+# the test programs (tests/unit.c, tests/threads.c, tests/api.c, tests/bench.c), compiled and linked in one
 TEST_LINK = $(COMPILE) -MMD -MP -Isrc $(CV_LDFLAGS) $(LDFLAGS) $(XLDFLAGS) -o $@ $< $(O)/libcvpdf.a $(LINKLIBS)
 $(O)/unit: tests/unit.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 	$(TEST_LINK)
 
 $(O)/threads: tests/threads.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
+	$(TEST_LINK)
+
+$(O)/api: tests/api.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 	$(TEST_LINK)
 
 # `make lint`: cppcheck and clang-tidy over src/*.c and tests/*.c; any finding fails. cppcheck
@@ -220,8 +224,8 @@ $(O)/locale/de_DE.UTF-8:
 # `make test`: the suite once, quickly. `make check`: everything: the suite, the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer, valgrind over the content and corpus,
 # and a short fuzzing run.
-test: $(BIN) $(O)/unit $(O)/threads $(O)/bench $(O)/locale/de_DE.UTF-8
-	CVPDF=$(abspath $(BIN)) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_BENCH=$(O)/bench \
+test: $(BIN) $(O)/unit $(O)/threads $(O)/api $(O)/bench $(O)/locale/de_DE.UTF-8
+	CVPDF=$(abspath $(BIN)) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_API=$(O)/api CVPDF_BENCH=$(O)/bench \
 	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
 check: lint test asan tsan valgrind fuzz-smoke deb-check
@@ -229,10 +233,10 @@ check: lint test asan tsan valgrind fuzz-smoke deb-check
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan:
-	$(MAKE) BUILD=sanitize O=build/sanitize BIN=build/sanitize/cvpdf build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/bench \
+	$(MAKE) BUILD=sanitize O=build/sanitize BIN=build/sanitize/cvpdf build/sanitize/cvpdf build/sanitize/unit build/sanitize/threads build/sanitize/api build/sanitize/bench \
 	    build/sanitize/locale/de_DE.UTF-8
 	@echo "# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer"
-	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads \
+	$(ASAN_ENV) CVPDF=$(CURDIR)/build/sanitize/cvpdf CVPDF_UNIT=build/sanitize/unit CVPDF_THREADS=build/sanitize/threads CVPDF_API=build/sanitize/api \
 	    CVPDF_BENCH=build/sanitize/bench CVPDF_LOCPATH=$(CURDIR)/build/sanitize/locale TIMEOUT=600 bash tests/run.sh
 
 # ThreadSanitizer over tests/threads.c: renders on six threads at once, with and without a

@@ -137,7 +137,7 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             int ol, oc;
             size_t ws = bi->join ? bi->ws : bi->a;
             cv_locate(l->ctx, blk->line, blk->col, blk->text + ws, bi->a - ws < 16 ? bi->a - ws : 16, &ol, &oc);
-            cv_diag(l->ctx, CVPDF_WARNING, ol, oc,
+            cv_diag(l->ctx, CVPDF_WARNING, CVPDF_D_WORD_CUT, ol, oc,
                     "a word is wider than the line and is broken inside it without a hyphen");
             warned = true;
         }
@@ -210,7 +210,7 @@ int cv_lay_block(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, cv_vlis
 {
     if (blk->len <= BLOCK_PIECE)
         return layout_piece(l, blk, x0, measure, out);
-    cv_diag(l->ctx, CVPDF_WARNING, blk->line, blk->col,
+    cv_diag(l->ctx, CVPDF_WARNING, CVPDF_D_BLOCK_IN_PIECES, blk->line, blk->col,
             "a block of %u KB is broken into lines in pieces of at most %d KB: a line ends early at each seam",
             (unsigned)(blk->len / 1024), BLOCK_PIECE / 1024);
     cv_block piece = *blk;

@@ -221,7 +221,7 @@ static char *safe_target(builder *b, const char *url)
     }
     const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
     if (colon && (!slash || colon < slash) && colon > url) {
-        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+        cv_diag(b->ctx, CVPDF_WARNING, CVPDF_D_LINK_NOT_CLICKABLE, b->node_line, b->node_col,
                 "link target '%.80s' is shown as text, not made clickable (only http, https, mailto and tel are)",
                 url);
     }
@@ -346,7 +346,7 @@ void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bo
     if (safe && *src && strncmp(src, "http:", 5) && strncmp(src, "https:", 6) &&
         (from_html || src[0] == '/' || strstr(src, "..") || !strncmp(src, "file:", 5) ||
          !cv_path_inside(b->base_dir, src))) {
-        cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col,
+        cv_diag(b->ctx, CVPDF_WARNING, CVPDF_D_SAFE_MODE_REFUSED, b->node_line, b->node_col,
                 "safe mode: image '%.120s' is not read (%s); its alt text is shown", src,
                 from_html ? "no images from raw HTML" : "only files inside the document's directory");
         src = "";
@@ -366,7 +366,7 @@ void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bo
     if (!*src || cv_image_load(b->ctx, b->base_dir, &img, b->node_line, b->node_col)) {
         /* not shown: its alt text stands in */
         if (!*src && !safe)
-            cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "image without a source; its alt text is shown");
+            cv_diag(b->ctx, CVPDF_WARNING, CVPDF_D_IMAGE_NO_SOURCE, b->node_line, b->node_col, "image without a source; its alt text is shown");
         uint16_t old = b->style;
         b->style |= CV_S_ITALIC;
         add_text(b, alt, strlen(alt));
@@ -546,14 +546,14 @@ void cv_bld_cell(builder *b, bool begin, bool header, int align)
     reset_text(b);
 }
 
-void cv_bld_warn(builder *b, const char *fmt, ...)
+void cv_bld_warn(builder *b, cvpdf_code code, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    cv_diag(b->ctx, CVPDF_WARNING, b->node_line, b->node_col, "%s", msg);
+    cv_diag(b->ctx, CVPDF_WARNING, code, b->node_line, b->node_col, "%s", msg);
 }
 
 /* ---- the interface markdown.c drives ------------------------------------------------------ */

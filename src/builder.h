@@ -63,6 +63,6 @@ void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h, boo
 void cv_bld_table(cv_bld *b, bool begin);
 void cv_bld_row(cv_bld *b, bool begin, bool header);
 void cv_bld_cell(cv_bld *b, bool begin, bool header, int align);
-void cv_bld_warn(cv_bld *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cv_bld_warn(cv_bld *b, cvpdf_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -28,7 +28,7 @@ static void on_moji(void *user, size_t start, size_t end, const char *enc, const
         return;
     }
     m->last_line = line;
-    cv_diag(m->ctx, CVPDF_WARNING, line, col,
+    cv_diag(m->ctx, CVPDF_WARNING, CVPDF_D_MOJIBAKE, line, col,
             "'%.*s' looks like UTF-8 read as %s: it was probably '%.*s' (repair a copy with: cvpdf --fix-encoding FILE -o FIXED.md)",
             (int)(end - start), m->src + start, enc, (int)fl, fixed);
 }
@@ -66,7 +66,7 @@ void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
             uint32_t after = q < len ? cv_utf8_next(s, len, &q) : 0;
             uint32_t before = i > 0 ? cv_utf8_prev(s, i) : 0;
             bool cjk = cv_char_eaw(after) == 'W' || cv_char_eaw(before) == 'W';
-            cv_diag(ctx, CVPDF_WARNING, line, (int)i + 1,
+            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_EMPHASIS_LITERAL, line, (int)i + 1,
                     "'%c%c' prints literally: this emphasis did not parse (%s)", lit[k], lit[k],
                     cjk ? "CommonMark does not see ** next to CJK punctuation as emphasis; write <b>…</b> instead"
                         : "no space may follow an opening ** or precede a closing **");
@@ -102,7 +102,7 @@ void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1)
         }
         if (m >= len || (s[m] != ' ' && s[m] != '\t') || m + 1 >= len)
             continue;
-        cv_diag(ctx, CVPDF_WARNING, l, (int)i + 1,
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_ITEM_SWALLOWED, l, (int)i + 1,
                 "this line looks like a list item but is part of the paragraph above%s",
                 i >= 4 ? " (indented too far to start a nested item: indent it like the items above, or less)"
                        : " (an ordered item other than 1. cannot interrupt a paragraph: leave a blank line before it)");
@@ -111,7 +111,7 @@ void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1)
 
 void cv_check_renumbered(cv_ctx *ctx, int line, int col, int written, int printed, char delim)
 {
-    cv_diag(ctx, CVPDF_WARNING, line, col,
+    cv_diag(ctx, CVPDF_WARNING, CVPDF_D_LIST_RENUMBERED, line, col,
             "this item is written as %d%c but printed as %d%c: the list continues "
             "(CommonMark numbers items from the first); renumber it, or separate the "
             "lists with other text",
@@ -121,7 +121,7 @@ void cv_check_renumbered(cv_ctx *ctx, int line, int col, int written, int printe
 void cv_check_heading(cv_ctx *ctx, cv_heading_check *state, int level, int line, int col)
 {
     if (state->last && level > state->last + 1)
-        cv_diag(ctx, CVPDF_WARNING, line, col,
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_HEADING_SKIPPED, line, col,
                 "heading level %d follows level %d: a level is skipped (the PDF's bookmarks nest by level)",
                 level, state->last);
     state->last = level;
@@ -137,6 +137,6 @@ void cv_check_sections(cv_ctx *ctx, const cv_model *model)
             continue;
         const cv_block *nx = i + 1 < model->blocks.n ? &model->blocks.v[i + 1] : NULL;
         if (!nx || (nx->kind == CV_B_HEADING && nx->level <= h->level))
-            cv_diag(ctx, CVPDF_WARNING, h->line, h->col, "section '%.60s' is empty", h->text);
+            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_SECTION_EMPTY, h->line, h->col, "section '%.60s' is empty", h->text);
     }
 }

@@ -8,13 +8,26 @@
 
 #include "context.h"
 
-void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
+void cv_emit(const cvpdf_options *opts, cvpdf_severity sev, cvpdf_code code, const char *file, int line, int col,
+             const char *msg)
+{
+    if (!opts)
+        return;
+    if (opts->diag)
+        opts->diag(opts->diag_user, sev, file, line, col, msg);
+    if (opts->diag2) {
+        cvpdf_diagnostic d = {sev, code, file, line, col, msg};
+        opts->diag2(opts->diag2_user, &d);
+    }
+}
+
+void cv_diag(cv_ctx *ctx, cvpdf_severity sev, cvpdf_code code, int line, int col, const char *fmt, ...)
 {
     if (ctx->quiet && sev != CVPDF_ERROR)
         return;
     if (sev == CVPDF_WARNING)
         ctx->warnings++;
-    if (!ctx->opts || !ctx->opts->diag)
+    if (!ctx->opts || (!ctx->opts->diag && !ctx->opts->diag2))
         return;
     char msg[1024];
     va_list ap;
@@ -22,7 +35,55 @@ void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     cv_utf8_trim(msg);
-    ctx->opts->diag(ctx->opts->diag_user, sev, ctx->name, line, col, msg);
+    cv_emit(ctx->opts, sev, code, ctx->name, line, col, msg);
+}
+
+const char *cvpdf_code_name(cvpdf_code code)
+{
+    switch (code) {
+    case CVPDF_D_NONE: return "none";
+    case CVPDF_D_INPUT_TOO_LARGE: return "input-too-large";
+    case CVPDF_D_INVALID_UTF8: return "invalid-utf8";
+    case CVPDF_D_NUL_BYTES: return "nul-bytes";
+    case CVPDF_D_CONTROL_CHARS: return "control-chars";
+    case CVPDF_D_RTL_LOGICAL_ORDER: return "rtl-logical-order";
+    case CVPDF_D_MOJIBAKE: return "mojibake";
+    case CVPDF_D_FRONTMATTER_INVALID: return "frontmatter-invalid";
+    case CVPDF_D_FRONTMATTER_UNCLOSED: return "frontmatter-unclosed";
+    case CVPDF_D_EMPHASIS_LITERAL: return "emphasis-literal";
+    case CVPDF_D_ITEM_SWALLOWED: return "item-swallowed";
+    case CVPDF_D_LIST_RENUMBERED: return "list-renumbered";
+    case CVPDF_D_HEADING_SKIPPED: return "heading-skipped";
+    case CVPDF_D_SECTION_EMPTY: return "section-empty";
+    case CVPDF_D_NESTED_TOO_DEEP: return "nested-too-deep";
+    case CVPDF_D_HTML_DROPPED: return "html-dropped";
+    case CVPDF_D_LINK_NOT_CLICKABLE: return "link-not-clickable";
+    case CVPDF_D_IMAGE_UNREADABLE: return "image-unreadable";
+    case CVPDF_D_IMAGE_REMOTE: return "image-remote";
+    case CVPDF_D_IMAGE_NO_SOURCE: return "image-no-source";
+    case CVPDF_D_IMAGE_UNDECODABLE: return "image-undecodable";
+    case CVPDF_D_SAFE_MODE_REFUSED: return "safe-mode-refused";
+    case CVPDF_D_STYLE_KEY_UNKNOWN: return "style-key-unknown";
+    case CVPDF_D_STYLE_VALUE_BAD: return "style-value-bad";
+    case CVPDF_D_STYLE_NOT_FOUND: return "style-not-found";
+    case CVPDF_D_STYLE_INVALID: return "style-invalid";
+    case CVPDF_D_SET_SYNTAX: return "set-syntax";
+    case CVPDF_D_FIT_VALUE_BAD: return "fit-value-bad";
+    case CVPDF_D_FONT_MISSING: return "font-missing";
+    case CVPDF_D_FONT_UNREADABLE: return "font-unreadable";
+    case CVPDF_D_CHAR_UNCOVERED: return "char-uncovered";
+    case CVPDF_D_EMOJI_LEFT_OUT: return "emoji-left-out";
+    case CVPDF_D_WORD_CUT: return "word-cut";
+    case CVPDF_D_BLOCK_IN_PIECES: return "block-in-pieces";
+    case CVPDF_D_FIT_RESULT: return "fit-result";
+    case CVPDF_D_FIT_OVERFLOW: return "fit-overflow";
+    case CVPDF_D_PAGE_LIMIT: return "page-limit";
+    case CVPDF_D_IO: return "io";
+    case CVPDF_D_PDF_WRITER: return "pdf-writer";
+    case CVPDF_D_RENDER_FAILED: return "render-failed";
+    case CVPDF_D_TIMINGS: return "timings";
+    }
+    return "unknown";
 }
 
 void cv_dep(const cvpdf_options *opts, const char *path)

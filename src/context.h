@@ -26,6 +26,8 @@ struct cvpdf_options {
     long long date; /* -1: none */
     cvpdf_diag_fn diag;
     void *diag_user;
+    cvpdf_diagnostic_fn diag2; /* the same, with codes */
+    void *diag2_user;
     cvpdf_cache *cache;     /* NULL: nothing is shared between renders */
     cvpdf_dep_fn dep;       /* every file a render reads: cv_dep */
     void *dep_user;
@@ -98,8 +100,13 @@ typedef struct cv_ctx {
  * returns the stage that was current, for switching back. */
 int cv_stage(cv_ctx *ctx, int stage);
 
-void cv_diag(cv_ctx *ctx, cvpdf_severity sev, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* A diagnostic of the render, at line:col of its source (0: none), through the callbacks of
+ * the options; the message never carries half a UTF-8 character. Warnings are counted. */
+void cv_diag(cv_ctx *ctx, cvpdf_severity sev, cvpdf_code code, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* A finished message, to the options' callbacks (for what happens outside a render). */
+void cv_emit(const cvpdf_options *opts, cvpdf_severity sev, cvpdf_code code, const char *file, int line, int col,
+             const char *msg);
 /* The source line `line` (1-based, of the whole file) and its length *n, without its '\n';
  * NULL when there is no such line. */
 const char *cv_source_line(const cv_ctx *ctx, int line, size_t *n);

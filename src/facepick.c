@@ -160,7 +160,7 @@ static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const c
             if (!l->emoji_dropped++) {
                 int ol, oc;
                 cv_locate(l->ctx, line, col, t + a, b - a, &ol, &oc);
-                cv_diag(l->ctx, CVPDF_WARNING, ol, oc, "emoji are left out (style emoji: none)");
+                cv_diag(l->ctx, CVPDF_WARNING, CVPDF_D_EMOJI_LEFT_OUT, ol, oc, "emoji are left out (style emoji: none)");
             }
             return FACE_DROPPED;
         }
@@ -198,7 +198,7 @@ static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const c
     if (!cv_map_get(&l->warned, cp, NULL) && l->warned.n < MAX_UNCOVERED) {
         int ol, oc;
         cv_locate(l->ctx, line, col, t + a, b - a, &ol, &oc);
-        cv_diag(l->ctx, CVPDF_WARNING, ol, oc,
+        cv_diag(l->ctx, CVPDF_WARNING, CVPDF_D_CHAR_UNCOVERED, ol, oc,
                 "no installed font has U+%04X; it is drawn as a box (install a font that covers it)",
                 (unsigned)cp);
         if (cv_map_put(&l->warned, cp, 1))

@@ -12,11 +12,9 @@
 
 static void io_error(const cvpdf_options *opts, const char *name, const char *what)
 {
-    if (opts && opts->diag) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
-        opts->diag(opts->diag_user, CVPDF_ERROR, name, 0, 0, msg);
-    }
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: %s", what, strerror(errno));
+    cv_emit(opts, CVPDF_ERROR, CVPDF_D_IO, name, 0, 0, msg);
 }
 
 static char *read_all(FILE *f, size_t *len)

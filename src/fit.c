@@ -64,7 +64,7 @@ static int count_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_mod
  * pages, by bisection on one scale for all of them (so it is deterministic and monotone), then
  * a note saying what was chosen, or by how much it overflows. */
 int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *model, const char *lang,
-                     cv_style *st, int n)
+                 cv_style *st, int n, cvpdf_fit *outcome)
 {
     cv_style full = *st, trial;
     cvu over;
@@ -75,7 +75,8 @@ int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *mo
         rc = -1;
     } else if (at_full <= n) {
         ctx->quiet--;
-        cv_diag(ctx, CVPDF_NOTE, 0, 0, "fits %d page%s as styled (%d); nothing shrunk", n, n > 1 ? "s" : "", at_full);
+        *outcome = CVPDF_FIT_AS_STYLED;
+        cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fits %d page%s as styled (%d); nothing shrunk", n, n > 1 ? "s" : "", at_full);
         return 0;
     } else {
         fit_scale(&full, 0, &trial);
@@ -85,8 +86,9 @@ int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *mo
             rc = -1;
         } else if (at_min > n) {
             *st = trial;
+            *outcome = CVPDF_FIT_OVERFLOW;
             ctx->quiet--;
-            cv_diag(ctx, CVPDF_WARNING, 0, 0,
+            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_FIT_OVERFLOW, 0, 0,
                     "cannot fit %d page%s within the style's bounds: at the smallest settings it takes %d pages, "
                     "running %d pt past page %d; rendering those settings",
                     n, n > 1 ? "s" : "", at_min, (int)(over0 / CVU_PT), n);
@@ -107,6 +109,7 @@ int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *mo
                     hi = mid;
             }
             fit_scale(&full, lo, st);
+            *outcome = CVPDF_FIT_SHRUNK;
             ctx->quiet--;
             cv_buf b = {0};
             cv_buf_puts(&b, "font-size ");
@@ -117,7 +120,7 @@ int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *mo
             cv_buf_puts(&b, "pt, margins ");
             cv_buf_fixed(&b, st->margin_l * 2540 / 7200, 1);
             cv_buf_puts(&b, "mm");
-            cv_diag(ctx, CVPDF_NOTE, 0, 0, "fitted to %d page%s: %s", n, n > 1 ? "s" : "", b.p ? b.p : "");
+            cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fitted to %d page%s: %s", n, n > 1 ? "s" : "", b.p ? b.p : "");
             cv_buf_free(&b);
             ctx->quiet++;
         }

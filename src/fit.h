@@ -6,8 +6,9 @@
 
 /* --fit-pages n: *st becomes the largest settings within its bounds that make the model fit
  * n pages, by bisection on one scale for all of them (deterministic and monotone), with a
- * note saying what was chosen or by how much it overflows. 0, -1 on failure. */
+ * note saying what was chosen or by how much it overflows; *outcome says which. 0, -1 on
+ * failure. */
 int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *model, const char *lang,
-                 cv_style *st, int n);
+                 cv_style *st, int n, cvpdf_fit *outcome);
 
 #endif

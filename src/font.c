@@ -258,7 +258,7 @@ static int role_find(cv_fonts *f, int role)
         snprintf(path, sizeof path, "%s/%s", f->dir, bundled[i].files[var]);
         id = face_id(f, path, 0);
         if (id < 0) {
-            cv_diag(f->ctx, CVPDF_ERROR, 0, 0, "cannot open the bundled font %s", path);
+            cv_diag(f->ctx, CVPDF_ERROR, CVPDF_D_FONT_UNREADABLE, 0, 0, "cannot open the bundled font %s", path);
             f->failed = true;
         }
         f->role_id[role] = id;
@@ -267,7 +267,7 @@ static int role_find(cv_fonts *f, int role)
     if (role == CV_F_EMOJI) {
         id = fc_find(f, fam, false, false);
         if (id < 0)
-            cv_diag(f->ctx, CVPDF_WARNING, 0, 0,
+            cv_diag(f->ctx, CVPDF_WARNING, CVPDF_D_FONT_MISSING, 0, 0,
                     "font family '%s' is not installed (Debian package fonts-noto-color-emoji); emoji are drawn in monochrome",
                     fam);
         f->role_id[role] = id;
@@ -279,7 +279,7 @@ static int role_find(cv_fonts *f, int role)
     if (id < 0) {
         const char *pkg = debian_package(fam);
         bool cjk = role == CV_F_CJK || role == CV_F_CJKBOLD;
-        cv_diag(f->ctx, cjk ? CVPDF_WARNING : CVPDF_ERROR, 0, 0,
+        cv_diag(f->ctx, cjk ? CVPDF_WARNING : CVPDF_ERROR, CVPDF_D_FONT_MISSING, 0, 0,
                 "font family '%s' is not installed (%s%s)", fam, pkg ? "Debian package " : "find its Debian package with: apt-cache search ",
                 pkg ? pkg : fam);
         if (!cjk)

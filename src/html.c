@@ -156,7 +156,7 @@ static void walk(cv_bld *b, const xmlNode *parent, int depth, bool pre);
 static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
 {
     if (is(n, "script") || is(n, "style") || is(n, "template") || is(n, "noscript")) {
-        cv_bld_warn(b, "<%s> in the HTML is not rendered", name_of(n));
+        cv_bld_warn(b, CVPDF_D_HTML_DROPPED, "<%s> in the HTML is not rendered", name_of(n));
         return;
     }
     if (is(n, "br")) {
@@ -276,7 +276,7 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
 static void walk(cv_bld *b, const xmlNode *parent, int depth, bool pre)
 {
     if (depth > MAX_DEPTH) {
-        cv_bld_warn(b, "HTML nested deeper than %d elements; the rest is not rendered", MAX_DEPTH);
+        cv_bld_warn(b, CVPDF_D_NESTED_TOO_DEEP, "HTML nested deeper than %d elements; the rest is not rendered", MAX_DEPTH);
         return;
     }
     for (const xmlNode *n = parent->children; n; n = n->next) {
@@ -388,7 +388,7 @@ int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack
         } else if (is(n, "img")) {
             element(b, n, 0, false);
         } else if (is(n, "script") || is(n, "style")) {
-            cv_bld_warn(b, "<%s> in the HTML is not rendered", name_of(n));
+            cv_bld_warn(b, CVPDF_D_HTML_DROPPED, "<%s> in the HTML is not rendered", name_of(n));
         } else if (!is(n, "hr")) {
             cv_html_open o;
             memset(&o, 0, sizeof o);

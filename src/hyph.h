@@ -8,7 +8,8 @@ typedef struct cv_hyph cv_hyph;
 /* The patterns for a language, or NULL when none are installed. */
 cv_hyph *cv_hyph_new(const char *lang);
 void cv_hyph_free(cv_hyph *h);
-/* Starts loading the patterns on a thread of their own, for the first word that needs them. */
+/* Starts loading the patterns on a thread of their own, for the first word that needs them;
+ * cv_hyph_free waits for it when no word did. */
 void cv_hyph_prefetch(cv_hyph *h);
 /* points[i] = 1 where a hyphen may go before byte i of word[0..len) (2 letters before, 3
  * after at least). */

@@ -22,51 +22,30 @@
 
 /* Loading the English patterns (libhyphen parses the text file into its own tables) takes
  * longer than laying out a two-page résumé, so it happens beside the layout: cv_hyph_prefetch
- * starts it on a thread of its own, and the first word that needs the dictionary waits for
- * it. Most résumé paragraphs set within the pretolerance, without hyphens; when none needs
- * the dictionary, the render does not wait for it at the end either: the thread is left to
- * finish and free what it loaded (a detached job, shared under its own lock). Without a
- * prefetch, the first word loads it. A dictionary may be shared by renders on several threads
- * (through a cvpdf_cache): the lock guards the loading, and the dictionary is read-only
+ * starts it on a thread of its own, and the first word that needs the dictionary joins that
+ * thread and takes what it loaded. A dictionary nobody needed is waited for when it is freed:
+ * no thread outlives the render (or the cache) that started it, so a program may unload the
+ * library, fork or exit right after a render. A dictionary may be shared by renders on
+ * several threads (through a cvpdf_cache): its lock guards the loading, and it is read-only
  * after. */
 typedef struct load_job {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    bool done, abandoned;
+    pthread_t thread;
     char path[512];
-    HyphenDict *dict;
+    HyphenDict *dict; /* what the thread loaded, read once it is joined */
 } load_job;
 
 struct cv_hyph {
     pthread_mutex_t lock;
     bool tried;     /* dict is final */
-    load_job *job;  /* a prefetch under way or finished, not yet taken */
+    load_job *job;  /* a prefetch under way or finished, not yet joined */
     char path[512];
     HyphenDict *dict;
 };
 
-static void job_free(load_job *j)
-{
-    pthread_mutex_destroy(&j->lock);
-    pthread_cond_destroy(&j->done_cond);
-    free(j);
-}
-
 static void *prefetch(void *arg)
 {
     load_job *j = arg;
-    HyphenDict *d = hnj_hyphen_load(j->path);
-    pthread_mutex_lock(&j->lock);
-    bool abandoned = j->abandoned;
-    j->dict = d;
-    j->done = true;
-    pthread_cond_signal(&j->done_cond);
-    pthread_mutex_unlock(&j->lock);
-    if (abandoned) { /* nobody will take it */
-        if (d)
-            hnj_hyphen_free(d);
-        job_free(j);
-    }
+    j->dict = hnj_hyphen_load(j->path);
     return NULL;
 }
 
@@ -77,39 +56,28 @@ void cv_hyph_prefetch(cv_hyph *h)
     pthread_mutex_lock(&h->lock);
     if (!h->tried && !h->job) {
         load_job *j = calloc(1, sizeof *j);
-        pthread_t t;
-        pthread_attr_t attr;
         if (j) {
             memcpy(j->path, h->path, sizeof j->path);
-            pthread_mutex_init(&j->lock, NULL);
-            pthread_cond_init(&j->done_cond, NULL);
-        }
-        if (j && !pthread_attr_init(&attr)) {
-            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-            if (!pthread_create(&t, &attr, prefetch, j))
+            if (!pthread_create(&j->thread, NULL, prefetch, j))
                 h->job = j;
-            pthread_attr_destroy(&attr);
+            else
+                free(j); /* no thread: the first word loads it */
         }
-        if (j && !h->job)
-            job_free(j);
     }
     pthread_mutex_unlock(&h->lock);
 }
 
-/* With h's lock held: waits for the prefetch and takes its dictionary. */
+/* With h's lock held: joins the prefetch and takes its dictionary. */
 static void take_prefetch(cv_hyph *h)
 {
     load_job *j = h->job;
     if (!j)
         return;
-    pthread_mutex_lock(&j->lock);
-    while (!j->done)
-        pthread_cond_wait(&j->done_cond, &j->lock);
-    pthread_mutex_unlock(&j->lock);
+    pthread_join(j->thread, NULL);
     h->tried = true;
     h->dict = j->dict;
     h->job = NULL;
-    job_free(j);
+    free(j);
 }
 
 cv_hyph *cv_hyph_new(const char *lang)
@@ -154,19 +122,7 @@ void cv_hyph_free(cv_hyph *h)
 {
     if (!h)
         return;
-    load_job *j = h->job;
-    if (j) {
-        /* a load nobody needed: finished, it is freed here; else by its thread */
-        pthread_mutex_lock(&j->lock);
-        bool done = j->done;
-        j->abandoned = !done;
-        pthread_mutex_unlock(&j->lock);
-        if (done) {
-            if (j->dict)
-                hnj_hyphen_free(j->dict);
-            job_free(j);
-        }
-    }
+    take_prefetch(h); /* a load nobody needed: waited for, then freed with the rest */
     if (h->dict)
         hnj_hyphen_free(h->dict);
     pthread_mutex_destroy(&h->lock);

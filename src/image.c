@@ -81,7 +81,7 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
         !strncmp(src, "//", 2)) {
         /* badges come by the dozen: the first few are named, the rest counted */
         if (++ctx->remote_images <= 3)
-            cv_diag(ctx, CVPDF_WARNING, line, col,
+            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_REMOTE, line, col,
                     "image '%.120s' is not on this computer and is not fetched; its alt text is shown", src);
         return -1;
     }
@@ -126,7 +126,7 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
     if (fd >= 0)
         close(fd);
     if (why) {
-        cv_diag(ctx, CVPDF_WARNING, line, col, "image '%.200s': %s; its alt text is shown", path, why);
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_UNREADABLE, line, col, "image '%.200s': %s; its alt text is shown", path, why);
         free(img->data);
         img->data = NULL;
         img->len = 0;

@@ -39,7 +39,7 @@ void cv_layout_free(cv_layout *l)
     if (!l)
         return;
     if (l->uncovered_more)
-        cv_diag(l->ctx, CVPDF_WARNING, 0, 0,
+        cv_diag(l->ctx, CVPDF_WARNING, CVPDF_D_CHAR_UNCOVERED, 0, 0,
                 "%d more characters no installed font covers were drawn as boxes",
                 l->uncovered_more);
     free(l->bg.v);

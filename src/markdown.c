@@ -360,7 +360,7 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
 {
     cv_bld *b = w->b;
     if (depth > MAX_NESTING) {
-        cv_bld_warn(b, "blocks nested deeper than %d levels are not rendered", MAX_NESTING);
+        cv_bld_warn(b, CVPDF_D_NESTED_TOO_DEEP, "blocks nested deeper than %d levels are not rendered", MAX_NESTING);
         return;
     }
     for (cmark_node *n = cmark_node_first_child(parent); n && !w->ctx->oom; n = cmark_node_next(n)) {

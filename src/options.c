@@ -10,9 +10,6 @@
 #include "context.h"
 #include "style.h"
 
-#ifndef CVPDF_VERSION
-#define CVPDF_VERSION "0.1.0"
-#endif
 #ifndef CVPDF_FONTDIR
 #define CVPDF_FONTDIR "/usr/local/share/cvpdf/fonts"
 #endif
@@ -20,7 +17,7 @@
 #define CVPDF_STYLEDIR "/usr/local/share/cvpdf/styles"
 #endif
 
-const char *cvpdf_version(void) { return CVPDF_VERSION; }
+const char *cvpdf_version(void) { return CVPDF_VERSION_STRING; }
 
 const char *cvpdf_status_string(cvpdf_status s)
 {
@@ -157,6 +154,14 @@ void cvpdf_options_set_diagnostics(cvpdf_options *o, cvpdf_diag_fn fn, void *use
         return;
     o->diag = fn;
     o->diag_user = user;
+}
+
+void cvpdf_options_set_diagnostic_handler(cvpdf_options *o, cvpdf_diagnostic_fn fn, void *user)
+{
+    if (!o)
+        return;
+    o->diag2 = fn;
+    o->diag2_user = user;
 }
 
 void cvpdf_options_set_dependencies(cvpdf_options *o, cvpdf_dep_fn fn, void *user)

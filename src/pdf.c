@@ -257,7 +257,7 @@ static int build_fonts(writer *w)
         }
         cv_stage(w->ctx, stage);
         if (!w->pf[fi]) {
-            cv_diag(w->ctx, CVPDF_ERROR, 0, 0, "cannot embed font %s", cv_face_get_info(face)->psname);
+            cv_diag(w->ctx, CVPDF_ERROR, CVPDF_D_FONT_UNREADABLE, 0, 0, "cannot embed font %s", cv_face_get_info(face)->psname);
             return -1;
         }
     }
@@ -280,7 +280,7 @@ static void draw_images(writer *w, HPDF_Page page)
                                                          : HPDF_LoadJpegImageFromMem(w->pdf, im->data, (HPDF_UINT)im->len);
             if (!w->himg[g->image]) {
                 /* a damaged file: its alt text is already on the page, invisibly */
-                cv_diag(w->ctx, CVPDF_WARNING, 0, 0, "image '%.200s' cannot be decoded; it is left out", im->src);
+                cv_diag(w->ctx, CVPDF_WARNING, CVPDF_D_IMAGE_UNDECODABLE, 0, 0, "image '%.200s' cannot be decoded; it is left out", im->src);
                 w->pst.err = saved;
                 HPDF_ResetError(w->pdf);
                 w->himg[g->image] = (HPDF_Image)-1;
@@ -479,7 +479,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     rc = save(&w, out, out_len);
 done:
     if (rc && w.pst.err)
-        cv_diag(ctx, CVPDF_ERROR, 0, 0, "PDF writer error 0x%04X (detail %u)", (unsigned)w.pst.err,
+        cv_diag(ctx, CVPDF_ERROR, CVPDF_D_PDF_WRITER, 0, 0, "PDF writer error 0x%04X (detail %u)", (unsigned)w.pst.err,
                 (unsigned)w.pst.detail);
     for (int fi = 0; w.pf && fi < nf; fi++)
         cv_pdffont_free(w.pf[fi]);

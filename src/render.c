@@ -32,9 +32,6 @@
 #include "trace.h"
 #include "yamlmap.h"
 
-#ifndef CVPDF_VERSION
-#define CVPDF_VERSION "0.1.0"
-#endif
 
 /* Everything one render makes, freed by finish(). */
 typedef struct render {
@@ -59,6 +56,7 @@ typedef struct render {
     unsigned char **out;
     size_t *out_len;
     bool done;          /* the output is made before the last step (the style, asked for) */
+    cvpdf_fit fit;      /* what --fit-pages did */
 } render;
 
 /* The language of a document without `lang`: from its share of Han, kana and hangul. */
@@ -100,12 +98,12 @@ static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *
         if (!strcmp(meta->keys.v[i].key, "style"))
             named = &meta->keys.v[i];
     if (named && opts->safe && (strchr(named->value, '/') || strchr(named->value, '.')))
-        cv_diag(ctx, CVPDF_WARNING, named->vline, named->vcol,
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_SAFE_MODE_REFUSED, named->vline, named->vcol,
                 "safe mode: only the built-in styles (modern, classic, compact) can be named");
     else if (named)
         cv_style_load(ctx, st, named->value, sd, lang, ctx->name, named->vline, named->vcol);
     else if (cv_style_load(ctx, st, "modern", sd, lang, ctx->name, 0, 0) < 0)
-        cv_diag(ctx, CVPDF_NOTE, 0, 0, "the built-in styles are not in %s; using the defaults", sd);
+        cv_diag(ctx, CVPDF_NOTE, CVPDF_D_STYLE_NOT_FOUND, 0, 0, "the built-in styles are not in %s; using the defaults", sd);
     for (size_t i = 0; i < meta->keys.n; i++) {
         const cv_kv *kv = &meta->keys.v[i];
         if (strchr(kv->key, '.'))
@@ -119,7 +117,7 @@ static int resolve_style(cv_ctx *ctx, const cvpdf_options *opts, const cv_meta *
         char key[64];
         size_t kl = eq ? (size_t)(eq - kv) : strlen(kv);
         if (!eq || kl >= sizeof key) {
-            cv_diag(ctx, CVPDF_WARNING, 0, 0, "--set '%s' is not KEY=VALUE; ignored", kv);
+            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_SET_SYNTAX, 0, 0, "--set '%s' is not KEY=VALUE; ignored", kv);
             continue;
         }
         memcpy(key, kv, kl);
@@ -196,7 +194,7 @@ static cvpdf_status parse(render *r)
     if (built)
         return CVPDF_ERR_NOMEM;
     if (ctx->remote_images > 3)
-        cv_diag(ctx, CVPDF_WARNING, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_REMOTE, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
                 ctx->remote_images - 3);
     return CVPDF_OK;
 }
@@ -242,7 +240,7 @@ static int fit_wanted(render *r)
             long v = strtol(keys->v[i].value, NULL, 10); /* (atoi's overflow is undefined) */
             fit = v > 0 && v <= 1000 ? (int)v : 0;
             if (!fit)
-                cv_diag(&r->ctx, CVPDF_WARNING, keys->v[i].vline, keys->v[i].vcol,
+                cv_diag(&r->ctx, CVPDF_WARNING, CVPDF_D_FIT_VALUE_BAD, keys->v[i].vline, keys->v[i].vcol,
                         "front matter 'fit' must be a number of pages (1, 2, ...); ignored");
         }
     return fit;
@@ -253,7 +251,7 @@ static cvpdf_status lay_out(render *r)
 {
     cv_ctx *ctx = &r->ctx;
     int fit = fit_wanted(r);
-    if (fit > 0 && cv_fit_pages(ctx, r->fonts, r->hyph, &r->model, r->lang, &r->style, fit))
+    if (fit > 0 && cv_fit_pages(ctx, r->fonts, r->hyph, &r->model, r->lang, &r->style, fit, &r->fit))
         return CVPDF_ERR_NOMEM;
     r->lay = cv_layout_new(ctx, r->fonts, &r->style, r->lang, r->hyph);
     if (!r->lay || cv_layout_model(r->lay, &r->model, &r->vl))
@@ -267,7 +265,7 @@ static cvpdf_status lay_out(render *r)
         if (cv_layout_footer(r->lay, p, pg->pages.n, &pg->footers, &pg->pages.v[p].footer))
             return CVPDF_ERR_NOMEM;
     if (r->opts->safe && pg->pages.n > (size_t)r->opts->max_pages) {
-        cv_diag(ctx, CVPDF_ERROR, 0, 0, "safe mode: %zu pages, more than the %d allowed", pg->pages.n,
+        cv_diag(ctx, CVPDF_ERROR, CVPDF_D_PAGE_LIMIT, 0, 0, "safe mode: %zu pages, more than the %d allowed", pg->pages.n,
                 r->opts->max_pages);
         return CVPDF_ERR_LIMIT;
     }
@@ -311,7 +309,7 @@ static cvpdf_status output(render *r)
             break;
         }
     char producer[64];
-    snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION);
+    snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION_STRING);
     cv_docinfo info = {title, author, r->lang, producer, cv_date(opts), (const char *const *)m->links.v,
                        m->links.n, m->images.v, m->images.n};
     cv_stage(ctx, CV_T_WRITE);
@@ -334,7 +332,7 @@ static cvpdf_status finish(render *r, cvpdf_status st)
     cv_model_free(&r->model);
     cv_meta_free(&r->meta);
     if (st != CVPDF_OK && st != CVPDF_ERR_FONT && st != CVPDF_ERR_LIMIT)
-        cv_diag(ctx, CVPDF_ERROR, 0, 0, "cannot render: %s", cvpdf_status_string(st));
+        cv_diag(ctx, CVPDF_ERROR, CVPDF_D_RENDER_FAILED, 0, 0, "cannot render: %s", cvpdf_status_string(st));
     free(r->clean);
     cv_lines_free(&ctx->lines);
     cv_stage(ctx, CV_T_WRITE); /* the clean-up above counts as writing */
@@ -347,16 +345,24 @@ static cvpdf_status finish(render *r, cvpdf_status st)
             k += snprintf(line + k, sizeof line - (size_t)k, " %s %.2f", cv_stage_names[i], ctx->stage_ns[i] / 1e6);
         }
         snprintf(line + k, sizeof line - (size_t)k, " total %.2f", total / 1e6);
-        cv_diag(ctx, CVPDF_NOTE, 0, 0, "%s", line);
+        cv_diag(ctx, CVPDF_NOTE, CVPDF_D_TIMINGS, 0, 0, "%s", line);
     }
     return st;
 }
 
-cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const char *md, size_t len,
-                          unsigned char **pdf, size_t *pdf_len)
+struct cvpdf_result {
+    unsigned char *data;
+    size_t len;
+    int pages, warnings;
+    cvpdf_fit fit;
+    double font_size, leading, paragraph_spacing, margin_mm;
+};
+
+/* One render, its output in *pdf (*pdf_len bytes) and, when res is not NULL, what it made
+ * and chose in res. */
+static cvpdf_status run(const cvpdf_options *opts, const char *name, const char *md, size_t len,
+                        unsigned char **pdf, size_t *pdf_len, cvpdf_result *res)
 {
-    if (!pdf || !pdf_len || (!md && len))
-        return CVPDF_ERR_USAGE;
     *pdf = NULL;
     *pdf_len = 0;
     cvpdf_options defaults = {.date = -1, .justify = -1, .hyphenate = -1};
@@ -386,7 +392,7 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
     cv_stage(ctx, CV_T_PARSE);
     size_t max_input = opts->max_input ? opts->max_input : opts->safe ? CV_MAX_INPUT_SAFE : CV_MAX_INPUT;
     if (len > max_input) {
-        cv_diag(ctx, CVPDF_ERROR, 0, 0, "%sthe input has %zu bytes, more than the %zu allowed%s",
+        cv_diag(ctx, CVPDF_ERROR, CVPDF_D_INPUT_TOO_LARGE, 0, 0, "%sthe input has %zu bytes, more than the %zu allowed%s",
                 opts->safe ? "safe mode: " : "", len, max_input,
                 opts->safe ? "" : " (a résumé is a few kilobytes; --max-input raises the limit)");
         return CVPDF_ERR_LIMIT;
@@ -398,5 +404,88 @@ cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const cha
         st = lay_out(&r);
     if (st == CVPDF_OK && !r.done)
         st = output(&r);
-    return finish(&r, st);
+    if (res) {
+        const cv_style *s = &r.style;
+        res->pages = (int)r.pages.pages.n;
+        res->fit = r.fit;
+        res->font_size = (double)s->body_size / CVU_PT;
+        res->leading = s->leading_den ? (double)s->leading_num / (double)s->leading_den : 0;
+        res->paragraph_spacing = (double)s->para_space / CVU_PT;
+        res->margin_mm = (double)s->margin_l / CVU_PT * 25.4 / 72;
+    }
+    st = finish(&r, st);
+    if (res)
+        res->warnings = r.ctx.warnings;
+    return st;
+}
+
+cvpdf_status cvpdf_render(const cvpdf_options *opts, const char *name, const char *md, size_t len,
+                          unsigned char **pdf, size_t *pdf_len)
+{
+    if (!pdf || !pdf_len || (!md && len))
+        return CVPDF_ERR_USAGE;
+    return run(opts, name, md, len, pdf, pdf_len, NULL);
+}
+
+cvpdf_status cvpdf_render_result(const cvpdf_options *opts, const char *name, const char *md, size_t len,
+                                 cvpdf_result **result)
+{
+    if (!result || (!md && len))
+        return CVPDF_ERR_USAGE;
+    *result = NULL;
+    cvpdf_result *res = calloc(1, sizeof *res);
+    if (!res)
+        return CVPDF_ERR_NOMEM;
+    cvpdf_status st = run(opts, name, md, len, &res->data, &res->len, res);
+    if (st != CVPDF_OK) {
+        cvpdf_result_free(res);
+        return st;
+    }
+    *result = res;
+    return CVPDF_OK;
+}
+
+const unsigned char *cvpdf_result_data(const cvpdf_result *r, size_t *len)
+{
+    if (len)
+        *len = r ? r->len : 0;
+    return r ? r->data : NULL;
+}
+
+unsigned char *cvpdf_result_take(cvpdf_result *r, size_t *len)
+{
+    unsigned char *d = r ? r->data : NULL;
+    if (len)
+        *len = r ? r->len : 0;
+    if (r) {
+        r->data = NULL;
+        r->len = 0;
+    }
+    return d;
+}
+
+int cvpdf_result_pages(const cvpdf_result *r) { return r ? r->pages : 0; }
+
+int cvpdf_result_warnings(const cvpdf_result *r) { return r ? r->warnings : 0; }
+
+cvpdf_fit cvpdf_result_fit(const cvpdf_result *r, double *font_size, double *leading, double *paragraph_spacing,
+                           double *margin_mm)
+{
+    if (font_size)
+        *font_size = r ? r->font_size : 0;
+    if (leading)
+        *leading = r ? r->leading : 0;
+    if (paragraph_spacing)
+        *paragraph_spacing = r ? r->paragraph_spacing : 0;
+    if (margin_mm)
+        *margin_mm = r ? r->margin_mm : 0;
+    return r ? r->fit : CVPDF_FIT_NONE;
+}
+
+void cvpdf_result_free(cvpdf_result *r)
+{
+    if (!r)
+        return;
+    free(r->data);
+    free(r);
 }

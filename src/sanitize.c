@@ -35,7 +35,7 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
             /* each bad sequence (a run of invalid bytes) where it starts: the first ten, then a
              * count; every byte becomes U+FFFD */
             if (!in_bad && ++bad <= 10)
-                cv_diag(ctx, CVPDF_WARNING, line, col, "invalid UTF-8 (byte 0x%02X), shown as U+FFFD (save the file as UTF-8)", c);
+                cv_diag(ctx, CVPDF_WARNING, CVPDF_D_INVALID_UTF8, line, col, "invalid UTF-8 (byte 0x%02X), shown as U+FFFD (save the file as UTF-8)", c);
             CHANGE(i);
             cv_buf_add(&b, "\xEF\xBF\xBD", 3);
         } else if (c == 0) {
@@ -69,13 +69,13 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
     }
 #undef CHANGE
     if (bad > 10)
-        cv_diag(ctx, CVPDF_WARNING, 0, 0, "%d more invalid UTF-8 sequences shown as U+FFFD", bad - 10);
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_INVALID_UTF8, 0, 0, "%d more invalid UTF-8 sequences shown as U+FFFD", bad - 10);
     if (nul)
-        cv_diag(ctx, CVPDF_WARNING, nul_l, nul_c, "%d NUL byte%s shown as U+FFFD", nul, nul > 1 ? "s" : "");
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_NUL_BYTES, nul_l, nul_c, "%d NUL byte%s shown as U+FFFD", nul, nul > 1 ? "s" : "");
     if (ctl)
-        cv_diag(ctx, CVPDF_WARNING, ctl_l, ctl_c, "%d control character%s removed (they print as nothing)", ctl, ctl > 1 ? "s" : "");
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_CONTROL_CHARS, ctl_l, ctl_c, "%d control character%s removed (they print as nothing)", ctl, ctl > 1 ? "s" : "");
     if (rtl)
-        cv_diag(ctx, CVPDF_WARNING, rtl_l, rtl_c,
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_RTL_LOGICAL_ORDER, rtl_l, rtl_c,
                 "right-to-left text (Arabic, Hebrew) is set in logical order by this version, not visual order");
     if (b.oom) {
         cv_buf_free(&b);

@@ -215,12 +215,13 @@ static int distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-static void report(cv_ctx *ctx, const char *file, int line, int col, const char *fmt, const char *a, const char *b)
+static void report(cv_ctx *ctx, cvpdf_code code, const char *file, int line, int col, const char *fmt, const char *a,
+                   const char *b)
 {
     const char *saved = ctx->name;
     if (file)
         ctx->name = file;
-    cv_diag(ctx, CVPDF_WARNING, line, col, fmt, a, b);
+    cv_diag(ctx, CVPDF_WARNING, code, line, col, fmt, a, b);
     ctx->name = saved;
 }
 
@@ -239,7 +240,7 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
                     return 0;
             for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
                 if (distance(key, keys[i].name) <= 2) {
-                    report(ctx, file, line, col, "unknown style key '%s'; did you mean '%s'? (see cvpdf(5))", key,
+                    report(ctx, CVPDF_D_STYLE_KEY_UNKNOWN, file, line, col, "unknown style key '%s'; did you mean '%s'? (see cvpdf(5))", key,
                            keys[i].name);
                     return -1;
                 }
@@ -253,9 +254,9 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
                 bd = d, best = keys[i].name;
         }
         if (bd <= 3)
-            report(ctx, file, line, col, "unknown style key '%s'; did you mean '%s'? (the keys are in cvpdf(5))", key, best);
+            report(ctx, CVPDF_D_STYLE_KEY_UNKNOWN, file, line, col, "unknown style key '%s'; did you mean '%s'? (the keys are in cvpdf(5))", key, best);
         else
-            report(ctx, file, line, col, "unknown style key '%s'%s (the keys are in cvpdf(5))", key, "");
+            report(ctx, CVPDF_D_STYLE_KEY_UNKNOWN, file, line, col, "unknown style key '%s'%s (the keys are in cvpdf(5))", key, "");
         return -1;
     }
     char *base = (char *)st;
@@ -335,7 +336,7 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
         break;
     }
     if (!ok) {
-        report(ctx, file, line, col, "style key '%s': bad value; allowed: %s", key, k->help);
+        report(ctx, CVPDF_D_STYLE_VALUE_BAD, file, line, col, "style key '%s': bad value; allowed: %s", key, k->help);
         return -1;
     }
     /* margins never shrink below 15 mm: printers and the page's safe area need them (computed as
@@ -343,7 +344,7 @@ int cv_style_set(cv_ctx *ctx, cv_style *st, const char *key, const char *value, 
     cvu min_margin = MIN_MARGIN;
     if (k->type == T_MARGINS || !strncmp(k->name, "margin", 6)) {
         if (st->margin_t < min_margin || st->margin_b < min_margin || st->margin_l < min_margin || st->margin_r < min_margin) {
-            report(ctx, file, line, col, "style key '%s': margins below 15mm are raised to 15mm%s", key, "");
+            report(ctx, CVPDF_D_STYLE_VALUE_BAD, file, line, col, "style key '%s': margins below 15mm are raised to 15mm%s", key, "");
             if (st->margin_t < min_margin) st->margin_t = min_margin;
             if (st->margin_b < min_margin) st->margin_b = min_margin;
             if (st->margin_l < min_margin) st->margin_l = min_margin;
@@ -365,7 +366,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
     cv_dep(ctx->opts, path);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        report(ctx, from, line, col, "style '%s' not found (built-in styles: classic, modern, compact; or a path to a .yaml file)%s",
+        report(ctx, CVPDF_D_STYLE_NOT_FOUND, from, line, col, "style '%s' not found (built-in styles: classic, modern, compact; or a path to a .yaml file)%s",
                name, "");
         return -1;
     }
@@ -388,7 +389,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
     cv_buf_free(&b);
     if (rc) {
         if (rc == -2)
-            report(ctx, path, el, ec, "style file is not valid YAML (%s)%s", msg, "");
+            report(ctx, CVPDF_D_STYLE_INVALID, path, el, ec, "style file is not valid YAML (%s)%s", msg, "");
         cv_kvs_free(&kv);
         return -1;
     }
@@ -402,7 +403,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
             if (!strcmp(e->key, "name") || !strcmp(e->key, "description"))
                 continue;
             if (pass == 0 && !section && strchr(e->key, '.')) {
-                report(ctx, path, e->line, e->col, "unknown section in '%s' (the only section is cjk:)%s", e->key, "");
+                report(ctx, CVPDF_D_STYLE_KEY_UNKNOWN, path, e->line, e->col, "unknown section in '%s' (the only section is cjk:)%s", e->key, "");
                 bad++;
                 continue;
             }

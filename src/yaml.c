@@ -147,7 +147,7 @@ size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, i
             if (rc == -1) {
                 ctx->oom = true;
             } else if (rc == -2) {
-                cv_diag(ctx, CVPDF_WARNING, el, ec, "front matter is not valid YAML (%s); it is ignored", msg);
+                cv_diag(ctx, CVPDF_WARNING, CVPDF_D_FRONTMATTER_INVALID, el, ec, "front matter is not valid YAML (%s); it is ignored", msg);
                 cv_kvs_free(&meta->keys);
             }
             for (size_t i = 0; i < meta->keys.n; i++) {
@@ -166,7 +166,7 @@ size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, i
         p = next;
         line++;
     }
-    cv_diag(ctx, CVPDF_WARNING, 1, 1, "front matter opened with '---' is never closed; the file is read as Markdown");
+    cv_diag(ctx, CVPDF_WARNING, CVPDF_D_FRONTMATTER_UNCLOSED, 1, 1, "front matter opened with '---' is never closed; the file is read as Markdown");
     return 0;
 }
 

@@ -234,24 +234,27 @@ small_md() {
 	EOF
 }
 
-# run_unit_tests: the C unit tests (tests/unit.c), whose binary `make check` passes in
-# CVPDF_UNIT. Each of their `ok - NAME` / `FAIL - NAME ...` lines counts here as `unit: NAME`;
-# a crash or a failing exit status without a FAIL line is a failure of its own.
-run_unit_tests() {
-	local bin=${CVPDF_UNIT:-} rc=0 line name fails=0 oks=0
+# run_c_tests LABEL VAR ARGS...: a C test program (tests/unit.c, tests/api.c), whose binary
+# `make check` passes in the variable VAR (CVPDF_UNIT, CVPDF_API). Each of its `ok - NAME` /
+# `FAIL - NAME ...` lines counts here as `LABEL: NAME`; a crash or a failing exit status
+# without a FAIL line is a failure of its own.
+run_c_tests() {
+	local label=$1 var=$2 rc=0 line name fails=0 oks=0
+	shift 2
+	local bin=${!var:-}
 	if [ -z "$bin" ]; then
-		echo "# unit tests not run: CVPDF_UNIT is not set (make check sets it)"
+		echo "# $label tests not run: $var is not set (make check sets it)"
 		return 0
 	fi
 	if [ ! -x "$bin" ]; then
-		check "unit: $bin runs" fail "no executable $bin (CVPDF_UNIT)"
+		check "$label: $bin runs" fail "no executable $bin ($var)"
 		return 0
 	fi
-	timeout "$TIMEOUT" "$bin" >"$TMP/unit.out" 2>&1 </dev/null || rc=$?
+	timeout "$TIMEOUT" "$bin" "$@" >"$TMP/unit.out" 2>&1 </dev/null || rc=$?
 	while IFS= read -r line; do
 		case $line in
-		"ok - "*) name="unit: ${line#ok - }" ;;
-		"FAIL - "*) name="unit: ${line#FAIL - }" ;;
+		"ok - "*) name="$label: ${line#ok - }" ;;
+		"FAIL - "*) name="$label: ${line#FAIL - }" ;;
 		*) continue ;;
 		esac
 		if [ -n "$FILTER" ] && [[ $name != *"$FILTER"* ]]; then
@@ -265,16 +268,16 @@ run_unit_tests() {
 			echo "FAIL - $name"
 		fi
 	done <"$TMP/unit.out"
-	if [ -n "$FILTER" ] && [[ "unit: $bin" != *"$FILTER"* ]]; then
+	if [ -n "$FILTER" ] && [[ "$label: $bin" != *"$FILTER"* ]]; then
 		return 0
 	fi
 	if [ "$rc" -ne 0 ] && [ "$fails" -eq 0 ]; then
 		FAILED=$((FAILED + 1))
-		echo "FAIL - unit: $bin: $(describe_rc "$rc")"
+		echo "FAIL - $label: $bin: $(describe_rc "$rc")"
 		tail -n 20 "$TMP/unit.out" | sed 's/^/#   /'
 	elif [ "$oks" -eq 0 ] && [ "$fails" -eq 0 ]; then
 		FAILED=$((FAILED + 1))
-		echo "FAIL - unit: $bin: printed no ok/FAIL lines"
+		echo "FAIL - $label: $bin: printed no ok/FAIL lines"
 	fi
 }
 
@@ -740,7 +743,18 @@ t_help_man() {
 # The checks
 
 check "build: $CVPDF exists" t_binary
-run_unit_tests
+run_c_tests unit CVPDF_UNIT
+run_c_tests api CVPDF_API content/en.md
+
+# Every option key the library takes is documented in cvpdf.h, and every key documented there
+# is taken; an unknown key is refused.
+t_option_keys() {
+	grep -o '^ \*   "[a-z-]*"' src/cvpdf.h | sed 's/.*"\(.*\)"/\1/' | sort -u >"$CASE/documented"
+	grep -o 'strcmp(key, "[a-z-]*")' src/options.c | sed 's/.*"\(.*\)")/\1/' | sort -u >"$CASE/taken"
+	[ -s "$CASE/documented" ] && [ -s "$CASE/taken" ] || fail "no keys found"
+	diff "$CASE/documented" "$CASE/taken" >"$CASE/diff" || fail "documented vs taken: $(tr '\n' ' ' <"$CASE/diff")"
+}
+check "api: every option key of cvpdf_options_set is documented in cvpdf.h, and back" t_option_keys
 
 check "cli: --help exits 0 and mentions -o" t_help
 check "cli: --version prints cvpdf X.Y.Z" t_version
@@ -1559,7 +1573,7 @@ check "paths: a binary in a source tree uses its fonts/ and styles/; the options
 
 INSTALL_ROOT=$TMP/install/root
 INSTALL_USR=$INSTALL_ROOT/usr
-VERSION=$(sed -nE 's/^VERSION *= *//p' Makefile)
+VERSION=$(sed -n 's/^#define CVPDF_VERSION_STRING "\(.*\)"$/\1/p' src/cvpdf.h)
 # pkg-config finds the tree's cvpdf.pc and prefixes its -I and -L with the tree
 INSTALL_PC="PKG_CONFIG_SYSROOT_DIR=$INSTALL_ROOT PKG_CONFIG_PATH=$INSTALL_USR/lib/pkgconfig"
 
