@@ -92,7 +92,7 @@ LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c
            html.c image.c mojibake.c check.c emoji.c cache.c memo.c
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
 
-.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke bench install uninstall \
+.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke oom oom-full bench install uninstall \
         lint lint-cppcheck deb-check FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 	@printf '%s\n' '# the paths $(O) was built for (make install reads them)' 'BUILT_PREFIX = $(PREFIX)' \
@@ -228,7 +228,7 @@ test: $(BIN) $(O)/unit $(O)/threads $(O)/api $(O)/bench $(O)/locale/de_DE.UTF-8
 	CVPDF=$(abspath $(BIN)) CVPDF_UNIT=$(O)/unit CVPDF_THREADS=$(O)/threads CVPDF_API=$(O)/api CVPDF_BENCH=$(O)/bench \
 	    CVPDF_LOCPATH=$(CURDIR)/$(O)/locale bash tests/run.sh
 
-check: lint test asan tsan valgrind fuzz-smoke deb-check
+check: lint test asan tsan valgrind fuzz-smoke oom deb-check
 
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
@@ -290,6 +290,31 @@ fuzz-smoke: build/fuzz/cvpdf-fuzz fuzz-corpus
 # ~/.cache/cvpdf) and run there: cvpdf on content/*.md, examples/render.c against libcvpdf-dev.
 deb-check:
 	bash tests/deb.sh
+
+# Allocation-failure injection (tests/oom.c): the library's objects, under AddressSanitizer +
+# LeakSanitizer + UndefinedBehaviorSanitizer, linked so that only their own malloc, calloc,
+# realloc, free and pthread_create go through the test's allocator, which fails the Nth; for
+# each N a render must end in CVPDF_ERR_NOMEM or give the good bytes, crash- and leak-free.
+# `make oom` (in `make check`) tries a deterministic sample of N for the résumés and every N
+# for a small document (about 2.5 minutes); `make oom-full` every N for all three (about 4.5).
+OOM_FLAGS = -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer $(CV_CPPFLAGS)
+OOM_WRAP  = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=pthread_create,--wrap=pthread_join
+OOM_OBJ   = $(LIB_SRC:%.c=build/oom/%.o)
+build/oom/%.o: src/%.c $(wildcard src/*.h) Makefile
+	@mkdir -p build/oom
+	$(FUZZ_CC) $(OOM_FLAGS) -c $< -o $@
+build/oom/oom: tests/oom.c $(OOM_OBJ)
+	$(FUZZ_CC) $(OOM_FLAGS) -Isrc -o $@ tests/oom.c $(OOM_OBJ) $(OOM_WRAP) $(CV_LDLIBS)
+OOM_ENV   = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+OOM_JOBS ?= 2
+oom: build/oom/oom
+	@echo "# allocation failures: every N of a small document, a sample of N for the résumés"
+	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --sample 100,7 content/en.md content/zh.md --all tests/inputs/oom-mix.md
+oom-full: build/oom/oom
+	@echo "# allocation failures: every N, for each document and mode"
+	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --all content/en.md content/zh.md tests/inputs/oom-mix.md
 
 # Speed and size (tests/bench.c): whole-process medians of the command (wall, user, peak memory,
 # size, the library's stage timers) and in-process re-renders through a cvpdf_cache.

@@ -194,8 +194,8 @@ static void finish_block(builder *b, int kind, int level, int line, int col)
             b->ctx->oom = true;
     blk.line = line;
     blk.col = col;
-    if (kind == CV_B_HEADING && !b->model->first_heading)
-        b->model->first_heading = cv_strndup(t, len);
+    if (kind == CV_B_HEADING && !b->model->first_heading && !(b->model->first_heading = cv_strndup(t, len)))
+        b->ctx->oom = true;
     push_block(b, &blk);
     reset_text(b);
 }
@@ -211,12 +211,18 @@ static char *safe_target(builder *b, const char *url)
         url++;
     static const char *ok[] = {"http://", "https://", "mailto:", "tel:"};
     for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
-        if (!strncasecmp(url, ok[k], strlen(ok[k])))
-            return cv_strndup(url, strlen(url));
+        if (!strncasecmp(url, ok[k], strlen(ok[k]))) {
+            char *u = cv_strndup(url, strlen(url));
+            if (!u)
+                b->ctx->oom = true;
+            return u;
+        }
     if (strchr(url, '@') && !strchr(url, ':') && !strchr(url, '/') && !strchr(url, ' ')) {
         char *m = malloc(strlen(url) + 8);
         if (m)
             sprintf(m, "mailto:%s", url);
+        else
+            b->ctx->oom = true;
         return m;
     }
     const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
@@ -437,8 +443,11 @@ void cv_bld_table(builder *b, bool begin)
     for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
         for (int c = 0; c < b->row_lens.v[r] && k < t->cells.n; c++, k++) {
             if (c < t->ncols) {
-                if (CV_PUSH(fixed.cells, t->cells.v[k])) /* NOLINT(clang-analyzer-core.NullDereference): k < t->cells.n */
+                if (CV_PUSH(fixed.cells, t->cells.v[k])) { /* NOLINT(clang-analyzer-core.NullDereference): k < t->cells.n */
                     b->ctx->oom = true;
+                    free(t->cells.v[k].text);
+                    free(t->cells.v[k].spans.v);
+                }
             } else {
                 free(t->cells.v[k].text);
                 free(t->cells.v[k].spans.v);
@@ -450,8 +459,10 @@ void cv_bld_table(builder *b, bool begin)
             cv_cell e;
             memset(&e, 0, sizeof e);
             e.text = cv_strndup("", 0);
-            if (!e.text || CV_PUSH(fixed.cells, e))
+            if (!e.text || CV_PUSH(fixed.cells, e)) {
+                free(e.text);
                 b->ctx->oom = true;
+            }
         }
     }
     /* cells of a row that never ended */
@@ -469,6 +480,10 @@ void cv_bld_table(builder *b, bool begin)
     blk.text = cv_strndup("", 0);
     blk.line = b->node_line;
     blk.col = b->node_col;
+    if (!blk.text) {
+        b->ctx->oom = true;
+        return;
+    }
     push_block(b, &blk);
 }
 

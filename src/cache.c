@@ -9,6 +9,7 @@
  * with its own lock; the objects handed out are read-only once made, so renders on several
  * threads may share one cache.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,14 +129,29 @@ void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsig
     cv_memo_put(c->matches, key, strlen(key), b, sizeof *b + pl);
 }
 
-static void *load_hyph(void *lang) { return cv_hyph_new(lang); }
+typedef struct hyph_job {
+    const char *lang;
+    int err; /* errno after cv_hyph_new: ENOMEM is not "no patterns" */
+} hyph_job;
+
+static void *load_hyph(void *user)
+{
+    hyph_job *j = user;
+    errno = 0;
+    cv_hyph *h = cv_hyph_new(j->lang);
+    j->err = h ? 0 : errno;
+    return h;
+}
 
 cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned)
 {
     bool kept = true;
+    hyph_job j = {lang, 0};
     /* not remembered (out of memory): the caller owns it for this render; a language
-     * without patterns (NULL) is looked for again next time */
-    cv_hyph *h = cv_memo_get(c->hyphs, lang, strlen(lang), load_hyph, (void *)lang, &kept);
+     * without patterns (NULL) is looked for again next time, and so is one whose patterns
+     * could not be had for want of memory (errno says ENOMEM then) */
+    cv_hyph *h = cv_memo_get(c->hyphs, lang, strlen(lang), load_hyph, &j, &kept);
     *owned = !kept;
+    errno = h ? 0 : j.err;
     return h;
 }

@@ -14,7 +14,8 @@ cv_face *cv_cache_face(cvpdf_cache *c, const char *path, unsigned index, bool *o
  * "none", -1 when not known yet. */
 int cv_cache_match(cvpdf_cache *c, const char *key, char *path, size_t path_size, unsigned *index);
 void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsigned index);
-/* The language's hyphenation dictionary (NULL: none), owned by the cache unless *owned. */
+/* The language's hyphenation dictionary (NULL: none; errno ENOMEM: no memory), owned by the
+ * cache unless *owned. */
 cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned);
 /* The memos of shaped runs, subsets and emoji that renders through the cache share. */
 cv_memos *cv_cache_memos(cvpdf_cache *c);

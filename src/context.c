@@ -23,8 +23,8 @@ void cv_emit(const cvpdf_options *opts, cvpdf_severity sev, cvpdf_code code, con
 
 void cv_diag(cv_ctx *ctx, cvpdf_severity sev, cvpdf_code code, int line, int col, const char *fmt, ...)
 {
-    if (ctx->quiet && sev != CVPDF_ERROR)
-        return;
+    if ((ctx->quiet || ctx->oom) && sev != CVPDF_ERROR)
+        return; /* (once memory ran out, warnings would be about what could not be made) */
     if (sev == CVPDF_WARNING)
         ctx->warnings++;
     if (!ctx->opts || (!ctx->opts->diag && !ctx->opts->diag2))

@@ -9,6 +9,7 @@
  * SMask), already Flate-compressed, at the resolution asked for (EMOJI_DPI at the largest
  * size the emoji is shown, pdf.c), reduced from the strike by whole boxes of pixels.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,7 +105,7 @@ int cv_emoji_render(cv_emoji *e, uint32_t gid, int ppem, cv_bitmap *out)
     if (!rgb || !alpha) {
         free(rgb);
         free(alpha);
-        return -1;
+        return -2;
     }
     for (int y = 0; y < out->h; y++) {
         const unsigned char *row = bm->buffer + (ptrdiff_t)y * bm->pitch;
@@ -137,7 +138,7 @@ int cv_emoji_render(cv_emoji *e, uint32_t gid, int ppem, cv_bitmap *out)
         free(rgb);
         free(alpha);
         cv_bitmap_free(out);
-        return -1;
+        return -2;
     }
     box_reduce(rgb, alpha, out->w, out->h, k, out->rgb, out->alpha);
     out->w = out->pw * k;
@@ -166,7 +167,7 @@ static int deflate_plane(const unsigned char *data, size_t len, unsigned char **
     if (!*out || compress2(*out, &n, data, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK) {
         free(*out);
         *out = NULL;
-        return -1;
+        return -2; /* (zlib fails only for want of memory here) */
     }
     *out_len = n;
     return 0;
@@ -176,8 +177,9 @@ int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
 {
     memset(out, 0, sizeof *out);
     cv_bitmap bm;
-    if (cv_emoji_render(e, gid, ppem, &bm))
-        return -1;
+    int rc = cv_emoji_render(e, gid, ppem, &bm);
+    if (rc)
+        return rc;
     out->w = bm.w;
     out->h = bm.h;
     out->pw = bm.pw;
@@ -186,9 +188,9 @@ int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
     out->top = bm.top;
     out->ppem = bm.ppem;
     size_t px = (size_t)bm.pw * (size_t)bm.ph;
-    int rc = deflate_plane(bm.rgb, px * 3, &out->rgb, &out->rgb_len) || deflate_plane(bm.alpha, px, &out->alpha, &out->alpha_len)
-                 ? -1
-                 : 0;
+    rc = deflate_plane(bm.rgb, px * 3, &out->rgb, &out->rgb_len) || deflate_plane(bm.alpha, px, &out->alpha, &out->alpha_len)
+             ? -2
+             : 0;
     cv_bitmap_free(&bm);
     if (rc)
         cv_emoji_image_free(out);
@@ -239,11 +241,19 @@ int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index,
     copy_job job = {out, 1};
     if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
         cv_buf_free(&key);
-        return job.rc;
+        return job.rc ? -2 : 0;
     }
-    if ((!*e && !(*e = cv_emoji_open(path, index))) || cv_emoji_encode(*e, gid, ppem, out)) {
+    int rc = 0;
+    if (!*e) {
+        errno = 0;
+        if (!(*e = cv_emoji_open(path, index)))
+            rc = errno == ENOMEM ? -2 : -1; /* (malloc's errno: no memory, not no emoji) */
+    }
+    if (!rc)
+        rc = cv_emoji_encode(*e, gid, ppem, out);
+    if (rc) {
         cv_buf_free(&key);
-        return -1;
+        return rc;
     }
     /* remembered if memory allows */
     size_t size = sizeof *out + out->rgb_len + out->alpha_len;

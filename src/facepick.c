@@ -107,8 +107,11 @@ void cv_layout_fonts_report(const cv_layout *l, cv_buf *out)
         bool have = false;
         for (size_t f = 0; f < faces.n; f++)
             have |= faces.v[f] == id;
-        if (!have && CV_PUSH(faces, id))
+        if (!have && CV_PUSH(faces, id)) {
+            out->oom = true;
+            free(faces.v);
             return;
+        }
     }
     for (size_t f = 0; f < faces.n; f++) {
         int id = faces.v[f];

@@ -17,6 +17,13 @@ static void io_error(const cvpdf_options *opts, const char *name, const char *wh
     cv_emit(opts, CVPDF_ERROR, CVPDF_D_IO, name, 0, 0, msg);
 }
 
+/* As cvpdf_render says it. */
+static cvpdf_status no_memory(const cvpdf_options *opts, const char *name)
+{
+    cv_emit(opts, CVPDF_ERROR, CVPDF_D_RENDER_FAILED, name, 0, 0, "cannot render: out of memory");
+    return CVPDF_ERR_NOMEM;
+}
+
 static char *read_all(FILE *f, size_t *len)
 {
     size_t cap = 65536, n = 0;
@@ -92,6 +99,8 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
     int read_errno = errno;
     if (!from_stdin)
         fclose(in);
+    if (!md && read_errno == ENOMEM)
+        return no_memory(opts, from_stdin ? "<stdin>" : in_path);
     if (!md) {
         errno = read_errno;
         io_error(opts, in_path, "cannot read");
@@ -141,7 +150,7 @@ cvpdf_status cvpdf_render_file(const cvpdf_options *opts, const char *in_path, c
         free(tmp);
         free(dir);
         free(pdf);
-        return CVPDF_ERR_NOMEM;
+        return no_memory(opts, in_path);
     }
     const char *slash = strrchr(out_path, '/');
     size_t dl = slash ? (size_t)(slash - out_path) + 1 : 0;

@@ -7,6 +7,7 @@
  * PDF font. The CJK collection is looked up by family name ("Noto Sans CJK SC"), never by
  * face index: in Debian's NotoSansCJK-Regular.ttc the SC face is not index 0.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,9 +131,13 @@ static int face_id(cv_fonts *f, const char *path, unsigned index)
             return (int)i;
     cvpdf_cache *cache = f->ctx->opts->cache;
     bool owned = true;
+    errno = 0;
     cv_face *face = cache ? cv_cache_face(cache, path, index, &owned) : cv_face_open(path, index);
-    if (!face)
+    if (!face) {
+        if (errno == ENOMEM) /* not a missing font: no memory to open it */
+            f->ctx->oom = true;
         return -1;
+    }
     face_slot s = {cv_strndup(path, strlen(path)), index, face, owned};
     if (!s.path || CV_PUSH(f->faces, s)) {
         free(s.path);
@@ -185,6 +190,10 @@ static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
     int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
     if (found < 0) {
         found = fc_query(family, bold, italic, path, sizeof path, &index);
+        if (found < 0) {
+            f->ctx->oom = true;
+            return -1;
+        }
         if (cache)
             cv_cache_match_put(cache, key, found ? path : NULL, index);
     }
@@ -257,7 +266,7 @@ static int role_find(cv_fonts *f, int role)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", f->dir, bundled[i].files[var]);
         id = face_id(f, path, 0);
-        if (id < 0) {
+        if (id < 0 && !f->ctx->oom) {
             cv_diag(f->ctx, CVPDF_ERROR, CVPDF_D_FONT_UNREADABLE, 0, 0, "cannot open the bundled font %s", path);
             f->failed = true;
         }
@@ -276,7 +285,7 @@ static int role_find(cv_fonts *f, int role)
     id = fc_find(f, fam, var == 1 || var == 3, var >= 2);
     if (id < 0 && var >= 2) /* no italic: the upright face, slanted text is not faked */
         id = fc_find(f, fam, var == 3, false);
-    if (id < 0) {
+    if (id < 0 && !f->ctx->oom) {
         const char *pkg = debian_package(fam);
         bool cjk = role == CV_F_CJK || role == CV_F_CJKBOLD;
         cv_diag(f->ctx, cjk ? CVPDF_WARNING : CVPDF_ERROR, CVPDF_D_FONT_MISSING, 0, 0,
@@ -341,7 +350,7 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
             id = face_id(f, path, index);
         else if (found < 0) {
             id = fc_cover(f, cp);
-            if (cache)
+            if (cache && !f->ctx->oom) /* (an answer cut short by a failed allocation is not kept) */
                 cv_cache_match_put(cache, key, id >= 0 ? f->faces.v[id].path : NULL,
                                    id >= 0 ? f->faces.v[id].index : 0);
         }

@@ -5,7 +5,7 @@
 #include "util.h"
 
 typedef struct cv_hyph cv_hyph;
-/* The patterns for a language, or NULL when none are installed. */
+/* The patterns for a language, or NULL when none are installed (errno ENOMEM: no memory). */
 cv_hyph *cv_hyph_new(const char *lang);
 void cv_hyph_free(cv_hyph *h);
 /* Starts loading the patterns on a thread of their own, for the first word that needs them;

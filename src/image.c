@@ -109,6 +109,11 @@ int cv_image_load(cv_ctx *ctx, const char *base_dir, cv_image *img, int line, in
     if (!why) {
         img->len = (size_t)st.st_size; /* NOLINT(clang-analyzer-core.uninitialized.Assign): why is set unless fstat filled st */
         img->data = malloc(img->len ? img->len : 1);
+        if (!img->data) {
+            close(fd);
+            ctx->oom = true;
+            return -1;
+        }
         size_t got = 0;
         while (img->data && got < img->len) {
             ssize_t r = read(fd, img->data + got, img->len - got);

@@ -153,7 +153,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             char *up = cv_strndup(hb.text, hb.len);
             if (!up || CV_PUSH(out->strings, up)) {
                 free(up);
-                return -1;
+                goto fail;
             }
             for (char *c = up; *c; c++)
                 if (*c >= 'a' && *c <= 'z')
@@ -162,7 +162,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         }
         cvu sp = space_before(st, b, prev);
         if (prev && push_space(l, out, sp, prev->kind == CV_B_HEADING))
-            return -1;
+            goto fail;
         cvu indent = b->list_depth * st->list_indent + b->quote_depth * st->quote_indent;
         if (b->kind == CV_B_CODE)
             indent += st->quote_indent;
@@ -171,7 +171,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         cvu x0 = st->margin_l + indent;
         if (b->kind == CV_B_RULE) {
             if (push_rule(out, x0, st->page_w - st->margin_r, CVU_R(1, 1), st->rule_color, false))
-                return -1;
+                goto fail;
             prev = &m->blocks.v[i];
             continue;
         }
@@ -184,21 +184,21 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             mk.tlen = b->len;
             mk.keep_next = true;
             if (CV_PUSH(out->items, mk))
-                return -1;
+                goto fail;
         }
         if (b->kind == CV_B_TABLE) {
             if (cv_lay_table(l, b, x0, text_w - indent, out))
-                return -1;
+                goto fail;
             prev = &m->blocks.v[i];
             continue;
         }
         if (cv_lay_block(l, b, x0, text_w - indent, out))
-            return -1;
+            goto fail;
         /* section headings carry a hairline rule under them */
         if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule &&
             push_rule(out, x0, st->page_w - st->margin_r, CVU_R(2, 1),
                       st->accent_color == st->heading_color ? st->rule_color : st->accent_color, true))
-            return -1;
+            goto fail;
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
             l->ctx->oom = true;
         prev = &m->blocks.v[i];
@@ -206,6 +206,10 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
     keep_after_headings(out, heading_ends.v, heading_ends.n);
     free(heading_ends.v);
     return l->ctx->oom ? -1 : 0;
+fail:
+    l->ctx->oom = true; /* (every failure here is an allocation's) */
+    free(heading_ends.v);
+    return -1;
 }
 
 const char *cv_layout_name(const cv_layout *l, size_t *len)
@@ -232,6 +236,7 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
     memset(&sg, 0, sizeof sg);
     if (cv_shape(l->shaper, f, size, text, len, 0, len, l->lang, &sg)) {
         free(sg.v);
+        l->ctx->oom = true;
         return -1;
     }
     cvu pen = 0;
@@ -248,6 +253,7 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         pen += sg.v[k].adv;
         if (CV_PUSH(out->glyphs, g)) {
             free(sg.v);
+            l->ctx->oom = true;
             return -1;
         }
     }

@@ -25,6 +25,8 @@ typedef struct pdf_state {
 static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 {
     pdf_state *st = user;
+    if (error_no == HPDF_FAILD_TO_ALLOC_MEM) /* libharu's, or ours (pdffont.c says it so) */
+        st->ctx->oom = true;
     if (!st->err) {
         st->err = error_no;
         st->detail = detail_no;
@@ -46,8 +48,10 @@ static void *text_string(HPDF_MMgr mm, const char *s, size_t len)
     size_t ul;
     /* newlines inside a heading become spaces in its bookmark */
     char *t = cv_strndup(s, len);
-    if (!t)
+    if (!t) {
+        HPDF_RaiseError(mm->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
         return NULL;
+    }
     bool ascii = true;
     for (size_t i = 0; i < len; i++) {
         if (t[i] == '\n')
@@ -61,8 +65,10 @@ static void *text_string(HPDF_MMgr mm, const char *s, size_t len)
     }
     unsigned char *u = cv_utf16be(t, len, true, &ul);
     free(t);
-    if (!u)
+    if (!u) {
+        HPDF_RaiseError(mm->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
         return NULL;
+    }
     HPDF_Binary bin = HPDF_Binary_New(mm, u, (HPDF_UINT)ul);
     free(u);
     return bin;
@@ -215,6 +221,8 @@ static int collect_glyphs(writer *w)
                 goto done;
     rc = 0;
 done:
+    if (rc)
+        w->ctx->oom = true; /* (every failure here is an allocation's) */
     for (int fi = 0; seen && fi < nf; fi++)
         free(seen[fi]);
     free(seen);
@@ -242,6 +250,7 @@ static int build_fonts(writer *w)
             int *ppems = calloc(used->n, sizeof *ppems);
             if (!ppems) {
                 cv_stage(w->ctx, stage);
+                w->ctx->oom = true;
                 return -1;
             }
             for (size_t u = 0; u < used->n; u++) {
@@ -257,7 +266,9 @@ static int build_fonts(writer *w)
         }
         cv_stage(w->ctx, stage);
         if (!w->pf[fi]) {
-            cv_diag(w->ctx, CVPDF_ERROR, CVPDF_D_FONT_UNREADABLE, 0, 0, "cannot embed font %s", cv_face_get_info(face)->psname);
+            if (!w->ctx->oom)
+                cv_diag(w->ctx, CVPDF_ERROR, CVPDF_D_FONT_UNREADABLE, 0, 0, "cannot embed font %s",
+                        cv_face_get_info(face)->psname);
             return -1;
         }
     }
@@ -302,6 +313,10 @@ static void add_links(writer *w, HPDF_Page page)
         if (lk->link < 0 || (size_t)lk->link >= w->info->nlinks)
             continue;
         char *uri = link_uri(w->info->links[lk->link]);
+        if (!uri && w->info->links[lk->link]) {
+            w->ctx->oom = true; /* a clickable link whose URI could not be made */
+            return;
+        }
         if (!uri)
             continue;
         HPDF_Rect r = {(HPDF_REAL)pt(lk->x0), (HPDF_REAL)pt(h - lk->y1), (HPDF_REAL)pt(lk->x1),
@@ -318,12 +333,18 @@ static void add_links(writer *w, HPDF_Page page)
 static int write_pages(writer *w)
 {
     for (size_t p = 0; p < w->pages->pages.n; p++) {
-        if (cv_page_get(w->pages, p, &w->page))
+        if (cv_page_get(w->pages, p, &w->page)) {
+            w->ctx->oom = true;
             return -1;
+        }
         const cv_page *pg = &w->page;
         HPDF_Page page = HPDF_AddPage(w->pdf);
-        if (!page || CV_PUSH(w->hp, page)) /* NOLINT(bugprone-sizeof-expression): HPDF_Page is a pointer */
+        if (!page)
+            return -1; /* (libharu said why) */
+        if (CV_PUSH(w->hp, page)) { /* NOLINT(bugprone-sizeof-expression): HPDF_Page is a pointer */
+            w->ctx->oom = true;
             return -1;
+        }
         HPDF_Page_SetWidth(page, (HPDF_REAL)pt(w->pages->width));
         HPDF_Page_SetHeight(page, (HPDF_REAL)pt(w->pages->height));
         for (int fi = 0; fi < w->nf; fi++)
@@ -336,15 +357,21 @@ static int write_pages(writer *w)
         draw_images(w, page);
         w->content.len = 0;
         cv_pdf_content(&w->content, pg, w->pages->height, w->pf, w->names, w->fonts);
-        if (w->content.oom)
+        if (w->content.oom) {
+            w->ctx->oom = true;
             return -1;
+        }
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)w->content.p, (HPDF_UINT)w->content.len);
         add_links(w, page);
+        if (w->ctx->oom)
+            return -1;
         for (size_t k = 0; k < pg->marks.n; k++) {
             mark_at m = {p, pg->marks.v[k]};
-            if (CV_PUSH(w->marks, m))
+            if (CV_PUSH(w->marks, m)) {
+                w->ctx->oom = true;
                 return -1;
+            }
         }
     }
     return 0;
@@ -417,12 +444,14 @@ static void write_info(writer *w)
 /* The document, serialised into a buffer of ours. */
 static int save(writer *w, unsigned char **out, size_t *out_len)
 {
-    if (w->pst.err || HPDF_SaveToStream(w->pdf) != HPDF_OK)
+    if (w->ctx->oom || w->pst.err || HPDF_SaveToStream(w->pdf) != HPDF_OK)
         return -1;
     HPDF_UINT32 size = HPDF_GetStreamSize(w->pdf);
     unsigned char *buf = malloc(size ? size : 1);
-    if (!buf)
+    if (!buf) {
+        w->ctx->oom = true;
         return -1;
+    }
     HPDF_UINT32 got = 0;
     while (got < size) {
         HPDF_UINT32 n = size - got;
@@ -453,8 +482,10 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     w.pages = pages;
     w.info = info;
     w.pdf = HPDF_New(on_error, &w.pst);
-    if (!w.pdf)
+    if (!w.pdf) {
+        ctx->oom = true;
         return -1;
+    }
     int rc = -1;
     int nf = w.nf = cv_fonts_count(fonts);
     size_t nfa = (size_t)(nf ? nf : 1);
@@ -465,8 +496,10 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     w.face_glyphs = calloc(nfa, sizeof *w.face_glyphs);
     w.extras = calloc(nfa, sizeof *w.extras);
     w.ppems = calloc(nfa, sizeof *w.ppems);
-    if (!w.pf || !w.names || !w.himg || !w.face_glyphs || !w.extras || !w.ppems)
+    if (!w.pf || !w.names || !w.himg || !w.face_glyphs || !w.extras || !w.ppems) {
+        ctx->oom = true;
         goto done;
+    }
     HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
     if (collect_glyphs(&w) || build_fonts(&w) || write_pages(&w))
         goto done;
@@ -478,7 +511,7 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     write_info(&w);
     rc = save(&w, out, out_len);
 done:
-    if (rc && w.pst.err)
+    if (rc && w.pst.err && !ctx->oom)
         cv_diag(ctx, CVPDF_ERROR, CVPDF_D_PDF_WRITER, 0, 0, "PDF writer error 0x%04X (detail %u)", (unsigned)w.pst.err,
                 (unsigned)w.pst.detail);
     for (int fi = 0; w.pf && fi < nf; fi++)

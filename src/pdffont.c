@@ -42,6 +42,10 @@ unsigned char *cv_utf16be(const char *s, size_t len, bool bom, size_t *out_len)
     return o;
 }
 
+/* An allocation of ours failed: said through libharu's error handler, as libharu says its own
+ * (pdf.c makes it CVPDF_ERR_NOMEM) */
+static void no_memory(HPDF_Error e) { HPDF_RaiseError(e, HPDF_FAILD_TO_ALLOC_MEM, 0); }
+
 /* A subset tag (six capitals) derived from the font and its glyphs, so output is stable. */
 static void subset_tag(const char *psname, const uint32_t *gids, size_t n, char tag[7])
 {
@@ -92,23 +96,30 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
 struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face, const uint32_t *gids, size_t n)
 {
     struct cv_pdffont *f = calloc(1, sizeof *f);
-    if (!f)
+    if (!f) {
+        no_memory(&pdf->error);
         return NULL;
+    }
     f->face = face;
     f->n = n;
     f->gids = malloc((n ? n : 1) * sizeof *f->gids);
     f->widths = malloc((n ? n : 1) * sizeof *f->widths);
     f->tu_text = calloc(n ? n : 1, sizeof *f->tu_text);
     f->tu_len = calloc(n ? n : 1, sizeof *f->tu_len);
-    if (!f->gids || !f->widths || !f->tu_text || !f->tu_len)
+    if (!f->gids || !f->widths || !f->tu_text || !f->tu_len) {
+        no_memory(&pdf->error);
         goto fail;
+    }
     memcpy(f->gids, gids, n * sizeof *gids);
     const cv_face_info *in = cv_face_get_info(face);
     for (size_t i = 0; i < n; i++)
         f->widths[i] = scale_w(cv_face_advance(face, gids[i]), in->upem);
 
     cv_subset sub;
-    if (cv_subset_face(subsets, face, gids, n, &sub))
+    int subset_rc = cv_subset_face(subsets, face, gids, n, &sub);
+    if (subset_rc == -2)
+        no_memory(&pdf->error);
+    if (subset_rc)
         goto fail;
     f->kind = sub.kind;
     f->codes = sub.codes;
@@ -171,8 +182,10 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face,
     HPDF_Dict_AddNumber(cid, "DW", 1000);
     /* W: [code [w]] entries sorted by code, consecutive codes grouped */
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    if (!order)
+    if (!order) {
+        no_memory(&pdf->error);
         goto fail;
+    }
     for (size_t i = 0; i < n; i++)
         order[i] = i;
     for (size_t i = 1; i < n; i++) { /* insertion sort by code: n is small and nearly sorted */
@@ -205,6 +218,7 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face,
     free(order);
     if (w.oom) {
         cv_buf_free(&w);
+        no_memory(&pdf->error);
         goto fail;
     }
     cid->attr = w.p;
@@ -276,8 +290,10 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
         nextra = 253 - n;
     struct cv_pdffont *f = calloc(1, sizeof *f);
     cv_emoji *em = NULL; /* opened only when an emoji is not in the memo */
-    if (!f)
+    if (!f) {
+        no_memory(&pdf->error);
         goto fail;
+    }
     f->face = face;
     f->n = n;
     f->type3 = true;
@@ -286,8 +302,10 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
     f->widths = malloc((n ? n : 1) * sizeof *f->widths);
     f->tu_text = calloc(n ? n : 1, sizeof *f->tu_text);
     f->tu_len = calloc(n ? n : 1, sizeof *f->tu_len);
-    if (!f->gids || !f->codes || !f->widths || !f->tu_text || !f->tu_len)
+    if (!f->gids || !f->codes || !f->widths || !f->tu_text || !f->tu_len) {
+        no_memory(&pdf->error);
         goto fail;
+    }
     const cv_face_info *in = cv_face_get_info(face);
     HPDF_MMgr mm = pdf->mmgr;
     HPDF_Xref xref = pdf->xref;
@@ -307,7 +325,13 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
         cv_buf b = {0};
         cv_buf_printf(&b, "%d 0 d0\n", f->widths[i] / 1000);
         cv_emoji_image bm;
-        if (!cv_emoji_get(emoji, face, path, index, &em, gids[i], ppems[i], &bm)) {
+        int emoji_rc = cv_emoji_get(emoji, face, path, index, &em, gids[i], ppems[i], &bm);
+        if (emoji_rc == -2) {
+            cv_buf_free(&b);
+            no_memory(&pdf->error);
+            goto fail;
+        }
+        if (!emoji_rc) {
             HPDF_Dict mask = emoji_image(pdf, bm.alpha, bm.alpha_len, bm.pw, bm.ph, false, NULL);
             HPDF_Dict img = mask ? emoji_image(pdf, bm.rgb, bm.rgb_len, bm.pw, bm.ph, true, mask) : NULL;
             if (img) {
@@ -328,6 +352,8 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
         }
         HPDF_Dict proc = HPDF_DictStream_New(mm, xref);
         if (!proc || b.oom) {
+            if (b.oom)
+                no_memory(&pdf->error);
             cv_buf_free(&b);
             goto fail;
         }
@@ -339,8 +365,10 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
     /* the blank glyphs for the extra characters of multi-character emoji */
     f->extra_cp = malloc((nextra ? nextra : 1) * sizeof *f->extra_cp);
     f->extra_code = malloc((nextra ? nextra : 1) * sizeof *f->extra_code);
-    if (!f->extra_cp || !f->extra_code)
+    if (!f->extra_cp || !f->extra_code) {
+        no_memory(&pdf->error);
         goto fail;
+    }
     f->nextra = nextra;
     HPDF_Dict blank = nextra ? HPDF_DictStream_New(mm, xref) : NULL;
     if (nextra && !blank)
@@ -475,6 +503,8 @@ int cv_pdffont_finish(struct cv_pdffont *f)
         if (f->tu_text[i] && f->tu_len[i])
             rc = put_bfchar(&b, f->type3, f->codes[i], f->tu_text[i], f->tu_len[i], &done, count);
     cv_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    if (rc || b.oom)
+        no_memory(f->tounicode->error);
     if (!rc)
         rc = b.oom ? -1 : (HPDF_Stream_Write(f->tounicode->stream, (const HPDF_BYTE *)b.p, (HPDF_UINT)b.len) == HPDF_OK ? 0 : -1);
     cv_buf_free(&b);

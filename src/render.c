@@ -13,6 +13,7 @@
  * Every step reads what the steps before it made, which render holds; each returns a status,
  * and finish() frees everything whatever happened and reports the failure and the timers.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,6 +189,8 @@ static cvpdf_status parse(render *r)
     if (name && strcmp(name, "-") && strcmp(name, "<stdin>")) {
         const char *slash = strrchr(name, '/');
         base = slash ? cv_strndup(name, (size_t)(slash - name)) : cv_strndup(".", 1);
+        if (!base)
+            return CVPDF_ERR_NOMEM;
     }
     int built = cv_build(ctx, md, len, base ? base : ".", &r->model);
     free(base);
@@ -216,7 +219,10 @@ static cvpdf_status prepare(render *r)
      * never whether to hyphenate, so one dictionary serves every --fit-pages trial */
     if (r->style.hyphenate) {
         cv_stage(ctx, CV_T_BREAK);
+        errno = 0;
         r->hyph = opts->cache ? cv_cache_hyph(opts->cache, r->lang, &r->hyph_owned) : cv_hyph_new(r->lang);
+        if (!r->hyph && errno == ENOMEM)
+            return CVPDF_ERR_NOMEM; /* not "no patterns for the language" */
         cv_hyph_prefetch(r->hyph);
     }
     cv_stage(ctx, CV_T_FONTS);
@@ -322,6 +328,13 @@ static cvpdf_status output(render *r)
 static cvpdf_status finish(render *r, cvpdf_status st)
 {
     cv_ctx *ctx = &r->ctx;
+    if (st != CVPDF_ERR_NOMEM && ctx->oom) {
+        /* an allocation failed on the way: whatever was made (or failed) is not what was asked */
+        free(*r->out);
+        *r->out = NULL;
+        *r->out_len = 0;
+        st = CVPDF_ERR_NOMEM;
+    }
     cv_layout_free(r->lay);
     if (r->hyph_owned)
         cv_hyph_free(r->hyph);

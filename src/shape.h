@@ -18,7 +18,8 @@ typedef struct cv_face_info {
     char psname[64];
 } cv_face_info;
 
-/* Opens face `index` of a font file (mapped, not copied). NULL on failure. */
+/* Opens face `index` of a font file (mapped, not copied). NULL on failure (errno ENOMEM when
+ * for want of memory). */
 cv_face *cv_face_open(const char *path, unsigned index);
 void cv_face_free(cv_face *face);
 bool cv_face_has(const cv_face *face, uint32_t cp);

@@ -390,6 +390,8 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
     if (rc) {
         if (rc == -2)
             report(ctx, CVPDF_D_STYLE_INVALID, path, el, ec, "style file is not valid YAML (%s)%s", msg, "");
+        else
+            ctx->oom = true;
         cv_kvs_free(&kv);
         return -1;
     }

@@ -100,11 +100,12 @@ int cv_subset_face(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n,
     copy_job job = {out, 1};
     if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
         cv_buf_free(&key);
-        return job.rc;
+        return job.rc ? -2 : 0;
     }
-    if (make_subset(face, gids, n, out)) {
+    int rc = make_subset(face, gids, n, out);
+    if (rc) {
         cv_buf_free(&key);
-        return -1;
+        return rc;
     }
     /* remembered if memory allows: a failure here costs only the reuse */
     size_t size = sizeof(subset_blob) + n * sizeof *out->codes + out->zlen;
@@ -126,7 +127,7 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
     hb_face_t *hf = cv_face_hb(face);
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
-        return -1;
+        return -2;
     hb_set_t *gs = hb_subset_input_glyph_set(in);
     hb_set_add(gs, 0);
     for (size_t i = 0; i < n; i++)
@@ -143,7 +144,7 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
      * the subroutine tables cost more than they save (en.pdf 61.1 -> 58.4 KB, zh.pdf 89.7 ->
      * 85.9 KB), and the outlines are the same */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
-    int rc = -1;
+    int rc = -2; /* out of memory (HarfBuzz's "or_fail" fail only so), unless said otherwise */
     hb_face_t *sub = NULL;
     hb_blob_t *blob = NULL;
     hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(hf, in);
@@ -164,8 +165,10 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
     blob = cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : hb_face_reference_blob(sub);
     unsigned len;
     const char *data = hb_blob_get_data(blob, &len);
-    if (!len)
+    if (!len) {
+        rc = -1;
         goto done;
+    }
     out->data = malloc(len);
     if (!out->data)
         goto done;
@@ -177,6 +180,8 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
         uint16_t *cids = calloc(ng ? ng : 1, sizeof *cids);
         bool is_cid = false;
         if (!cids || cv_cff_charset(out->data, out->len, ng, &is_cid, cids)) {
+            if (cids)
+                rc = -1; /* a malformed table, not a failed allocation */
             free(cids);
             goto done;
         }

@@ -17,7 +17,7 @@ typedef struct cv_subset {
 } cv_subset;
 
 /* The subset of face with glyphs gids[0, n) (ascending), from memo when it is there (memo may
- * be NULL). 0, -1 on failure. */
+ * be NULL). 0; -2 out of memory; -1 another failure (a malformed font). */
 int cv_subset_face(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
 /* Whether memo holds the subset of exactly these glyphs of face. */
 bool cv_subset_known(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n);

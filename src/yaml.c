@@ -159,6 +159,8 @@ size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, i
                 if (slot && kv->value[0]) {
                     free(*slot);
                     *slot = cv_strndup(kv->value, strlen(kv->value));
+                    if (!*slot)
+                        ctx->oom = true;
                 }
             }
             return next;
