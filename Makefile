@@ -203,7 +203,7 @@ lint-cppcheck:
 	@command -v $(CPPCHECK) >/dev/null || { echo "lint: $(CPPCHECK) is not installed (scripts/deps.sh --test)" >&2; exit 1; }
 	$(CPPCHECK) --std=c11 --library=posix --enable=warning,performance,portability --inline-suppr \
 	    --error-exitcode=1 --quiet $(CV_DEFINES) -Isrc $(LINT_SRC)
-build/lint/%.tidy: %.c $(wildcard src/*.h) .clang-tidy Makefile
+build/lint/%.tidy: %.c $(wildcard src/*.h tests/*.h) .clang-tidy Makefile
 	@command -v $(CLANG_TIDY) >/dev/null || { echo "lint: $(CLANG_TIDY) is not installed (scripts/deps.sh --test)" >&2; exit 1; }
 	@mkdir -p $(@D)
 	@echo "clang-tidy $<"
@@ -243,7 +243,7 @@ asan:
 # shared cvpdf_cache (and the hyphenation patterns loading on a thread of their own)
 # (this build and the fuzzer's, with clang, keep flags of their own: a packager's are for $(CC))
 TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread $(CV_CPPFLAGS)
-build/tsan/threads: tests/threads.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
+build/tsan/threads: tests/threads.c tests/harness.h $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
 	mkdir -p build/tsan
 	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(CV_LDLIBS)
 tsan: build/tsan/threads
@@ -304,7 +304,7 @@ OOM_OBJ   = $(LIB_SRC:%.c=build/oom/%.o)
 build/oom/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p build/oom
 	$(FUZZ_CC) $(OOM_FLAGS) -c $< -o $@
-build/oom/oom: tests/oom.c $(OOM_OBJ)
+build/oom/oom: tests/oom.c tests/harness.h $(OOM_OBJ)
 	$(FUZZ_CC) $(OOM_FLAGS) -Isrc -o $@ tests/oom.c $(OOM_OBJ) $(OOM_WRAP) $(CV_LDLIBS)
 OOM_ENV   = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0

@@ -13,9 +13,7 @@
 
 typedef struct moji {
     cv_ctx *ctx;
-    const char *src;
     int last_line;
-    int more;
 } moji;
 
 static void on_moji(void *user, size_t start, size_t end, const char *enc, const char *fixed, size_t fl)
@@ -23,19 +21,17 @@ static void on_moji(void *user, size_t start, size_t end, const char *enc, const
     moji *m = user;
     int line, col;
     cv_lines_pos(&m->ctx->lines, start, &line, &col);
-    if (line == m->last_line) { /* one warning a line is enough */
-        m->more++;
+    if (line == m->last_line) /* one warning a line is enough */
         return;
-    }
     m->last_line = line;
     cv_diag(m->ctx, CVPDF_WARNING, CVPDF_D_MOJIBAKE, line, col,
             "'%.*s' looks like UTF-8 read as %s: it was probably '%.*s' (repair a copy with: cvpdf --fix-encoding FILE -o FIXED.md)",
-            (int)(end - start), m->src + start, enc, (int)fl, fixed);
+            (int)(end - start), m->ctx->src + start, enc, (int)fl, fixed);
 }
 
 void cv_check_source(cv_ctx *ctx)
 {
-    moji m = {ctx, ctx->src, 0, 0};
+    moji m = {ctx, 0};
     cv_mojibake_scan(ctx->src, ctx->src_len, on_moji, &m);
 }
 

@@ -33,6 +33,10 @@ struct cvpdf_options {
     void *dep_user;
 };
 
+/* Every option unset (options.c): what cvpdf_options_new gives, and a render without options
+ * uses. */
+void cv_options_defaults(cvpdf_options *o);
+
 #define CV_MAX_INPUT ((size_t)2 << 20)
 #define CV_MAX_INPUT_SAFE ((size_t)1 << 20)
 

@@ -201,8 +201,7 @@ int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
  * the image's header, then its colour and alpha planes. */
 static int emoji_key(cv_key *k, const cv_face *face, uint32_t gid, int ppem)
 {
-    uintptr_t id = (uintptr_t)face; /* the face itself: its address, for as long as it lives */
-    cv_key_add(k, &id, sizeof id);
+    cv_key_add_id(k, face);
     cv_key_add(k, &gid, sizeof gid);
     cv_key_add(k, &ppem, sizeof ppem);
     return k->oom ? -1 : 0;

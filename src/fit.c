@@ -66,66 +66,58 @@ static int count_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_mod
 int cv_fit_pages(cv_ctx *ctx, cv_fonts *fonts, cv_hyph *hyph, const cv_model *model, const char *lang,
                  cv_style *st, int n, cvpdf_fit *outcome)
 {
-    cv_style full = *st, trial;
-    cvu over;
+    cv_style full = *st, smallest;
+    cvu over, over_min = 0;
+    int at_min = -1, lo = 0, rc = 0; /* lo: a scale that fits */
+    /* the trials say nothing: only what was chosen is reported */
     ctx->quiet++;
     int at_full = count_pages(ctx, fonts, hyph, model, lang, &full, n, &over);
-    int rc = 0;
-    if (at_full < 0) {
-        rc = -1;
-    } else if (at_full <= n) {
-        ctx->quiet--;
-        *outcome = CVPDF_FIT_AS_STYLED;
-        cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fits %d page%s as styled (%d); nothing shrunk", n, n > 1 ? "s" : "", at_full);
-        return 0;
-    } else {
-        fit_scale(&full, 0, &trial);
-        cvu over0;
-        int at_min = count_pages(ctx, fonts, hyph, model, lang, &trial, n, &over0);
-        if (at_min < 0) {
-            rc = -1;
-        } else if (at_min > n) {
-            *st = trial;
-            *outcome = CVPDF_FIT_OVERFLOW;
-            ctx->quiet--;
-            cv_diag(ctx, CVPDF_WARNING, CVPDF_D_FIT_OVERFLOW, 0, 0,
-                    "cannot fit %d page%s within the style's bounds: at the smallest settings it takes %d pages, "
-                    "running %d pt past page %d; rendering those settings",
-                    n, n > 1 ? "s" : "", at_min, (int)(over0 / CVU_PT), n);
-            ctx->quiet++;
-        } else {
-            int lo = 0, hi = 1024; /* lo fits, hi does not */
-            while (hi - lo > 8) {
-                int mid = (lo + hi) / 2;
-                fit_scale(&full, mid, &trial);
-                int p = count_pages(ctx, fonts, hyph, model, lang, &trial, n, &over);
-                if (p < 0) {
-                    rc = -1;
-                    break;
-                }
-                if (p <= n)
-                    lo = mid;
-                else
-                    hi = mid;
+    if (at_full > n) {
+        fit_scale(&full, 0, &smallest);
+        at_min = count_pages(ctx, fonts, hyph, model, lang, &smallest, n, &over_min);
+        for (int hi = 1024; at_min >= 0 && at_min <= n && hi - lo > 8;) {
+            cv_style trial;
+            int mid = (lo + hi) / 2;
+            fit_scale(&full, mid, &trial);
+            int p = count_pages(ctx, fonts, hyph, model, lang, &trial, n, &over);
+            if (p < 0) {
+                rc = -1;
+                break;
             }
-            fit_scale(&full, lo, st);
-            *outcome = CVPDF_FIT_SHRUNK;
-            ctx->quiet--;
-            cv_buf b = {0};
-            cv_buf_puts(&b, "font-size ");
-            cv_buf_fixed(&b, st->body_size, 1);
-            cv_buf_printf(&b, "pt, leading %d.%02d, paragraph-spacing ", (int)(st->leading_num / 100),
-                          (int)(st->leading_num % 100));
-            cv_buf_fixed(&b, st->para_space, 1);
-            cv_buf_puts(&b, "pt, margins ");
-            cv_buf_fixed(&b, st->margin_l * 2540 / 7200, 1);
-            cv_buf_puts(&b, "mm");
-            cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fitted to %d page%s: %s", n, n > 1 ? "s" : "", b.p ? b.p : "");
-            cv_buf_free(&b);
-            ctx->quiet++;
+            if (p <= n)
+                lo = mid;
+            else
+                hi = mid;
         }
     }
     ctx->quiet--;
+    if (at_full < 0 || (at_full > n && at_min < 0))
+        return -1;
+    if (at_full <= n) {
+        *outcome = CVPDF_FIT_AS_STYLED;
+        cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fits %d page%s as styled (%d); nothing shrunk", n, n > 1 ? "s" : "", at_full);
+        return 0;
+    }
+    if (at_min > n) {
+        *st = smallest;
+        *outcome = CVPDF_FIT_OVERFLOW;
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_FIT_OVERFLOW, 0, 0,
+                "cannot fit %d page%s within the style's bounds: at the smallest settings it takes %d pages, "
+                "running %d pt past page %d; rendering those settings",
+                n, n > 1 ? "s" : "", at_min, (int)(over_min / CVU_PT), n);
+        return 0;
+    }
+    fit_scale(&full, lo, st);
+    *outcome = CVPDF_FIT_SHRUNK;
+    cv_buf b = {0};
+    cv_buf_puts(&b, "font-size ");
+    cv_buf_fixed(&b, st->body_size, 1);
+    cv_buf_printf(&b, "pt, leading %d.%02d, paragraph-spacing ", (int)(st->leading_num / 100), (int)(st->leading_num % 100));
+    cv_buf_fixed(&b, st->para_space, 1);
+    cv_buf_puts(&b, "pt, margins ");
+    cv_buf_fixed(&b, st->margin_l * 2540 / 7200, 1);
+    cv_buf_puts(&b, "mm");
+    cv_diag(ctx, CVPDF_NOTE, CVPDF_D_FIT_RESULT, 0, 0, "fitted to %d page%s: %s", n, n > 1 ? "s" : "", b.p ? b.p : "");
+    cv_buf_free(&b);
     return rc;
 }
-

@@ -327,10 +327,7 @@ static const xmlNode *first_element(const xmlNode *n)
 
 static uint64_t name_hash(const char *name)
 {
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (const char *p = name; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    return h >> 1; /* never UINT64_MAX */
+    return cv_hash(name, strlen(name)) >> 1; /* never UINT64_MAX */
 }
 
 /* Changes the count of open tags called name by delta (counts only say "maybe open": equal

@@ -34,10 +34,7 @@ struct cv_memo {
 
 static uint64_t hash_key(const void *key, size_t klen)
 {
-    uint64_t h = 14695981039346656037ull;
-    const unsigned char *p = key;
-    for (size_t i = 0; i < klen; i++)
-        h = (h ^ p[i]) * 1099511628211ull;
+    uint64_t h = cv_hash(key, klen);
     return h ? h : 1; /* 0 marks a free slot */
 }
 
@@ -161,7 +158,8 @@ int cv_memo_find(cv_memo *m, const void *key, size_t klen, void (*use)(void *val
     if (m->nslots) {
         size_t i = probe(m, h, key, klen);
         if (m->slot[i].hash) {
-            use(m->slot[i].value, user);
+            if (use)
+                use(m->slot[i].value, user);
             found = 1;
         }
     }

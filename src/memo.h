@@ -18,8 +18,8 @@ typedef struct cv_memo cv_memo;
 cv_memo *cv_memo_new(size_t max_entries, size_t max_bytes, void (*free_value)(void *value));
 void cv_memo_free(cv_memo *m);
 
-/* When key is there, calls use(value, user) with the memo locked (use copies what it needs)
- * and returns 1; else 0. */
+/* When key is there, calls use(value, user) with the memo locked (use copies what it needs;
+ * NULL: only asks) and returns 1; else 0. */
 int cv_memo_find(cv_memo *m, const void *key, size_t klen, void (*use)(void *value, void *user), void *user);
 /* Stores value (size bytes) under key and takes it over; when the key is there already (put
  * by another thread) or memory runs out, value is freed instead. */
@@ -34,6 +34,13 @@ void *cv_memo_get(cv_memo *m, const void *key, size_t klen, void *(*make)(void *
 /* Builds keys: a growable byte string. */
 typedef cv_buf cv_key;
 static inline void cv_key_add(cv_key *k, const void *p, size_t n) { cv_buf_add(k, p, n); }
+/* An object's identity (a face) in a key: its address, which names it for as long as it
+ * lives; a memo whose keys name objects is freed before them. */
+static inline void cv_key_add_id(cv_key *k, const void *object)
+{
+    uintptr_t id = (uintptr_t)object;
+    cv_key_add(k, &id, sizeof id);
+}
 
 /* The memos renders share (a cvpdf_cache owns one set; a render without a cache makes its
  * own): the runs each face shaped (shape.c), the subsets of faces (subset.c), the encoded

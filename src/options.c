@@ -33,14 +33,16 @@ const char *cvpdf_status_string(cvpdf_status s)
     return "unknown error";
 }
 
+void cv_options_defaults(cvpdf_options *o)
+{
+    *o = (cvpdf_options){.date = -1, .justify = -1, .hyphenate = -1, .max_pages = 20};
+}
+
 cvpdf_options *cvpdf_options_new(void)
 {
-    cvpdf_options *o = calloc(1, sizeof *o);
-    if (o) {
-        o->date = -1;
-        o->justify = o->hyphenate = -1;
-        o->max_pages = 20;
-    }
+    cvpdf_options *o = malloc(sizeof *o);
+    if (o)
+        cv_options_defaults(o);
     return o;
 }
 

@@ -121,6 +121,8 @@ static void *subset_one(void *arg)
  * after the other. Nothing is made here when the memo holds them already (a cache). */
 static void subset_ahead(cv_memo *memo, cv_fonts *fonts, const glyph_list *glyphs, int nf)
 {
+    if (!memo)
+        return; /* nowhere to keep them */
     subset_job jobs[8];
     int nj = 0;
     for (int fi = 0; fi < nf && nj < 8; fi++) {
@@ -128,8 +130,8 @@ static void subset_ahead(cv_memo *memo, cv_fonts *fonts, const glyph_list *glyph
         if (glyphs[fi].n && !cv_face_get_info(face)->color && !cv_subset_known(memo, face, glyphs[fi].v, glyphs[fi].n))
             jobs[nj++] = (subset_job){memo, face, &glyphs[fi], 0, false};
     }
-    if (nj < 2 || !memo)
-        return; /* nothing to overlap, or nowhere to keep them */
+    if (nj < 2)
+        return; /* nothing to overlap */
     for (int i = 0; i < nj; i++)
         jobs[i].started = !pthread_create(&jobs[i].thread, NULL, subset_one, &jobs[i]);
     for (int i = 0; i < nj; i++)

@@ -292,9 +292,8 @@ static cvpdf_status output(render *r)
     }
     if (opts->check) {
         /* everything was laid out, every warning given: no PDF */
-        *r->out = malloc(1);
-        *r->out_len = 0;
-        return *r->out ? CVPDF_OK : CVPDF_ERR_NOMEM;
+        cv_buf none = {0};
+        return give(r, &none);
     }
     if (opts->trace) {
         cv_buf tb = {0};
@@ -378,9 +377,11 @@ static cvpdf_status run(const cvpdf_options *opts, const char *name, const char 
 {
     *pdf = NULL;
     *pdf_len = 0;
-    cvpdf_options defaults = {.date = -1, .justify = -1, .hyphenate = -1};
-    if (!opts)
+    cvpdf_options defaults;
+    if (!opts) {
+        cv_options_defaults(&defaults);
         opts = &defaults;
+    }
     if (!md)
         md = "";
     /* a byte-order mark is not content */

@@ -1,6 +1,5 @@
 /* sanitize.c: the input's bytes made safe to parse, before anything else reads them. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "sanitize.h"
 
@@ -28,7 +27,7 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
         unsigned char c = (unsigned char)s[i];
         size_t q = i;
         uint32_t cp = cv_utf8_next(s, len, &q);
-        bool invalid = cp == 0xFFFD && !(q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3));
+        bool invalid = cv_utf8_invalid(cp, i, q);
         bool lone_cr = c == '\r' && (q >= len || s[q] != '\n');
         bool control = !invalid && c != 0 && ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp < 0xA0));
         if (invalid) {

@@ -268,8 +268,7 @@ static int shape_key(cv_key *k, const cv_face *f, const char *text, size_t text_
             b++;
         while (b < text_len && ((unsigned char)text[b] & 0xC0) == 0x80);
     uint32_t pre = (uint32_t)(off - a), run = (uint32_t)len;
-    uintptr_t id = (uintptr_t)f; /* the face itself: its address, for as long as it lives */
-    cv_key_add(k, &id, sizeof id);
+    cv_key_add_id(k, f);
     cv_key_add(k, lang ? lang : "", lang ? strlen(lang) + 1 : 1);
     cv_key_add(k, &pre, 4);
     cv_key_add(k, &run, 4);

@@ -44,8 +44,7 @@ typedef struct subset_blob {
 
 static int subset_key(cv_key *k, const cv_face *face, const uint32_t *gids, size_t n)
 {
-    uintptr_t id = (uintptr_t)face; /* the face itself: its address, for as long as it lives */
-    cv_key_add(k, &id, sizeof id);
+    cv_key_add_id(k, face);
     cv_key_add(k, gids, n * sizeof *gids);
     return k->oom ? -1 : 0;
 }
@@ -77,17 +76,12 @@ static void copy_out(void *value, void *user)
     j->rc = 0;
 }
 
-static void nothing(void *value, void *user)
-{
-    (void)value, (void)user;
-}
-
 static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset *out);
 
 bool cv_subset_known(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n)
 {
     cv_key key = {0};
-    bool known = memo && !subset_key(&key, face, gids, n) && cv_memo_find(memo, key.p, key.len, nothing, NULL);
+    bool known = memo && !subset_key(&key, face, gids, n) && cv_memo_find(memo, key.p, key.len, NULL, NULL);
     cv_buf_free(&key);
     return known;
 }

@@ -111,6 +111,15 @@ char *cv_strndup(const char *s, size_t n)
     return p;
 }
 
+uint64_t cv_hash(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint64_t h = 14695981039346656037ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+
 static size_t map_slot(uint64_t key, size_t cap)
 {
     /* splitmix64's finaliser: code points and small ids are not random */
@@ -230,8 +239,7 @@ void cv_utf8_trim(char *s)
     for (size_t i = 0; i < n;) {
         size_t q = i;
         uint32_t cp = cv_utf8_next(s, n, &q);
-        bool valid = cp != 0xFFFD || (q - i == 3 && !memcmp(s + i, "\xEF\xBF\xBD", 3));
-        if (valid) {
+        if (!cv_utf8_invalid(cp, i, q)) {
             memmove(s + w, s + i, q - i);
             w += q - i;
         }

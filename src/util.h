@@ -38,6 +38,9 @@ void cv_buf_free(cv_buf *b);
 
 char *cv_strndup(const char *s, size_t n);
 
+/* FNV-1a over p[0, n): a fast, well-spread hash of short keys (tag names, memo keys). */
+uint64_t cv_hash(const void *p, size_t n);
+
 /* A hash map from 64-bit keys to 64-bit values (open addressing): for sets and lookups that
  * grow with the input (code points seen, faces found), which a linear search would make
  * quadratic. Zeroed is empty. */
@@ -57,6 +60,9 @@ void cv_map_free(cv_map *m);
 /* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
  * U+FFFD and advance by one. */
 uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
+/* Whether cv_utf8_next's answer cp for the bytes s[i, q) stands for invalid bytes (which it
+ * passes one at a time), not for a U+FFFD written in the text. */
+static inline bool cv_utf8_invalid(uint32_t cp, size_t i, size_t q) { return cp == 0xFFFD && q == i + 1; }
 /* Code point ending just before byte i (0 at the start). */
 uint32_t cv_utf8_prev(const char *s, size_t i);
 /* How many bytes cp takes in UTF-8. */

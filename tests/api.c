@@ -8,43 +8,9 @@
 #include <string.h>
 
 #include "cvpdf.h"
+#include "harness.h"
 
 static int passed, failed;
-#define CHECK(name, cond)                                                                     \
-    do {                                                                                      \
-        if (cond) {                                                                           \
-            passed++;                                                                         \
-            printf("ok - %s\n", name);                                                        \
-        } else {                                                                              \
-            failed++;                                                                         \
-            printf("FAIL - %s (tests/api.c:%d)\n", name, __LINE__);                           \
-        }                                                                                     \
-    } while (0)
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-    do {
-        if (n == cap) {
-            char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        r = fread(buf + n, 1, cap - n, f);
-        n += r;
-    } while (r);
-    fclose(f);
-    *len = n;
-    return buf;
-}
 
 /* The diagnostics of a render, by code. */
 typedef struct seen {

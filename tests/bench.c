@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cvpdf.h"
+#include "harness.h"
 
 #define NSTAGES 8
 static const char *const stages[NSTAGES] = {"parse", "fonts", "shape", "break", "layout", "paginate", "subset", "write"};
@@ -44,31 +45,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-    do {
-        if (n == cap) {
-            char *nb = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        r = fread(buf + n, 1, cap - n, f);
-        n += r;
-    } while (r);
-    fclose(f);
-    *len = n;
-    return buf;
 }
 
 /* Pages in a PDF: its /Type /Page objects (not /Pages). */

@@ -59,6 +59,7 @@
 #include <sanitizer/lsan_interface.h>
 
 #include "cvpdf.h"
+#include "harness.h"
 
 /* the linker's --wrap names these __real_X and __wrap_X: reserved, and required */
 /* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
@@ -351,30 +352,6 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    for (size_t r; b && (r = fread(b + n, 1, cap - n, f)) > 0;) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb) {
-                free(b);
-                fclose(f);
-                return NULL;
-            }
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
-
 static const char *opt[16]; /* --opt KEY=VALUE: options of the renders (fit-pages=1, trace=true...) */
 static int nopts;
 
@@ -420,7 +397,7 @@ static cvpdf_status render(const doc *d, cvpdf_cache *cache, uint64_t fail, unsi
     if (to_file) {
         /* what is there must be the whole PDF, and nothing after a failure */
         *len = 0;
-        *pdf = access(out, F_OK) ? NULL : (unsigned char *)slurp(out, len);
+        *pdf = access(out, F_OK) ? NULL : (unsigned char *)read_file(out, len);
         unlink(out);
     }
     cvpdf_options_free(o);
@@ -739,7 +716,7 @@ static int prepare(doc *d, const char *path)
     memset(d, 0, sizeof *d);
     d->path = path;
     to_file = false;
-    d->md = slurp(path, &d->len);
+    d->md = read_file(path, &d->len);
     if (!d->md) {
         printf("FAIL - oom: cannot read %s\n", path);
         return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cvpdf.h"
+#include "harness.h"
 
 #define THREADS 6
 
@@ -19,17 +20,6 @@ typedef struct job {
     cvpdf_status st;
     cvpdf_cache *cache; /* NULL: none */
 } job;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *b = malloc(1 << 20);
-    *len = b ? fread(b, 1, 1 << 20, f) : 0;
-    fclose(f);
-    return b;
-}
 
 static void *run(void *arg)
 {
@@ -74,7 +64,7 @@ static int cache_all(int n, char **files)
     for (int round = 0; round < 2; round++)
         for (int i = 0; i < n; i++) {
             size_t len;
-            char *md = slurp(files[i], &len);
+            char *md = read_file(files[i], &len);
             unsigned char *p1 = NULL, *p2 = NULL;
             size_t l1 = 0, l2 = 0;
             cvpdf_status s1 = md ? cvpdf_render(plain, files[i], md, len, &p1, &l1) : CVPDF_ERR_IO;
@@ -103,7 +93,7 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t la, lb;
-    char *a = slurp(argv[1], &la), *b = slurp(argv[2], &lb);
+    char *a = read_file(argv[1], &la), *b = read_file(argv[2], &lb);
     if (!a || !b)
         return 2;
     /* one at a time */

@@ -18,19 +18,9 @@
 #include "style.h"
 #include "util.h"
 #include "yamlmap.h"
+#include "harness.h"
 
 static int passed, failed;
-
-#define CHECK(name, cond)                                                                     \
-    do {                                                                                      \
-        if (cond) {                                                                           \
-            passed++;                                                                         \
-            printf("ok - %s\n", name);                                                        \
-        } else {                                                                              \
-            failed++;                                                                         \
-            printf("FAIL - %s (%s:%d)\n", name, __FILE__, __LINE__);                          \
-        }                                                                                     \
-    } while (0)
 
 static void test_fixed(void)
 {
