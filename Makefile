@@ -71,7 +71,7 @@ SAN_sanitize = -fsanitize=address,undefined -fno-omit-frame-pointer
 CV_CFLAGS   = -std=c11 $(WARN) -fPIC -fvisibility=hidden $(SAN_$(BUILD))
 SANLD_sanitize = -fsanitize=address,undefined
 CV_LDFLAGS  = $(SANLD_$(BUILD))
-CV_LDLIBS   = $(PKG_LIBS) -lhpdf -lpthread
+CV_LDLIBS   = $(PKG_LIBS) -lhpdf -lcld2 -lstdc++ -lpthread
 # the defaults a packager's CFLAGS replaces
 CFLAGS_release  = -O2 -g
 CFLAGS_debug    = -O0 -g3
@@ -86,13 +86,16 @@ LINKLIBS = $(CV_LDLIBS) $(LDLIBS)
 # sanitizers, whose runtime only the executable carries)
 SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl,-z,defs)
 
-LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c shape.c font.c layout.c \
+LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c bidi.c shape.c font.c layout.c \
            facepick.c itemize.c items.c block.c setline.c table.c paginate.c \
            cff.c subset.c pdffont.c pdfcontent.c pdf.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
-           html.c image.c mojibake.c check.c emoji.c cache.c memo.c
-LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o)
+           html.c image.c mojibake.c check.c emoji.c cache.c memo.c langid.c
+# the one C++ file, CLD2's client (CLD2 has only a C++ interface): a thin wrapper built once,
+# without sanitizers, and linked into every build
+CLD2_OBJ = build/cld2/cld2.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o) $(CLD2_OBJ)
 
-.PHONY: all check test render clean regen asan tsan valgrind fuzz fuzz-smoke oom oom-full bench install uninstall \
+.PHONY: all check test render clean regen regen-tables asan tsan valgrind fuzz fuzz-smoke oom oom-full bench install uninstall \
         lint lint-cppcheck deb-check FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 	@printf '%s\n' '# the paths $(O) was built for (make install reads them)' 'BUILT_PREFIX = $(PREFIX)' \
@@ -105,6 +108,10 @@ $(O)/%.o: src/%.c $(O)/build.cfg | $(O)
 
 $(O):
 	mkdir -p $@
+
+$(CLD2_OBJ): src/cld2.cc
+	@mkdir -p build/cld2
+	$(CXX) -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra -c $< -o $@
 
 # the header dependencies the compiler wrote (-MMD -MP)
 -include $(wildcard $(O)/*.d)
@@ -134,7 +141,7 @@ $(O)/libcvpdf.so: $(O)/$(SONAME)
 
 # pkg-config file: paths under PREFIX are written relative to ${prefix}; Requires.private are
 # the PKGS, Libs.private the libraries linked without pkg-config (for libcvpdf.a)
-PC_LIBS_PRIVATE = $(filter-out $(shell $(PKG_CONFIG) --libs $(PKGS)),$(PKG_LIBS)) -lhpdf -lpthread
+PC_LIBS_PRIVATE = $(filter-out $(shell $(PKG_CONFIG) --libs $(PKGS)),$(PKG_LIBS)) -lhpdf -lcld2 -lstdc++ -lpthread
 $(O)/cvpdf.pc: cvpdf.pc.in $(O)/build.cfg | $(O)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
 	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
@@ -243,9 +250,9 @@ asan:
 # shared cvpdf_cache (and the hyphenation patterns loading on a thread of their own)
 # (this build and the fuzzer's, with clang, keep flags of their own: a packager's are for $(CC))
 TSAN_FLAGS = -std=c11 -g -O1 -fsanitize=thread $(CV_CPPFLAGS)
-build/tsan/threads: tests/threads.c tests/harness.h $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
+build/tsan/threads: tests/threads.c tests/harness.h $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h) $(CLD2_OBJ)
 	mkdir -p build/tsan
-	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(CV_LDLIBS)
+	$(FUZZ_CC) $(TSAN_FLAGS) -Isrc -o $@ tests/threads.c $(addprefix src/,$(LIB_SRC)) $(CLD2_OBJ) $(CV_LDLIBS)
 tsan: build/tsan/threads
 	@echo "# ThreadSanitizer: renders on several threads, with and without a shared cache"
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build/tsan/threads content/en.md content/zh.md
@@ -265,9 +272,9 @@ valgrind: $(BIN)
 # replays every kept finding, then makes 600 deterministic runs.
 FUZZ_CC = clang
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined $(CV_CPPFLAGS)
-build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h)
+build/fuzz/cvpdf-fuzz: tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(wildcard src/*.h) $(CLD2_OBJ)
 	mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(CV_LDLIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -o $@ tests/fuzz.c $(addprefix src/,$(LIB_SRC)) $(CLD2_OBJ) $(CV_LDLIBS)
 FUZZ_TIME ?= 600
 # the seeds: the test cases, the résumés, and documents dense in inline markup; the dictionary
 # gives the fuzzer Markdown's and HTML's tokens
@@ -304,8 +311,8 @@ OOM_OBJ   = $(LIB_SRC:%.c=build/oom/%.o)
 build/oom/%.o: src/%.c $(wildcard src/*.h) Makefile
 	@mkdir -p build/oom
 	$(FUZZ_CC) $(OOM_FLAGS) -c $< -o $@
-build/oom/oom: tests/oom.c tests/harness.h $(OOM_OBJ)
-	$(FUZZ_CC) $(OOM_FLAGS) -Isrc -o $@ tests/oom.c $(OOM_OBJ) $(OOM_WRAP) $(CV_LDLIBS)
+build/oom/oom: tests/oom.c tests/harness.h $(OOM_OBJ) $(CLD2_OBJ)
+	$(FUZZ_CC) $(OOM_FLAGS) -Isrc -o $@ tests/oom.c $(OOM_OBJ) $(CLD2_OBJ) $(OOM_WRAP) $(CV_LDLIBS)
 OOM_ENV   = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
             LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 OOM_JOBS ?= 2
@@ -324,6 +331,13 @@ bench: $(BIN) $(O)/bench
 	$(O)/bench $(abspath $(BIN)) $(or $(RUNS),7)
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
+# Regenerates src/hanvariant.inc from ICU's transliterators (scripts/gen-hanvariant.c).
+regen-tables:
+	@mkdir -p build
+	$(CC) -O2 scripts/gen-hanvariant.c -o build/gen-hanvariant $$($(PKG_CONFIG) --cflags --libs icu-i18n icu-uc)
+	build/gen-hanvariant >src/hanvariant.inc.new && mv src/hanvariant.inc.new src/hanvariant.inc
+	@git --no-pager diff --stat -- src/hanvariant.inc
+
 regen: $(BIN)
 	@for f in tests/cases/*.md; do $(abspath $(BIN)) -q --trace $$f -o $${f%.md}.trace; done
 	@git --no-pager diff --stat -- tests/cases; git --no-pager diff -- tests/cases | head -n 200

@@ -4,9 +4,12 @@
 # analysers, and what tests/deb.sh needs to build the .debs and bootstrap a Debian 12 root;
 # liblzma-dev because libxml-2.0.pc names -llzma for the suite's link with pkg-config --static)
 set -eu
-BUILD_PKGS="gcc make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
- libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev hyphen-en-us libyaml-dev
- libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-color-emoji fonts-symbola"
+BUILD_PKGS="gcc g++ make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+ libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev libcld2-dev libyaml-dev
+ libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fonts-symbola
+ hyphen-en-us hyphen-de hyphen-fr hyphen-es hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl hyphen-ru
+ hyphen-pl hyphen-sv hyphen-da hyphen-cs hyphen-sk hyphen-hu hyphen-ro hyphen-uk hyphen-hr hyphen-sl
+ hyphen-lt hyphen-ca hyphen-el hyphen-bg hyphen-gl hyphen-id"
 TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils
  liblzma-dev cppcheck clang-tidy build-essential debhelper dpkg-dev debootstrap lintian"
 pkgs=$BUILD_PKGS

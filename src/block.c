@@ -48,6 +48,7 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     size_t len = blk->len;
     cvu *px = malloc((len + 1) * sizeof *px);
     uint8_t *brk = malloc(len + 1), *gb = malloc(len + 1), *hy = malloc(len + 1), *em = calloc(len + 1, 1);
+    uint8_t *lv = NULL;
     int rc = -1;
     if (!px || !brk || !gb || !hy || !em) {
         l->ctx->oom = true;
@@ -55,15 +56,26 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     }
     int stage = cv_stage(l->ctx, CV_T_BREAK);
     int failed = cv_grapheme_breaks(blk->text, len, gb) || cv_line_breaks(blk->text, len, l->lang, brk);
+    /* embedding levels, only for a block that can need them: a left-to-right block without a
+     * right-to-left character is all level 0 */
+    int dir = cv_lay_dir(l, blk);
+    if (!failed && (dir == CV_DIR_RTL || cv_bidi_needed(blk->text, len))) {
+        lv = malloc(len + 1);
+        failed = !lv || cv_bidi_levels(blk->text, len, dir, lv);
+    }
     cv_stage(l->ctx, stage);
     if (failed)
         goto done;
+    l->lv = lv;
+    l->rtl = dir == CV_DIR_RTL;
     cv_lay_shape_block(l, blk, px, gb, measure);
     if (l->ctx->oom)
         goto done;
     bool plain_align = blk->align == CV_ALIGN_DEFAULT;
     bool justify = l->st->justify && blk->kind == CV_B_PARA && plain_align && !l->in_table;
-    bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && plain_align;
+    /* (no hyphens in a right-to-left paragraph: Arabic and Hebrew do not hyphenate, and a
+     * hyphen in an embedded English word would sit at the line's visual end) */
+    bool may_hyphenate = l->st->hyphenate && blk->kind == CV_B_PARA && plain_align && !l->rtl;
     /* stretches wider than the measure with no break inside: mark their graphemes */
     bool too_wide = false;
     for (size_t s = 0, p = 1; p <= len; p++) {
@@ -160,6 +172,9 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             out->items.v[k].keep_next = true;
     rc = 0;
 done:
+    l->lv = NULL;
+    l->rtl = false;
+    free(lv);
     free(px);
     free(brk);
     free(gb);

@@ -108,6 +108,29 @@ bool cv_char_is_space(uint32_t cp)
            cp == 0x202F || cp == 0x205F;
 }
 
+const char *cv_script_face_name(int script)
+{
+    /* Latin, Greek, Cyrillic are the text faces' own; Han the CJK face's */
+    if (!script || script == USCRIPT_LATIN || script == USCRIPT_GREEK || script == USCRIPT_CYRILLIC ||
+        script == USCRIPT_HAN)
+        return NULL;
+    return uscript_getName((UScriptCode)script); /* "Arabic", "Hebrew", "Devanagari", ... */
+}
+
+bool cv_char_is_dictionary_script(uint32_t cp)
+{
+    return (cp >= 0x0E00 && cp <= 0x0EFF) || (cp >= 0x1000 && cp <= 0x109F) || (cp >= 0x1780 && cp <= 0x17FF) ||
+           (cp >= 0x1A20 && cp <= 0x1AAF) || (cp >= 0xAA60 && cp <= 0xAADF);
+}
+
+uint32_t cv_char_lower(uint32_t cp) { return (uint32_t)u_tolower((UChar32)cp); }
+
+bool cv_char_is_hangul(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) || (cp >= 0xA960 && cp <= 0xA97F) ||
+           (cp >= 0xAC00 && cp <= 0xD7FF);
+}
+
 static const char *break_locale(const char *lang)
 {
     if (lang && (!strncmp(lang, "zh", 2)))
@@ -144,6 +167,7 @@ int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk)
     utext_close(ut);
     if (U_FAILURE(st))
         return -1;
+    bool keep_all = lang && !strncmp(lang, "ko", 2);
     /* the prohibitions: never before a no-start character nor after a no-end one. A break
      * opportunity at i follows any spaces; look past them to the characters that would end
      * and start the lines. */
@@ -161,6 +185,14 @@ int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk)
             b -= 1;
         }
         if (cv_char_no_line_start(next) || cv_char_no_line_end(prev))
+            brk[i] = CV_BRK_NONE;
+        /* Korean breaks between words, at spaces (CSS word-break: keep-all): never inside
+         * a word of Hangul, nor between it and the Latin letters, digits, Hanja or particles
+         * around it ("Docker를", "10년차"); in a Korean document not inside Hanja either
+         * ("學歷") */
+        if (b == i && !cv_char_is_space(next) && !cv_char_is_space(prev) &&
+            (cv_char_is_hangul(prev) || cv_char_is_hangul(next) ||
+             (keep_all && (cv_char_is_cjk_ideo(prev) || cv_char_is_cjk_ideo(next)))))
             brk[i] = CV_BRK_NONE;
         /* never inside a doubled dash or ellipsis (clreq 3.1.8) */
         if ((next == 0x2014 && prev == 0x2014) || (next == 0x2026 && prev == 0x2026) ||

@@ -13,6 +13,16 @@ int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk)
 int cv_grapheme_breaks(const char *text, size_t len, uint8_t *gb);
 /* East Asian width: 'W' wide or fullwidth, 'A' ambiguous, 'N' otherwise. */
 char cv_char_eaw(uint32_t cp);
+/* The name a script's Noto family carries ("Arabic" for Noto Sans Arabic), NULL for the
+ * scripts the text and CJK faces cover (Latin, Greek, Cyrillic, Han) and shared characters. */
+const char *cv_script_face_name(int script);
+/* Thai, Lao, Myanmar, Khmer, Tai Tham, Tai Viet: written without spaces between words, broken
+ * at the word boundaries of ICU's dictionaries. */
+bool cv_char_is_dictionary_script(uint32_t cp);
+/* The lower-case form of cp (simple case mapping), for the hyphenation patterns. */
+uint32_t cv_char_lower(uint32_t cp);
+/* Hangul syllables and jamo: Korean, whose words are separated by spaces. */
+bool cv_char_is_hangul(uint32_t cp);
 /* Han ideographs, kana, hangul, bopomofo: the characters that take CJK spacing rules. */
 bool cv_char_is_cjk_ideo(uint32_t cp);
 /* The ICU script code of cp, 0 for characters shared by scripts (Common, Inherited), which

@@ -40,6 +40,7 @@ struct cv_bld {
     char marker[24];      /* pending marker for the next block */
     bool tight, first_in_list;
     int align;            /* enum cv_align for the blocks being built */
+    int dir;              /* CV_DIR_* (bidi.h) from HTML dir=, for the blocks being built */
     int node_line, node_col; /* position of the innermost node with one */
     list_state lists[MAX_NESTING]; /* HTML lists */
     int html_lists;
@@ -159,6 +160,7 @@ static void push_block(builder *b, cv_block *blk)
     b->first_in_list = false;
     if (!blk->align)
         blk->align = b->align > 0 ? b->align : CV_ALIGN_DEFAULT;
+    blk->dir = (uint8_t)b->dir;
     if (CV_PUSH(b->model->blocks, *blk)) {
         free(blk->text);
         free(blk->spans.v);
@@ -300,6 +302,14 @@ int cv_bld_align(builder *b, int align)
     int old = b->align;
     if (align >= 0) /* -1 keeps the inherited alignment */
         b->align = align;
+    return old;
+}
+
+int cv_bld_dir(builder *b, int dir)
+{
+    int old = b->dir;
+    if (dir >= 0) /* -1 keeps the inherited direction */
+        b->dir = dir;
     return old;
 }
 

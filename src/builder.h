@@ -43,6 +43,7 @@ void cv_bld_block(cv_bld *b, int kind, int level, int line, int col);
 void cv_bld_end_para(cv_bld *b);                        /* ends the current paragraph */
 void cv_bld_heading(cv_bld *b, int level);              /* ends the current text as a heading */
 int cv_bld_align(cv_bld *b, int align);                 /* sets alignment, returns the old */
+int cv_bld_dir(cv_bld *b, int dir);                     /* sets direction (CV_DIR_*, -1 keeps), returns the old */
 /* A container (<div align>, <center>) opened in one HTML block and closed in a later one:
  * align (enum cv_align) applies to every block until it closes. */
 void cv_bld_container(cv_bld *b, bool open, int align);

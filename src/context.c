@@ -50,6 +50,8 @@ const char *cvpdf_code_name(cvpdf_code code)
     case CVPDF_D_MOJIBAKE: return "mojibake";
     case CVPDF_D_FRONTMATTER_INVALID: return "frontmatter-invalid";
     case CVPDF_D_FRONTMATTER_UNCLOSED: return "frontmatter-unclosed";
+    case CVPDF_D_FRONTMATTER_VALUE: return "frontmatter-value";
+    case CVPDF_D_LANG_MISMATCH: return "lang-mismatch";
     case CVPDF_D_EMPHASIS_LITERAL: return "emphasis-literal";
     case CVPDF_D_ITEM_SWALLOWED: return "item-swallowed";
     case CVPDF_D_LIST_RENUMBERED: return "list-renumbered";

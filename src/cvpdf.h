@@ -62,10 +62,13 @@ typedef enum {
     CVPDF_D_INVALID_UTF8 = 101,      /* bad bytes, shown as U+FFFD */
     CVPDF_D_NUL_BYTES = 102,         /* shown as U+FFFD */
     CVPDF_D_CONTROL_CHARS = 103,     /* removed */
-    CVPDF_D_RTL_LOGICAL_ORDER = 104, /* right-to-left text set in logical order */
+    CVPDF_D_RTL_LOGICAL_ORDER = 104, /* no longer issued: right-to-left text is reordered (UAX #9) */
     CVPDF_D_MOJIBAKE = 105,          /* UTF-8 read as a single-byte code page */
     CVPDF_D_FRONTMATTER_INVALID = 110,  /* not valid YAML: ignored */
     CVPDF_D_FRONTMATTER_UNCLOSED = 111, /* '---' never closed: read as Markdown */
+    CVPDF_D_FRONTMATTER_VALUE = 112,    /* a value front matter cannot use (dir: sideways) */
+    CVPDF_D_LANG_MISMATCH = 113,        /* the text is in another language or script variant
+                                         * than its 'lang' says (zh-CN written in Traditional) */
     /* Markdown and HTML as written */
     CVPDF_D_EMPHASIS_LITERAL = 200,  /* ** or __ that did not parse, printed */
     CVPDF_D_ITEM_SWALLOWED = 201,    /* a line like a list item, in a paragraph */

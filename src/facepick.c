@@ -121,8 +121,15 @@ void cv_layout_fonts_report(const cv_layout *l, cv_buf *out)
         size_t count = 0;
         for (size_t k = 0; k < l->used.n; k++)
             count += (int16_t)(l->used.v[k] & 0xFFFF) == id;
+        int synth;
+        cv_fonts_base(l->fonts, id, &synth);
         if (face)
-            cv_buf_printf(out, "%s (%s, face %u): %zu characters\n", cv_face_get_info(face)->psname, path, index, count);
+            cv_buf_printf(out, "%s%s (%s, face %u): %zu characters\n", cv_face_get_info(face)->psname,
+                          synth == (CV_SYNTH_BOLD | CV_SYNTH_OBLIQUE) ? " (synthetic bold and oblique: the family has neither)"
+                          : synth == CV_SYNTH_BOLD                    ? " (synthetic bold: the family has no bold)"
+                          : synth == CV_SYNTH_OBLIQUE                 ? " (synthetic oblique: the family has no italic)"
+                                                                      : "",
+                          path, index, count);
         else
             cv_buf_printf(out, "%s: %zu characters\n", id == FACE_DROPPED ? "(left out: emoji: none)" : "(no face)", count);
         cv_buf_puts(out, "  ");
@@ -191,8 +198,10 @@ static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const c
         if (f && face_covers(f, t, a, b))
             return id;
     }
-    /* the fallback: any face that has the base character */
-    int id = cv_fonts_fallback(l->fonts, cp, bold);
+    /* the fallback: any face that has the base character, in the span's weight and slant
+     * (its family's bold or italic, else made up) */
+    int synth;
+    int id = cv_fonts_fallback(l->fonts, cp, bold, (style & CV_S_ITALIC) != 0, &synth);
     if (id >= 0)
         return id;
     /* report each code point once, with its source position: the first MAX_UNCOVERED of them,

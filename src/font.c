@@ -17,6 +17,7 @@
 #include <fontconfig/fontconfig.h>
 
 #include "cache.h"
+#include "breaks.h"
 #include "fonts.h"
 #include "style.h"
 
@@ -24,7 +25,9 @@ typedef struct face_slot {
     char *path;
     unsigned index;
     cv_face *face;
-    bool owned; /* false: the cache's */
+    bool owned; /* false: the cache's, or (synthetic) its base slot's */
+    int base;   /* a synthetic bold or oblique of slot `base` (its face): -1 for a real face */
+    int synth;  /* CV_SYNTH_* */
 } face_slot;
 
 struct cv_fonts {
@@ -37,6 +40,8 @@ struct cv_fonts {
     int role_id[CV_F_NROLES];
     bool role_tried[CV_F_NROLES];
     cv_map fallback; /* code point -> 1 + face id (0: none covers it) */
+    cv_map styled;   /* (face id << 2 | bold | italic << 1) -> 1 + its sibling's id (0: none) */
+    cv_map scripts;  /* script -> 1 + the face of its Noto family (0: none installed) */
     int searches;    /* fontconfig searches for a character no open face covers */
 };
 
@@ -119,6 +124,8 @@ void cv_fonts_free(cv_fonts *f)
     }
     free(f->faces.v);
     cv_map_free(&f->fallback);
+    cv_map_free(&f->styled);
+    cv_map_free(&f->scripts);
     free(f->dir);
     free(f);
 }
@@ -127,7 +134,7 @@ void cv_fonts_free(cv_fonts *f)
 static int face_id(cv_fonts *f, const char *path, unsigned index)
 {
     for (size_t i = 0; i < f->faces.n; i++)
-        if (f->faces.v[i].index == index && !strcmp(f->faces.v[i].path, path))
+        if (f->faces.v[i].base < 0 && f->faces.v[i].index == index && !strcmp(f->faces.v[i].path, path))
             return (int)i;
     cvpdf_cache *cache = f->ctx->opts->cache;
     bool owned = true;
@@ -138,7 +145,7 @@ static int face_id(cv_fonts *f, const char *path, unsigned index)
             f->ctx->oom = true;
         return -1;
     }
-    face_slot s = {cv_strndup(path, strlen(path)), index, face, owned};
+    face_slot s = {cv_strndup(path, strlen(path)), index, face, owned, -1, 0};
     if (!s.path || CV_PUSH(f->faces, s)) {
         free(s.path);
         if (s.owned)
@@ -310,14 +317,110 @@ const char *cv_fonts_path(const cv_fonts *f, int id, unsigned *index)
 
 static int fallback_find(cv_fonts *f, uint32_t cp);
 
-int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold)
+/* The face of face id's family in the weight and slant asked for, -1 when the family has
+ * none (fontconfig answers with the nearest face; only a real bold or italic one is taken). */
+static int styled_sibling(cv_fonts *f, int id, bool bold, bool italic, uint32_t cp)
 {
-    (void)bold;
+    if (!fc_ready())
+        return -1;
+    int count = 0, found = -1;
+    FcPattern *q = FcFreeTypeQuery((const FcChar8 *)f->faces.v[id].path, f->faces.v[id].index, NULL, &count);
+    FcChar8 *fam;
+    if (!q || FcPatternGetString(q, FC_FAMILY, 0, &fam) != FcResultMatch) {
+        if (q)
+            FcPatternDestroy(q);
+        return -1;
+    }
+    FcPattern *pat = FcPatternCreate();
+    if (pat) {
+        FcPatternAddString(pat, FC_FAMILY, fam);
+        FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+        FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+        FcConfigSubstitute(NULL, pat, FcMatchPattern);
+        FcDefaultSubstitute(pat);
+        FcResult res;
+        FcPattern *m = FcFontMatch(NULL, pat, &res);
+        FcChar8 *file, *mfam;
+        int weight = 0, slant = 0, idx = 0;
+        if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
+            FcPatternGetString(m, FC_FAMILY, 0, &mfam) == FcResultMatch && !strcmp((const char *)mfam, (const char *)fam) &&
+            FcPatternGetInteger(m, FC_WEIGHT, 0, &weight) == FcResultMatch &&
+            FcPatternGetInteger(m, FC_SLANT, 0, &slant) == FcResultMatch && (!bold || weight >= FC_WEIGHT_DEMIBOLD) &&
+            (!italic || slant != FC_SLANT_ROMAN)) {
+            FcPatternGetInteger(m, FC_INDEX, 0, &idx);
+            int cand = face_id(f, (const char *)file, (unsigned)idx);
+            if (cand >= 0 && cand != id && cv_face_has(f->faces.v[cand].face, cp))
+                found = cand;
+        }
+        if (m)
+            FcPatternDestroy(m);
+        FcPatternDestroy(pat);
+    }
+    FcPatternDestroy(q);
+    return found;
+}
+
+/* The synthetic variant of face id (its id, made on first use): the same face, drawn
+ * emboldened or slanted (pdfcontent.c). */
+static int synthetic(cv_fonts *f, int id, int synth)
+{
+    for (size_t i = 0; i < f->faces.n; i++)
+        if (f->faces.v[i].base == id && f->faces.v[i].synth == synth)
+            return (int)i;
+    face_slot s = {cv_strndup(f->faces.v[id].path, strlen(f->faces.v[id].path)), f->faces.v[id].index,
+                   f->faces.v[id].face, false, id, synth};
+    if (!s.path || CV_PUSH(f->faces, s)) {
+        free(s.path);
+        f->ctx->oom = true;
+        return id;
+    }
+    return (int)f->faces.n - 1;
+}
+
+int cv_fonts_base(const cv_fonts *f, int id, int *synth)
+{
+    *synth = 0;
+    if (id < 0 || (size_t)id >= f->faces.n || f->faces.v[id].base < 0)
+        return id;
+    *synth = f->faces.v[id].synth;
+    return f->faces.v[id].base;
+}
+
+int cv_fonts_fallback(cv_fonts *f, uint32_t cp, bool bold, bool italic, int *synth)
+{
+    *synth = 0;
     uint64_t known;
-    if (cv_map_get(&f->fallback, cp, &known))
-        return (int)known - 1;
+    int id;
     int stage = cv_stage(f->ctx, CV_T_FONTS);
-    int id = fallback_find(f, cp);
+    if (cv_map_get(&f->fallback, cp, &known))
+        id = (int)known - 1;
+    else
+        id = fallback_find(f, cp);
+    if (id >= 0 && (bold || italic)) {
+        /* the family's bold or italic face, found once for each face and style */
+        uint64_t key = (uint64_t)id << 2 | (bold ? 1 : 0) | (italic ? 2 : 0), sib;
+        int sid;
+        if (cv_map_get(&f->styled, key, &sib)) {
+            sid = (int)sib - 1;
+        } else {
+            sid = styled_sibling(f, id, bold, italic, cp);
+            if (sid < 0 && bold && italic) /* bold italic: at least the bold, slanted */
+                sid = styled_sibling(f, id, true, false, cp);
+            if (cv_map_put(&f->styled, key, (uint64_t)sid + 1))
+                f->ctx->oom = true;
+        }
+        if (sid >= 0 && !cv_face_has(f->faces.v[sid].face, cp))
+            sid = -1;
+        bool sib_italic = false;
+        if (sid >= 0) {
+            const cv_face_info *in = cv_face_get_info(f->faces.v[sid].face);
+            sib_italic = in->italic_angle != 0;
+            id = sid;
+        }
+        *synth = (bold && sid < 0 ? CV_SYNTH_BOLD : 0) | (italic && !sib_italic ? CV_SYNTH_OBLIQUE : 0);
+        if (*synth)
+            id = synthetic(f, id, *synth);
+    }
     cv_stage(f->ctx, stage);
     return id;
 }
@@ -330,10 +433,40 @@ static int fc_cover(cv_fonts *f, uint32_t cp);
  * that covers the rest of its script. */
 #define MAX_SEARCHES 1024
 
+/* The Noto family of cp's script, serif or sans as the body face is ("Noto Sans Arabic"),
+ * when installed: it matches the text faces better than fontconfig's first face with the
+ * character (DejaVu Sans, for Arabic and Hebrew), and has a bold. Found once per script. */
+static int script_face(cv_fonts *f, uint32_t cp)
+{
+    int script = cv_char_script(cp);
+    const char *name = cv_script_face_name(script);
+    if (!name)
+        return -1;
+    uint64_t known;
+    if (cv_map_get(&f->scripts, (uint64_t)script, &known))
+        return (int)known - 1;
+    bool serif = strstr(f->family[CV_F_REGULAR], "Serif") != NULL;
+    static const char *kinds[2][2] = {{"Noto Sans", "Noto Serif"}, {"Noto Naskh", "Noto Sans"}};
+    bool arabic = !strcmp(name, "Arabic");
+    int id = -1;
+    for (int k = 0; k < 2 && id < 0; k++) {
+        char fam[64], path[4096];
+        unsigned index = 0;
+        snprintf(fam, sizeof fam, "%s %s", arabic && serif ? kinds[1][k] : kinds[0][serif ? 1 - k : k], name);
+        if (fc_query(fam, false, false, path, sizeof path, &index) > 0)
+            id = face_id(f, path, index);
+    }
+    if (cv_map_put(&f->scripts, (uint64_t)script, (uint64_t)id + 1))
+        f->ctx->oom = true;
+    return id;
+}
+
 static int fallback_find(cv_fonts *f, uint32_t cp)
 {
-    /* a face already open may cover it */
-    int id = -1;
+    /* the script's own family first, then a face already open may cover it */
+    int id = script_face(f, cp);
+    if (id >= 0 && !cv_face_has(f->faces.v[id].face, cp))
+        id = -1;
     for (size_t i = 0; i < f->faces.n && id < 0; i++)
         if (cv_face_has(f->faces.v[i].face, cp))
             id = (int)i;

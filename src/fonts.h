@@ -26,9 +26,16 @@ bool cv_fonts_failed(const cv_fonts *fonts);
 void cv_fonts_free(cv_fonts *fonts);
 /* The face for a role, loaded on first use; -1 when it cannot be found (reported once). */
 int cv_fonts_role(cv_fonts *fonts, int role);
-/* A face that covers cp, searched through fontconfig; -1 when none does. */
-int cv_fonts_fallback(cv_fonts *fonts, uint32_t cp, bool bold);
+/* A face that covers cp, searched through fontconfig (the Noto family of cp's script first,
+ * serif or sans as the body face is), in the weight and slant asked for when its family has
+ * them; -1 when none covers cp. *synth receives what the face lacks and must be made up when
+ * drawn (CV_SYNTH_BOLD, CV_SYNTH_OBLIQUE), or 0. */
+enum { CV_SYNTH_BOLD = 1, CV_SYNTH_OBLIQUE = 2 };
+int cv_fonts_fallback(cv_fonts *fonts, uint32_t cp, bool bold, bool italic, int *synth);
 cv_face *cv_fonts_face(cv_fonts *fonts, int id);
+/* The real face a synthetic one (from cv_fonts_fallback) draws, and *synth what it makes up;
+ * id itself, and 0, for a real face. */
+int cv_fonts_base(const cv_fonts *fonts, int id, int *synth);
 int cv_fonts_count(const cv_fonts *fonts);
 
 #endif

@@ -19,6 +19,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "bidi.h"
 #include "html.h"
 
 #define MAX_DEPTH 200
@@ -49,6 +50,17 @@ static int attr_int(const xmlNode *n, const char *name)
     long r = v ? strtol(v, NULL, 10) : 0; /* (atoi's overflow is undefined) */
     xmlFree(v);
     return r > 0 && r < 100000 ? (int)r : 0;
+}
+
+/* dir="rtl|ltr|auto": CV_DIR_*, or -1 when not given (the direction is inherited) */
+static int dir_of(const xmlNode *n)
+{
+    char *v = attr(n, "dir");
+    if (!v)
+        return -1;
+    int d = !strcasecmp(v, "rtl") ? CV_DIR_RTL : !strcasecmp(v, "ltr") ? CV_DIR_LTR : CV_DIR_AUTO;
+    xmlFree(v);
+    return d;
 }
 
 /* align="...", or style="text-align: ..." */
@@ -190,26 +202,31 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
     if (n->name && strlen(name_of(n)) == 2 && (name_of(n)[0] | 32) == 'h' && name_of(n)[1] >= '1' &&
         name_of(n)[1] <= '6') {
         cv_bld_end_para(b);
-        int old = cv_bld_align(b, align_of(n) ? align_of(n) : -1);
+        int old = cv_bld_align(b, align_of(n) ? align_of(n) : -1), oldd = cv_bld_dir(b, dir_of(n));
         walk(b, n, depth + 1, pre);
         cv_bld_heading(b, name_of(n)[1] - '0');
         cv_bld_align(b, old);
+        cv_bld_dir(b, oldd);
         return;
     }
     if (is(n, "ul") || is(n, "ol") || is(n, "menu")) {
         cv_bld_end_para(b);
         int start = attr_int(n, "start");
+        int oldd = cv_bld_dir(b, dir_of(n));
         cv_bld_list(b, true, is(n, "ol"), start ? start : 1);
         walk(b, n, depth + 1, pre);
         cv_bld_end_para(b);
         cv_bld_list(b, false, false, 0);
+        cv_bld_dir(b, oldd);
         return;
     }
     if (is(n, "li")) {
         cv_bld_end_para(b);
         cv_bld_item(b);
+        int oldd = cv_bld_dir(b, dir_of(n));
         walk(b, n, depth + 1, pre);
         cv_bld_end_para(b);
+        cv_bld_dir(b, oldd);
         return;
     }
     if (is(n, "table")) {
@@ -252,7 +269,7 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
     if (is_block(n)) {
         cv_bld_end_para(b);
         int a = is(n, "center") ? CV_ALIGN_CENTER : align_of(n);
-        int old = cv_bld_align(b, a ? a : -1);
+        int old = cv_bld_align(b, a ? a : -1), oldd = cv_bld_dir(b, dir_of(n));
         bool quote = is(n, "blockquote");
         if (quote)
             cv_bld_quote(b, 1);
@@ -264,6 +281,7 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
         if (quote)
             cv_bld_quote(b, -1);
         cv_bld_align(b, old);
+        cv_bld_dir(b, oldd);
         return;
     }
     /* inline elements, and anything else: their text */

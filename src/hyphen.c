@@ -3,7 +3,10 @@
  *
  * The dictionary is chosen from the document language ("en" → hyph_en_US, "de-CH" →
  * hyph_de_CH, ...). libhyphen indexes its result by character, so points are mapped back to
- * byte offsets here. At least 2 letters stay before a hyphen and 3 after it.
+ * byte offsets here. At least 2 letters stay before a hyphen and 3 after it. A dictionary
+ * states its charset on its first line: 46 of Debian's are UTF-8, the others 8-bit
+ * (ISO8859-1 for German, KOI8-R for Russian, ISO8859-2, -7, -13): a word is converted to it
+ * through a table made once from iconv when the dictionary loads.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,7 +15,9 @@
 #include <unistd.h>
 
 #include <hyphen.h>
+#include <iconv.h>
 
+#include "breaks.h"
 #include "hyph.h"
 #include "util.h"
 
@@ -40,7 +45,28 @@ struct cv_hyph {
     load_job *job;  /* a prefetch under way or finished, not yet joined */
     char path[512];
     HyphenDict *dict;
+    uint32_t high[128]; /* an 8-bit dictionary's charset: the code point of bytes 0x80-0xFF */
 };
+
+/* With h's lock held, once the dictionary is loaded: its 8-bit charset's upper half. */
+static void load_charset(cv_hyph *h)
+{
+    if (!h->dict || h->dict->utf8)
+        return;
+    iconv_t cd = iconv_open("UTF-32LE", h->dict->cset);
+    if (cd == (iconv_t)-1)
+        return; /* unknown charset: only ASCII words are hyphenated */
+    for (int b = 0x80; b < 0x100; b++) {
+        char in = (char)b;
+        unsigned char out[4] = {0};
+        char *ip = &in, *op = (char *)out;
+        size_t il = 1, ol = 4;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && ol == 0)
+            h->high[b - 0x80] = (uint32_t)out[0] | (uint32_t)out[1] << 8 | (uint32_t)out[2] << 16 | (uint32_t)out[3] << 24;
+    }
+    iconv_close(cd);
+}
 
 static void *prefetch(void *arg)
 {
@@ -78,6 +104,7 @@ static void take_prefetch(cv_hyph *h)
     h->dict = j->dict;
     h->job = NULL;
     free(j);
+    load_charset(h);
 }
 
 cv_hyph *cv_hyph_new(const char *lang)
@@ -92,8 +119,11 @@ cv_hyph *cv_hyph_new(const char *lang)
     if (!l[0])
         return NULL;
     /* the language's default region when none is given */
-    static const char *defaults[][2] = {{"en", "US"}, {"de", "DE"}, {"fr", "FR"}, {"es", "ES"},
-                                        {"it", "IT"}, {"nl", "NL"}, {"pt", "PT"}, {"ru", "RU"}};
+    static const char *defaults[][2] = {{"en", "US"}, {"de", "DE"}, {"fr", "FR"}, {"es", "ES"}, {"it", "IT"},
+                                        {"nl", "NL"}, {"pt", "PT"}, {"ru", "RU"}, {"pl", "PL"}, {"sv", "SE"},
+                                        {"ca", "ES"}, {"gl", "ES"}, {"bg", "BG"}, {"id", "ID"}, {"uk", "UA"},
+                                        {"cs", "CZ"}, {"sk", "SK"}, {"hu", "HU"}, {"ro", "RO"}, {"hr", "HR"},
+                                        {"sl", "SI"}, {"lt", "LT"}, {"el", "GR"}, {"da", "DK"}};
     if (!r[0])
         for (size_t k = 0; k < sizeof defaults / sizeof *defaults; k++)
             if (!strcmp(l, defaults[k][0]))
@@ -137,6 +167,7 @@ static HyphenDict *dict(cv_hyph *h)
     if (!h->tried) {
         h->tried = true;
         h->dict = hnj_hyphen_load(h->path);
+        load_charset(h);
     }
     HyphenDict *d = h->dict;
     pthread_mutex_unlock(&h->lock);
@@ -148,16 +179,30 @@ int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
     memset(points, 0, len + 1);
     if (len < 5 || len > 200)
         return 0;
-    /* patterns are lower case */
-    char lower[256];
-    for (size_t i = 0; i < len; i++)
-        lower[i] = (char)(word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 32 : word[i]);
-    lower[len] = 0;
-    char hyphens[256 + 5];
+    HyphenDict *d = dict(h);
+    if (!d)
+        return -1;
+    /* patterns are lower case, in the dictionary's charset (an 8-bit one: a byte each) */
+    char lower[256 * 4 + 1];
+    size_t ll = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = cv_char_lower(cv_utf8_next(word, len, &i));
+        if (d->utf8 || cp < 0x80) {
+            ll += (size_t)cv_utf8_put(cp, lower + ll);
+            continue;
+        }
+        int b = 0;
+        while (b < 128 && h->high[b] != cp)
+            b++;
+        if (b == 128)
+            return 0; /* a letter the patterns cannot hold: not hyphenated */
+        lower[ll++] = (char)(0x80 + b);
+    }
+    lower[ll] = 0;
+    char hyphens[256 * 4 + 5];
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
-    HyphenDict *d = dict(h);
-    if (!d || hnj_hyphen_hyphenate3(d, lower, (int)len, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3))
+    if (hnj_hyphen_hyphenate3(d, lower, (int)ll, hyphens, NULL, &rep, &pos, &cut, 2, 3, 2, 3))
         return -1;
     /* hyphens[k] is for the k-th character: a point after it when odd */
     size_t byte = 0;
@@ -176,7 +221,7 @@ int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
             points[byte] = 1;
     }
     if (rep) {
-        for (size_t j = 0; j < len; j++)
+        for (size_t j = 0; j < ll; j++)
             free(rep[j]);
         free(rep);
     }

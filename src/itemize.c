@@ -125,7 +125,8 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
                 break;
             q = b;
             int sc = cv_char_script(cv_utf8_next(t, len, &q));
-            if ((sc && script && sc != script) || cv_lay_pick_face(l, blk, style, t, b, e, sline, scol) != face)
+            if ((sc && script && sc != script) || (l->lv && l->lv[b] != l->lv[a]) ||
+                cv_lay_pick_face(l, blk, style, t, b, e, sline, scol) != face)
                 break;
             if (!script)
                 script = sc;
@@ -154,7 +155,8 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
         }
         l->sg.n = 0;
         int stage = cv_stage(l->ctx, CV_T_SHAPE);
-        int shaped = cv_shape(l->shaper, f, size, t, len, a, b - a, l->lang, &l->sg);
+        int shaped = cv_shape(l->shaper, f, size, t, len, a, b - a, l->lang,
+                              l->lv ? CV_SHAPE_BIDI | (l->lv[a] & 1 ? CV_SHAPE_RTL : 0) : 0, &l->sg);
         cv_stage(l->ctx, stage);
         if (shaped) {
             l->ctx->oom = true;

@@ -5,9 +5,10 @@
  *   a run of spaces            glue (width w; justified: stretch w/2, shrink w/3), a break
  *                              where UAX #14 allows one after it;
  *   a break between two CJK    justified: glue (0, stretch 0.05 em); ragged: penalty 0;
- *   characters
+ *   characters, or two words   (Thai, Lao, Khmer, Myanmar: ICU's dictionary boundaries)
+ *   of a script without spaces
  *   Han beside a Latin letter  glue ¼ em, shrinkable to ⅛ em, stretchable to ⅜ em (clreq);
- *   or digit, with no space
+ *   or digit, with no space    never beside Hangul (Korean spaces its words itself)
  *   a full-width punctuation   the box holds its ink; the blank half beside it is a glue
  *   mark                       that vanishes at a line start (opening marks) or a line end
  *                              (closing marks), and that is dropped when two marks meet
@@ -338,10 +339,15 @@ static int between(itemizer *z, const clus *c, cvu em, bool *drop_left)
         z->pending = 0;
         return 0;
     }
-    bool hl = (cv_char_is_cjk_ideo(prev->last) && is_latin_alnum(c->first)) ||
-              (is_latin_alnum(prev->last) && cv_char_is_cjk_ideo(c->first));
+    /* (not beside Hangul: Korean separates words with spaces, and a space inserted in
+     * "10년차" or "Docker를" would change the text) */
+    bool hl = (cv_char_is_cjk_ideo(prev->last) && !cv_char_is_hangul(prev->last) && is_latin_alnum(c->first)) ||
+              (is_latin_alnum(prev->last) && cv_char_is_cjk_ideo(c->first) && !cv_char_is_hangul(c->first));
+    /* (a word boundary of Thai and the other scripts without spaces is such a break too: a
+     * break between words, not inside one, with the same small stretch) */
     bool cjk = cv_char_eaw(prev->last) == 'W' || cv_char_eaw(c->first) == 'W' || cv_char_is_cjk_ideo(prev->last) ||
-               cv_char_is_cjk_ideo(c->first);
+               cv_char_is_cjk_ideo(c->first) ||
+               (cv_char_is_dictionary_script(prev->last) && cv_char_is_dictionary_script(c->first));
     if (hl && !code) {
         cvu hem = cv_char_is_cjk_ideo(c->first) ? c->size : prev->size;
         if (push_glue(l, CV_G_HANLATIN, hem / 4, justify ? hem / 8 : 0, hem / 8, c->cs, c->cs, brk_here))

@@ -49,6 +49,7 @@ void cv_layout_free(cv_layout *l)
     cv_map_free(&l->used_seen);
     free(l->items.v);
     free(l->breaks.v);
+    free(l->pieces.v);
     free(l->used.v);
     free(l);
 }
@@ -63,6 +64,20 @@ void cv_vlist_free(cv_vlist *vl)
         free(vl->strings.v[i]);
     free(vl->strings.v);
     memset(vl, 0, sizeof *vl);
+}
+
+int cv_lay_dir(const cv_layout *l, const cv_block *blk)
+{
+    if (blk->dir == CV_DIR_LTR || blk->dir == CV_DIR_RTL)
+        return blk->dir;
+    if (blk->kind == CV_B_CODE)
+        return CV_DIR_LTR; /* code reads left to right whatever its comments hold */
+    if (l->model && l->model->dir_forced)
+        return l->model->dir;
+    int d = cv_bidi_first_strong(blk->text, blk->len);
+    if (d == CV_DIR_AUTO)
+        d = l->model && l->model->dir == CV_DIR_RTL ? CV_DIR_RTL : CV_DIR_LTR;
+    return d;
 }
 
 static int push_space(cv_layout *l, cv_vlist *out, cvu h, bool keep)
@@ -142,11 +157,12 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
     for (size_t i = 0; i < m->blocks.n && !l->ctx->oom; i++) {
         cv_block hb = m->blocks.v[i];
         const cv_block *b = &hb;
+        bool style_align = false; /* the style's, which means "start" or "end" */
         if (name_at != SIZE_MAX && hb.align == CV_ALIGN_DEFAULT) {
             if (i == name_at)
-                hb.align = st->name_align;
+                hb.align = st->name_align, style_align = true;
             else if (i == name_at + 1 && hb.kind == CV_B_PARA)
-                hb.align = st->contact_align;
+                hb.align = st->contact_align, style_align = true;
         }
         if (hb.kind == CV_B_HEADING && hb.level == 2 && st->h2_upper) {
             /* capitals for section headings (ASCII letters: the byte offsets stay) */
@@ -168,7 +184,14 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             indent += st->quote_indent;
         if (indent > text_w / 2)
             indent = text_w / 2; /* deep nesting still leaves half the measure */
-        cvu x0 = st->margin_l + indent;
+        /* a right-to-left block is indented from the right */
+        hb.dir = (uint8_t)cv_lay_dir(l, b);
+        bool rtl = hb.dir == CV_DIR_RTL && b->kind != CV_B_CODE;
+        if (rtl && style_align && hb.align == CV_ALIGN_LEFT)
+            hb.align = CV_ALIGN_DEFAULT; /* a right-to-left name starts at the right */
+        else if (rtl && style_align && hb.align == CV_ALIGN_RIGHT)
+            hb.align = CV_ALIGN_LEFT;
+        cvu x0 = st->margin_l + (rtl ? 0 : indent);
         if (b->kind == CV_B_RULE) {
             if (push_rule(out, x0, st->page_w - st->margin_r, CVU_R(1, 1), st->rule_color, false))
                 goto fail;
@@ -196,7 +219,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             goto fail;
         /* section headings carry a hairline rule under them */
         if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule &&
-            push_rule(out, x0, st->page_w - st->margin_r, CVU_R(2, 1),
+            push_rule(out, x0, st->page_w - st->margin_r - (rtl ? indent : 0), CVU_R(2, 1),
                       st->accent_color == st->heading_color ? st->rule_color : st->accent_color, true))
             goto fail;
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
@@ -234,7 +257,7 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         return -1;
     cv_sglyphs sg;
     memset(&sg, 0, sizeof sg);
-    if (cv_shape(l->shaper, f, size, text, len, 0, len, l->lang, &sg)) {
+    if (cv_shape(l->shaper, f, size, text, len, 0, len, l->lang, 0, &sg)) {
         free(sg.v);
         l->ctx->oom = true;
         return -1;

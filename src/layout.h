@@ -59,7 +59,9 @@ typedef struct cv_vitem {
     uint32_t color;  /* RULE */
     size_t g0, g1;   /* LINE: glyphs [g0, g1) */
     size_t b0, b1;   /* LINE: link boxes [b0, b1) */
-    int quote_depth; /* LINE: bars to draw at the left */
+    int quote_depth; /* LINE: bars to draw at the left (the right when rtl) */
+    bool rtl;        /* LINE: of a right-to-left paragraph */
+    bool bidi;       /* LINE: set in visual order (UAX #9), its glyphs moved from logical order */
     bool keep_next;  /* no page break between this item and the next */
     int level;       /* MARK: outline level; title in text/tlen */
     const char *text;/* MARK: the title; LINE: its source text, for traces */

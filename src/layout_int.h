@@ -14,6 +14,7 @@
 #ifndef CVPDF_LAYOUT_INT_H
 #define CVPDF_LAYOUT_INT_H
 
+#include "bidi.h"
 #include "breaks.h"
 #include "layout.h"
 #include "linebreak.h"
@@ -35,6 +36,15 @@ typedef struct bglyph {
 
 #define FACE_IMAGE 0xFFFF
 
+/* A stretch of a line being set, for its visual reordering (UAX #9 L2): a cluster's glyphs
+ * out->glyphs[g0, g1) over [x0, x1) in logical order, or a gap (glue, no glyphs). */
+typedef struct cv_bpiece {
+    size_t g0, g1;
+    cvu x0, x1, size;
+    uint8_t level;  /* its embedding level; 0xFF: a gap without text, resolved from its neighbours */
+    int32_t link;   /* a link box's key (-2 for a strike box), -1 for none */
+} cv_bpiece;
+
 struct cv_layout {
     cv_ctx *ctx;
     const cv_model *model;   /* the document being laid out (its images and tables) */
@@ -54,6 +64,10 @@ struct cv_layout {
     bool in_table;           /* laying out table cells: ragged, no keep flags */
     CV_VEC(uint64_t) used;   /* "fonts-report": (code point << 16 | face) of each first use */
     cv_map used_seen;        /* the code points in `used` */
+    const uint8_t *lv;       /* the block's embedding levels by byte (bidi.c); NULL when every
+                              * byte is at level 0, the common case that needs no reordering */
+    bool rtl;                /* the block's base direction is right-to-left */
+    CV_VEC(cv_bpiece) pieces;/* the line being set, when lv is set */
     const char *word_text;   /* the last word measured by push_join_penalty */
     uint32_t word_ws, word_we;
 };
@@ -73,6 +87,10 @@ static inline cvu cv_lay_block_size(const cv_style *st, const cv_block *b)
 /* What em[] (the cuts of the final pass) holds at a byte: a cut offered inside a stretch
  * wider than the measure, or a cut forced where a full line of a very wide one ends. */
 enum { EM_NONE, EM_CUT, EM_GREEDY };
+
+/* layout.c: the block's base direction (CV_DIR_LTR or CV_DIR_RTL): its own (HTML dir=), the
+ * front matter's, its first strong character's, or the document's. */
+int cv_lay_dir(const cv_layout *l, const cv_block *blk);
 
 /* facepick.c: the face for the grapheme t[a, b) in a block with the given style (remembered
  * for --fonts); reports a character no face covers at its position in line:col's span. */

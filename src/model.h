@@ -40,6 +40,7 @@ typedef struct cv_block {
     char marker[24]; /* list item marker ("•", "12.") on the item's first block, else "" */
     bool tight;      /* follows its predecessor without paragraph spacing (tight lists) */
     int align;       /* enum cv_align (HTML align, <center>) */
+    uint8_t dir;     /* CV_DIR_* (bidi.h): HTML dir=, else auto; resolved by layout */
     int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
     int line, col;   /* source position of the block */
 } cv_block;
@@ -78,6 +79,9 @@ typedef struct cv_model {
     CV_VEC(cv_image) images;
     CV_VEC(cv_table) tables;
     char *first_heading;  /* text of the first heading, for the title */
+    int dir;              /* the document's direction (CV_DIR_*): front matter `dir:`, else
+                           * from its strong characters; a paragraph without one takes it */
+    bool dir_forced;      /* front matter set it: every paragraph without HTML dir= takes it */
 } cv_model;
 
 void cv_model_free(cv_model *model);

@@ -98,6 +98,11 @@ int cv_mojibake_scan(const char *t, size_t len, cv_mojibake_fn fn, void *user)
             fl += (size_t)cv_utf8_put(c2, fixed + fl);
             i += n2;
         }
+        /* one character alone from two bytes beyond Latin (IPA, modifier letters, Greek to
+         * N'Ko): French "’à" reads as Mac Roman D5 88, Armenian "Ո". Real mojibake of those
+         * scripts comes in runs, and a lone one is text as written */
+        if (fl == 2 && cp >= 0x250 && cp <= 0x7FF)
+            continue;
         found++;
         if (fn)
             fn(user, start, i, encodings[enc].name, fixed, fl);

@@ -15,7 +15,8 @@
 static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st)
 {
     cvu base = top + it->ascent;
-    cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0}};
+    cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0},
+                   (uint8_t)(it->rtl ? 2 : it->bidi ? 1 : 0), pg->glyphs.n, pg->glyphs.n + (it->g1 - it->g0)};
     memcpy(pl.glue_n, it->glue_n, sizeof pl.glue_n);
     memcpy(pl.glue_w, it->glue_w, sizeof pl.glue_w);
     if (CV_PUSH(pg->lines, pl))
@@ -55,6 +56,8 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
     /* block quote bars, one per depth, spanning the line */
     for (int d = 0; d < it->quote_depth; d++) {
         cvu x = st->margin_l + d * st->quote_indent + st->quote_indent / 4;
+        if (it->rtl)
+            x = st->page_w - x; /* the bars of a right-to-left quote stand at its right */
         cv_prule r = {.x0 = x, .y0 = top, .x1 = x, .y1 = top + it->height, .width = CVU_R(3, 2),
                       .color = 0xBBBBBB};
         if (CV_PUSH(pg->rules, r))

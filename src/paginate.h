@@ -19,6 +19,7 @@ typedef struct cv_pglyph {
     const char *text;
     uint32_t tlen;
     uint8_t mode;   /* enum cv_glyph_mode */
+    uint8_t synth;  /* CV_SYNTH_* (fonts.h): made-up bold or oblique, set by the PDF writer */
     int32_t image;  /* as in cv_lglyph */
     cvu iw, ih;
     uint16_t aspan; /* as in cv_lglyph */
@@ -53,6 +54,9 @@ typedef struct cv_pline {
     uint32_t tlen;
     uint16_t glue_n[5];
     cvu glue_w[5];
+    uint8_t bidi;     /* 0: left to right only; 1: reordered in a left-to-right paragraph;
+                       * 2: of a right-to-left paragraph */
+    size_t g0, g1;    /* its glyphs in the page's list */
 } cv_pline;
 
 

@@ -166,6 +166,21 @@ typedef struct writer {
     CV_VEC(mark_at) marks;
 } writer;
 
+/* A synthetic face's glyphs are its base face's, drawn emboldened or slanted. */
+static void resolve_synthetic(writer *w)
+{
+    for (size_t k = 0; k < w->page.glyphs.n; k++) {
+        cv_pglyph *g = &w->page.glyphs.v[k];
+        int synth;
+        int base = cv_fonts_base(w->fonts, g->face, &synth);
+        if (base != g->face && base >= 0) {
+            g->face = (uint16_t)base;
+            g->synth = (uint8_t)synth;
+        }
+    }
+}
+
+
 /* 1a. The glyphs each face uses (a bitmap over its glyph ids, so the set comes out sorted and
  * unique in linear time), and for colour faces the extra characters of multi-character emoji
  * and the size each emoji is shown at: one pass over the pages. */
@@ -187,6 +202,7 @@ static int collect_glyphs(writer *w)
     for (size_t p = 0; p < w->pages->pages.n; p++) {
         if (cv_page_get(w->pages, p, &w->page))
             goto done;
+        resolve_synthetic(w);
         for (size_t k = 0; k < w->page.glyphs.n; k++) {
             const cv_pglyph *g = &w->page.glyphs.v[k];
             int fi = g->face;
@@ -339,6 +355,7 @@ static int write_pages(writer *w)
             w->ctx->oom = true;
             return -1;
         }
+        resolve_synthetic(w);
         const cv_page *pg = &w->page;
         HPDF_Page page = HPDF_AddPage(w->pdf);
         if (!page)

@@ -27,6 +27,20 @@ struct cv_pdffont {
      * reads a surrogate pair only as a whole mapping of its own */
     uint32_t *extra_cp, *extra_code;
     size_t nextra;
+    /* TrueType: further codes for a glyph used with other text than its first (an Indic
+     * conjunct in two syllables, a vowel sign's own form): each maps to its glyph through a
+     * CIDToGIDMap and to its own text in the ToUnicode map */
+    HPDF_Dict cid;
+    HPDF_MMgr mm;
+    HPDF_Xref xref;
+    struct cv_altcode {
+        uint32_t code;
+        long k;
+        const char *text;
+        uint32_t len;
+    } *alt;
+    size_t nalt, alt_cap;
+    uint32_t next_code;
 };
 
 /* Builds the font objects for the glyphs gids[0..n) (ascending, unique) of face.
@@ -44,6 +58,11 @@ long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid);
 /* Maps glyph k to text for copy and paste. false when it already maps to other text: the
  * caller marks this occurrence with /ActualText instead. */
 bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len);
+/* The code that draws glyph k and reads as text into *code: its own code when that maps to
+ * text or nothing yet, else (TrueType) a further code of its own for this text; false when
+ * neither can (a CFF face: *code is its own), and the caller marks the occurrence with
+ * /ActualText. */
+bool cv_pdffont_code_for(struct cv_pdffont *f, long k, const char *text, uint32_t len, uint32_t *code);
 /* Writes the ToUnicode map; call after all pages. */
 int cv_pdffont_finish(struct cv_pdffont *f);
 void cv_pdffont_free(struct cv_pdffont *f);

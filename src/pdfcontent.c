@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "pdf.h"
 
 static void put_num(cv_buf *b, cvu v) { cv_buf_fixed(b, v, 3); }
@@ -34,7 +35,8 @@ static void put_color(cv_buf *b, uint32_t c, bool stroke)
     cv_buf_puts(b, stroke ? "RG\n" : "rg\n");
 }
 
-static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
+/* reversed: the text's UTF-16 units in reverse order, pairs kept (see draw_text) */
+static void put_actual_text(cv_buf *b, const char *text, uint32_t len, bool reversed)
 {
     size_t ul;
     unsigned char *u = cv_utf16be(text, len, true, &ul);
@@ -43,10 +45,86 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
         return;
     }
     cv_buf_puts(b, "/Span<</ActualText<");
-    for (size_t k = 0; k < ul; k++)
+    size_t k = 0;
+    if (reversed) { /* the BOM first, then the units from the last */
+        cv_buf_printf(b, "%02X%02X", u[0], u[1]);
+        for (size_t j = ul; j >= 4; j -= 2)
+            cv_buf_printf(b, "%02X%02X", u[j - 2], u[j - 1]);
+        k = ul;
+    }
+    for (; k < ul; k++)
         cv_buf_printf(b, "%02X", u[k]);
     cv_buf_puts(b, ">>>BDC\n");
     free(u);
+}
+
+/* A cluster of several characters that starts with a right-to-left letter (lam-alef). */
+static bool rtl_ligature(const char *t, uint32_t len)
+{
+    size_t q = 0;
+    return len && cv_char_is_rtl(cv_utf8_next(t, len, &q)) && q < len;
+}
+
+/* A cluster of several glyphs for several characters (an Indic syllable with its reordered
+ * vowel sign or reph, a Thai sara am, a letter and its marks). Glyphs are written in the
+ * order they are drawn, and extractors that read the ToUnicode map (MuPDF, pdfminer, pypdf)
+ * join their texts in that order, so:
+ *   - each glyph that is its character's own glyph, in the characters' order: each maps to
+ *     its character (exact: no /ActualText needed);
+ *   - else, with at least as many characters as glyphs: the text is cut in that order, the
+ *     first glyph taking what the others leave (the conjunct "प्र" on the i-matra drawn
+ *     before it, then "ि" on the conjunct), so the glyphs read "प्रि" together;
+ *   - else (more glyphs than characters): each glyph that is a character's own maps to it.
+ * A glyph already mapped to other text gets a further code of its own (TrueType faces,
+ * cv_pdffont_code_for). codes[k] receives each glyph's code. Returns 0 when the map says the
+ * text exactly, 1 when /ActualText should say it too, -1 when the caller must fall back to
+ * mapping the whole text on the first glyph. */
+static int map_by_glyph(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl, const char *t, size_t len,
+                        uint32_t *codes)
+{
+    uint32_t cps[16];
+    size_t off[17], ncp = 0;
+    for (size_t i = 0; i < len && ncp < 16;) {
+        off[ncp] = i;
+        cps[ncp++] = cv_utf8_next(t, len, &i);
+    }
+    off[ncp] = len;
+    long kk[16];
+    bool in_order = ncl == ncp;
+    for (size_t k = 0; k < ncl; k++) {
+        kk[k] = cv_pdffont_find(f, g[k].gid);
+        if (kk[k] < 0)
+            return -1;
+        in_order &= cv_face_glyph(f->face, cps[k < ncp ? k : 0]) == g[k].gid;
+    }
+    if (in_order) {
+        bool exact = true;
+        for (size_t k = 0; k < ncl; k++) {
+            exact &= cv_pdffont_code_for(f, kk[k], t + off[k], (uint32_t)(off[k + 1] - off[k]), &codes[k]);
+        }
+        return exact ? 0 : 1;
+    }
+    if (ncp >= ncl) {
+        size_t first = ncp - ncl + 1; /* the characters the first glyph takes */
+        for (size_t k = 0; k < ncl; k++) {
+            size_t c0 = k ? first + k - 1 : 0, c1 = k ? first + k : first;
+            if (!cv_pdffont_code_for(f, kk[k], t + off[c0], (uint32_t)(off[c1] - off[c0]), &codes[k]))
+                return -1;
+        }
+        return 1;
+    }
+    bool used[16] = {false};
+    for (size_t k = 0; k < ncl; k++)
+        for (size_t c = 0; c < ncp; c++)
+            if (!used[c] && cv_face_glyph(f->face, cps[c]) == g[k].gid) {
+                cv_pdffont_code_for(f, kk[k], t + off[c], (uint32_t)(off[c + 1] - off[c]), &codes[k]);
+                used[c] = true;
+                break;
+            }
+    for (size_t c = 0; c < ncp; c++)
+        if (!used[c])
+            return -1;
+    return 1;
 }
 
 /* Registers the ToUnicode text of a cluster's glyphs; true when that cannot carry the
@@ -54,7 +132,7 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len)
  * characters maps one to one (an emoji and its variation selector); otherwise the first
  * glyph takes the whole text (a ligature), but never several characters with an astral one
  * among them: MuPDF 1.21 splits such a string into lone surrogates. */
-static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
+static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl, uint32_t *codes)
 {
     if (f->type3) {
         /* the emoji's glyph maps to its first character, blank glyphs carry the rest */
@@ -75,24 +153,35 @@ static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl)
         ncp++;
     }
     bool lossy = false;
+    if (ncl > 1 && ncp > 1 && !astral && ncl <= 16 && ncp <= 16) {
+        int m = map_by_glyph(f, g, ncl, t, len, codes);
+        if (m >= 0)
+            return m > 0 || rtl_ligature(t, (uint32_t)len);
+    }
     if (ncl == ncp && ncl > 1) {
         size_t i = 0;
         for (size_t k = 0; k < ncl; k++) {
             size_t s = i;
             cv_utf8_next(t, len, &i);
             long kk = cv_pdffont_find(f, g[k].gid);
-            if (kk < 0 || !cv_pdffont_map(f, kk, t + s, (uint32_t)(i - s)))
+            uint32_t scratch;
+            if (kk < 0 || !cv_pdffont_code_for(f, kk, t + s, (uint32_t)(i - s), k < 16 ? &codes[k] : &scratch))
                 lossy = true;
         }
-        return lossy;
+        return lossy || rtl_ligature(t, (uint32_t)len);
     }
     long k0 = cv_pdffont_find(f, g->gid);
     size_t first = 0;
     cv_utf8_next(t, len, &first);
     size_t take = astral && ncp > 1 ? first : len;
-    if (k0 < 0 || !cv_pdffont_map(f, k0, t, (uint32_t)take))
+    /* (a glyph already mapped to other text: a further code of its own, in TrueType faces) */
+    if (k0 < 0 || !cv_pdffont_code_for(f, k0, t, (uint32_t)take, &codes[0]))
         lossy = true;
-    return lossy || take < len || ncl > 1;
+    /* a right-to-left cluster of several characters (lam-alef, a letter and its marks):
+     * poppler reverses its characters with the line, and places a mark drawn after its base
+     * wrongly, so its text is stated as /ActualText, reversed, which poppler reverses back;
+     * MuPDF reads the ToUnicode map in order */
+    return lossy || take < len || ncl > 1 || rtl_ligature(t, (uint32_t)len);
 }
 
 /* How far (1/100 pt) a glyph may sit from where the widths put it before a TJ number moves
@@ -219,6 +308,7 @@ typedef struct text_run {
     bool in_tj;
     bool hex; /* inside a <...> run of glyph codes */
     size_t span_left;
+    int synth; /* CV_SYNTH_* in force: fill and stroke (2 Tr), a slanted Tm */
 } text_run;
 
 static void close_tj(text_run *t)
@@ -267,16 +357,17 @@ static size_t text_invisible(text_run *t, const cv_page *pg, size_t i)
 }
 
 /* One glyph of a cluster into the TJ array (opened at its position when needed). */
-static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bool first)
+static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bool first, uint32_t alt)
 {
     cv_buf *b = t->b;
     long kk = f ? cv_pdffont_find(f, h->gid) : -1;
-    uint32_t code = kk >= 0 ? f->codes[kk] : 0;
+    uint32_t code = alt != UINT32_MAX ? alt : kk >= 0 ? f->codes[kk] : 0;
     int width = kk >= 0 ? f->widths[kk] : 0;
     if (!t->in_tj || h->y != t->line_y) {
         if (t->in_tj)
             end_tj(b, &t->hex);
-        cv_buf_puts(b, "1 0 0 1 ");
+        /* a made-up oblique: 12 degrees of slant (tan 12° = 0.2126) */
+        cv_buf_puts(b, t->synth & CV_SYNTH_OBLIQUE ? "1 0 0.2126 1 " : "1 0 0 1 ");
         put_point(b, h->x, h->y, t->page_h);
         cv_buf_puts(b, " Tm[");
         t->in_tj = true;
@@ -319,7 +410,7 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
 static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names)
 {
     cv_buf_puts(b, "BT\n");
-    text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, 0};
+    text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, 0, 0};
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
         if (g->mode == CV_GM_PATH || g->image >= 0) {
@@ -328,7 +419,7 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
         }
         if (g->aspan && !t.span_left) {
             close_tj(&t);
-            put_actual_text(b, g->atext, g->alen);
+            put_actual_text(b, g->atext, g->alen, false);
             t.span_left = g->aspan;
         }
         struct cv_pdffont *f = fonts[g->face];
@@ -336,16 +427,32 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
         size_t ncl = g->ncl ? g->ncl : 1;
         if (i + ncl > pg->glyphs.n)
             ncl = pg->glyphs.n - i;
-        bool actual = f && g->tlen && map_cluster(f, pg->glyphs.v + i, ncl) && !t.span_left;
+        uint32_t codes[16]; /* each glyph's code: its own, or a further one for its text */
+        for (size_t k = 0; k < 16; k++)
+            codes[k] = UINT32_MAX;
+        bool actual = f && g->tlen && map_cluster(f, pg->glyphs.v + i, ncl, codes) && !t.span_left;
         bool invisible = g->mode == CV_GM_INVISIBLE;
         bool restate = g->face != t.face || g->size != t.size || g->y != t.line_y || g->color != t.fill ||
-                       actual || invisible;
+                       actual || invisible || g->synth != t.synth;
         if (restate)
             close_tj(&t);
-        if (g->color != t.fill) {
+        if (g->color != t.fill || (g->synth & CV_SYNTH_BOLD && !(t.synth & CV_SYNTH_BOLD))) {
             put_color(b, g->color, false);
+            if (g->synth & CV_SYNTH_BOLD)
+                put_color(b, g->color, true); /* the stroke that emboldens, in the same colour */
             t.fill = g->color;
         }
+        if ((g->synth & CV_SYNTH_BOLD) != (t.synth & CV_SYNTH_BOLD)) {
+            /* a made-up bold: the outline stroked as well as filled, 3% of the size wide */
+            if (g->synth & CV_SYNTH_BOLD) {
+                cv_buf_puts(b, "2 Tr ");
+                put_num(b, g->size * 3 / 100);
+                cv_buf_puts(b, " w\n");
+            } else {
+                cv_buf_puts(b, "0 Tr\n");
+            }
+        }
+        t.synth = g->synth;
         if (g->face != t.face || g->size != t.size) {
             cv_buf_printf(b, "/%s ", font_names[g->face]);
             put_num(b, g->size);
@@ -355,12 +462,13 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
         }
         if (invisible) {
             i = text_invisible(&t, pg, i);
+            t.synth &= ~CV_SYNTH_BOLD; /* (it ends with 0 Tr) */
             continue;
         }
         if (actual)
-            put_actual_text(b, g->text, g->tlen);
+            put_actual_text(b, g->text, g->tlen, rtl_ligature(g->text, g->tlen));
         for (size_t k = i; k < i + ncl; k++)
-            text_glyph(&t, &pg->glyphs.v[k], f, k == i);
+            text_glyph(&t, &pg->glyphs.v[k], f, k == i, k - i < 16 ? codes[k - i] : UINT32_MAX);
         if (actual) {
             end_tj(b, &t.hex);
             cv_buf_puts(b, "EMC\n");
@@ -372,6 +480,8 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
     close_tj(&t);
     if (t.span_left)
         cv_buf_puts(b, "EMC\n");
+    if (t.synth & CV_SYNTH_BOLD)
+        cv_buf_puts(b, "0 Tr\n");
     cv_buf_puts(b, "ET\n");
 }
 

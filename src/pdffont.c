@@ -179,6 +179,12 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face,
     HPDF_Dict_Add(cid, "FontDescriptor", desc);
     if (f->kind == CV_FK_TRUETYPE)
         HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    f->cid = cid;
+    f->mm = mm;
+    f->xref = xref;
+    for (size_t i = 0; i < n; i++)
+        if (f->codes[i] >= f->next_code)
+            f->next_code = f->codes[i] + 1;
     HPDF_Dict_AddNumber(cid, "DW", 1000);
     /* W: [code [w]] entries sorted by code, consecutive codes grouped */
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -461,6 +467,84 @@ bool cv_pdffont_map(struct cv_pdffont *f, long k, const char *text, uint32_t len
     return f->tu_len[k] == len && !memcmp(f->tu_text[k], text, len);
 }
 
+#define MAX_ALT_CODES 4096
+
+bool cv_pdffont_code_for(struct cv_pdffont *f, long k, const char *text, uint32_t len, uint32_t *code)
+{
+    *code = f->codes[k];
+    if (cv_pdffont_map(f, k, text, len))
+        return true;
+    if (f->kind != CV_FK_TRUETYPE || f->type3 || !len)
+        return false;
+    for (size_t i = 0; i < f->nalt; i++)
+        if (f->alt[i].k == k && f->alt[i].len == len && !memcmp(f->alt[i].text, text, len)) {
+            *code = f->alt[i].code;
+            return true;
+        }
+    if (f->nalt >= MAX_ALT_CODES || f->next_code > 0xFFFF)
+        return false;
+    if (f->nalt == f->alt_cap) {
+        size_t cap = f->alt_cap ? f->alt_cap * 2 : 16;
+        struct cv_altcode *v = realloc(f->alt, cap * sizeof *v);
+        if (!v)
+            return false; /* (the occurrence gets /ActualText instead) */
+        f->alt = v;
+        f->alt_cap = cap;
+    }
+    f->alt[f->nalt] = (struct cv_altcode){f->next_code++, k, text, len};
+    *code = f->alt[f->nalt++].code;
+    return true;
+}
+
+/* The further codes: their widths appended to /W, and the CIDToGIDMap that takes each to
+ * its glyph (every other code is its glyph's id, as Identity said). */
+static int finish_alt(struct cv_pdffont *f)
+{
+    if (!f->nalt)
+        return 0;
+    cv_buf w = {0};
+    const char *old = f->cid->attr;
+    size_t ol = old ? strlen(old) : 0;
+    if (ol >= 2 && old[ol - 1] == '\012' && old[ol - 2] == ']')
+        ol -= 2;
+    cv_buf_add(&w, old ? old : "/W [", old ? ol : 4);
+    for (size_t i = 0; i < f->nalt; i++) {
+        cv_buf_printf(&w, " %u [", (unsigned)f->alt[i].code);
+        cv_buf_fixed(&w, (int64_t)f->widths[f->alt[i].k] * 65536 / 1000, 3);
+        cv_buf_puts(&w, "]");
+    }
+    cv_buf_puts(&w, "]\012");
+    if (w.oom) {
+        cv_buf_free(&w);
+        return -1;
+    }
+    free(f->cid->attr);
+    f->cid->attr = w.p;
+    size_t ncodes = f->next_code;
+    unsigned char *map = malloc(2 * ncodes);
+    HPDF_Dict st = map ? HPDF_DictStream_New(f->mm, f->xref) : NULL;
+    if (!st) {
+        free(map);
+        return -1;
+    }
+    for (size_t c = 0; c < ncodes; c++) {
+        map[2 * c] = (unsigned char)(c >> 8);
+        map[2 * c + 1] = (unsigned char)c;
+    }
+    for (size_t i = 0; i < f->nalt; i++) {
+        uint32_t gid = f->codes[f->alt[i].k];
+        map[2 * f->alt[i].code] = (unsigned char)(gid >> 8);
+        map[2 * f->alt[i].code + 1] = (unsigned char)gid;
+    }
+    st->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    int rc = HPDF_Stream_Write(st->stream, map, (HPDF_UINT)(2 * ncodes)) == HPDF_OK ? 0 : -1;
+    free(map);
+    HPDF_Dict_RemoveElement(f->cid, "CIDToGIDMap");
+    if (!rc && HPDF_Dict_Add(f->cid, "CIDToGIDMap", st) != HPDF_OK)
+        rc = -1;
+    return rc;
+}
+
 /* One bfchar entry (code → UTF-16BE text), in blocks of at most 100 as the CMap format asks. */
 static int put_bfchar(cv_buf *b, bool one_byte, uint32_t code, const char *text, size_t len, size_t *done,
                       size_t count)
@@ -490,10 +574,10 @@ int cv_pdffont_finish(struct cv_pdffont *f)
                     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n");
     cv_buf_puts(&b, f->type3 ? "1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
                              : "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    size_t count = f->nextra, done = 0;
+    size_t count = f->nextra + f->nalt, done = 0;
     for (size_t i = 0; i < f->n; i++)
         count += f->tu_text[i] && f->tu_len[i] ? 1 : 0;
-    int rc = 0;
+    int rc = finish_alt(f);
     for (size_t i = 0; i < f->nextra && !rc; i++) {
         char u8[4];
         int ul8 = cv_utf8_put(f->extra_cp[i], u8);
@@ -502,6 +586,8 @@ int cv_pdffont_finish(struct cv_pdffont *f)
     for (size_t i = 0; i < f->n && !rc; i++)
         if (f->tu_text[i] && f->tu_len[i])
             rc = put_bfchar(&b, f->type3, f->codes[i], f->tu_text[i], f->tu_len[i], &done, count);
+    for (size_t i = 0; i < f->nalt && !rc; i++)
+        rc = put_bfchar(&b, false, f->alt[i].code, f->alt[i].text, f->alt[i].len, &done, count);
     cv_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     if (rc || b.oom)
         no_memory(f->tounicode->error);
@@ -522,5 +608,6 @@ void cv_pdffont_free(struct cv_pdffont *f)
     free(f->tu_len);
     free(f->extra_cp);
     free(f->extra_code);
+    free(f->alt);
     free(f);
 }

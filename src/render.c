@@ -19,11 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "cache.h"
 #include "check.h"
 #include "fit.h"
 #include "fonts.h"
 #include "hyph.h"
+#include "langid.h"
 #include "layout.h"
 #include "markdown.h"
 #include "paginate.h"
@@ -46,6 +48,7 @@ typedef struct render {
     cv_meta meta;
     size_t body;        /* where the Markdown starts, after the front matter */
     const char *lang;
+    char lang_buf[16];  /* the detected language, when neither front matter nor --lang says */
     cv_model model;
     cv_style style;
     cv_hyph *hyph;
@@ -60,30 +63,56 @@ typedef struct render {
     cvpdf_fit fit;      /* what --fit-pages did */
 } render;
 
-/* The language of a document without `lang`: from its share of Han, kana and hangul. */
-static const char *detect_lang(const char *s, size_t len)
+/* A Chinese document whose `lang` names one script variant written in the other ("zh-CN" in
+ * Traditional characters): said, since its faces and punctuation follow the lang. */
+static void check_variant(render *r, const char *md, size_t len)
 {
-    size_t letters = 0, han = 0, kana = 0, hangul = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = cv_utf8_next(s, len, &i);
-        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
-            letters++;
-        else if ((cp >= 0x3040 && cp <= 0x30FF))
-            kana++;
-        else if (cp >= 0xAC00 && cp <= 0xD7AF)
-            hangul++;
-        else if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
-            han++;
+    const char *l = r->lang;
+    if (strncmp(l, "zh", 2) || (l[2] && l[2] != '-' && l[2] != '_'))
+        return;
+    char low[16];
+    size_t k = 0;
+    for (; l[k] && k + 1 < sizeof low; k++)
+        low[k] = (char)(l[k] >= 'A' && l[k] <= 'Z' ? l[k] + 32 : l[k] == '_' ? '-' : l[k]);
+    low[k] = 0;
+    bool says_trad = strstr(low, "-tw") || strstr(low, "-hk") || strstr(low, "-mo") || strstr(low, "hant");
+    size_t trad, simp;
+    cv_han_variant(md, len, &trad, &simp);
+    bool is_trad = trad > simp && trad >= 3, is_simp = simp > trad && simp >= 3;
+    if (says_trad == is_trad || (!is_trad && !is_simp) || (says_trad && !is_simp))
+        return;
+    int line = 0, col = 0;
+    for (size_t i = 0; i < r->meta.keys.n; i++)
+        if (!strcmp(r->meta.keys.v[i].key, "lang") && !r->opts->lang)
+            line = r->meta.keys.v[i].vline, col = r->meta.keys.v[i].vcol;
+    cv_diag(&r->ctx, CVPDF_WARNING, CVPDF_D_LANG_MISMATCH, line, col,
+            "lang '%s' says %s Chinese, but the text is written in %s characters (%zu only Traditional, %zu only "
+            "Simplified): the faces and punctuation follow the lang",
+            l, says_trad ? "Traditional" : "Simplified", is_trad ? "Traditional" : "Simplified", trad, simp);
+}
+
+/* The document's direction: front matter `dir: rtl|ltr` sets every paragraph's (HTML dir=
+ * still wins); `auto`, or none, leaves each paragraph to its first strong character, and one
+ * without any (a line of dates, a link) takes the document's majority. */
+static void set_direction(render *r, const char *md, size_t len)
+{
+    const char *d = r->meta.dir;
+    if (d && (!strcmp(d, "rtl") || !strcmp(d, "ltr"))) {
+        r->model.dir = !strcmp(d, "rtl") ? CV_DIR_RTL : CV_DIR_LTR;
+        r->model.dir_forced = true;
+        return;
     }
-    size_t cjk = han + kana + hangul;
-    /* a CJK character carries about a word's worth of text: compare with Latin words */
-    if (cjk * 5 < letters / 5 || cjk < 8)
-        return "en";
-    if (hangul > han + kana)
-        return "ko";
-    if (kana * 10 > cjk)
-        return "ja";
-    return "zh";
+    if (d && strcmp(d, "auto")) {
+        int line = 1, col = 1;
+        for (size_t i = 0; i < r->meta.keys.n; i++)
+            if (!strcmp(r->meta.keys.v[i].key, "dir"))
+                line = r->meta.keys.v[i].vline, col = r->meta.keys.v[i].vcol;
+        cv_diag(&r->ctx, CVPDF_WARNING, CVPDF_D_FRONTMATTER_VALUE, line, col,
+                "dir: '%s' is not rtl, ltr or auto; each paragraph takes its direction from its text", d);
+    }
+    size_t ltr, rtl;
+    cv_bidi_count(md, len, &ltr, &rtl);
+    r->model.dir = rtl > ltr ? CV_DIR_RTL : CV_DIR_LTR;
 }
 
 /* The style, in increasing priority: the built-in defaults, the style named in front matter
@@ -182,7 +211,13 @@ static cvpdf_status parse(render *r)
     cv_check_source(ctx);
     const char *md = r->md + r->body;
     size_t len = r->len - r->body;
-    r->lang = opts->lang ? opts->lang : r->meta.lang ? r->meta.lang : detect_lang(md, len);
+    r->lang = opts->lang ? opts->lang : r->meta.lang;
+    if (!r->lang) {
+        cv_langid(md, len, r->lang_buf, sizeof r->lang_buf);
+        r->lang = r->lang_buf;
+    } else {
+        check_variant(r, md, len);
+    }
     /* images are found relative to the Markdown file */
     char *base = NULL;
     const char *name = r->name;
@@ -196,6 +231,7 @@ static cvpdf_status parse(render *r)
     free(base);
     if (built)
         return CVPDF_ERR_NOMEM;
+    set_direction(r, md, len);
     if (ctx->remote_images > 3)
         cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_REMOTE, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
                 ctx->remote_images - 3);

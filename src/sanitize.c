@@ -4,8 +4,7 @@
 #include "sanitize.h"
 
 /* Invalid UTF-8 (bad bytes, overlong forms, encoded surrogates) becomes U+FFFD, NUL too;
- * other control characters are removed; a lone CR ends a line as LF does; each kind is reported at its first position with a count. Right-to-left text is laid
- * out in logical order by this version: said once. *out stays NULL when the input is clean. */
+ * other control characters are removed; a lone CR ends a line as LF does; each kind is reported at its first position with a count. *out stays NULL when the input is clean. */
 int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_len)
 {
     *out = NULL;
@@ -20,8 +19,8 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
         }                                                                                        \
     } while (0)
     int line = 1, col = 1;
-    int bad = 0, nul = 0, ctl = 0, rtl = 0;
-    int nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0, rtl_l = 0, rtl_c = 0;
+    int bad = 0, nul = 0, ctl = 0;
+    int nul_l = 0, nul_c = 0, ctl_l = 0, ctl_c = 0;
     bool in_bad = false;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
@@ -50,10 +49,6 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
                 ctl_l = line, ctl_c = col;
             CHANGE(i); /* removed */
         } else {
-            if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF)) {
-                if (!rtl++)
-                    rtl_l = line, rtl_c = col;
-            }
             if (dirty)
                 cv_buf_add(&b, s + i, q - i);
         }
@@ -73,9 +68,6 @@ int cv_sanitize(cv_ctx *ctx, const char *s, size_t len, char **out, size_t *out_
         cv_diag(ctx, CVPDF_WARNING, CVPDF_D_NUL_BYTES, nul_l, nul_c, "%d NUL byte%s shown as U+FFFD", nul, nul > 1 ? "s" : "");
     if (ctl)
         cv_diag(ctx, CVPDF_WARNING, CVPDF_D_CONTROL_CHARS, ctl_l, ctl_c, "%d control character%s removed (they print as nothing)", ctl, ctl > 1 ? "s" : "");
-    if (rtl)
-        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_RTL_LOGICAL_ORDER, rtl_l, rtl_c,
-                "right-to-left text (Arabic, Hebrew) is set in logical order by this version, not visual order");
     if (b.oom) {
         cv_buf_free(&b);
         return -1;

@@ -76,6 +76,8 @@ typedef struct setting {
     cvu x;             /* the pen */
     cvu maxsize, img_h;
     size_t text_g0;    /* the line's first glyph after the marker */
+    size_t marker_g0;  /* the marker's first glyph */
+    cvu marker_w;
     uint32_t src_a, src_b; /* the source bytes its boxes hold */
 } setting;
 
@@ -130,7 +132,17 @@ static int add_marker(setting *s)
         free(mk);
         return oom(s);
     }
+    /* a right-to-left item's number reads "12." from the right: its visual form is ".12"
+     * (and "12)" shows as "(12", the parenthesis mirrored) */
+    size_t ml = strlen(mk);
+    if (l->rtl && ml > 1 && (mk[ml - 1] == '.' || mk[ml - 1] == ')')) {
+        char p = mk[ml - 1] == ')' ? '(' : '.';
+        memmove(mk + 1, mk, ml - 1);
+        mk[0] = p;
+    }
+    s->marker_g0 = s->out->glyphs.n;
     cvu w = cv_layout_text(l, mk, strlen(mk), l->st->body_size, l->st->text_color, &tmp);
+    s->marker_w = w > 0 ? w : 0;
     for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
         cv_lglyph g = tmp.glyphs.v[k];
         g.x += -l->st->marker_gap - w;
@@ -173,13 +185,46 @@ static int place_box(setting *s, const cv_item *c, uint32_t carry_we)
             s->img_h = g->ih;
         int mode = carry_we && g->cluster < carry_we ? CV_GM_PATH : CV_GM_TEXT;
         cvu gx = s->x + c->shift + (g->pen - c->pen0);
+        size_t at = s->out->glyphs.n;
         if (push_lglyph(l, s->out, s->blk, g, gx + g->dx, mode))
             return -1;
-        if ((g->link >= 0 || g->strike) && add_box(s, g, gx))
+        if (l->lv) {
+            /* a cluster's first glyph starts a piece, the rest extend it */
+            if (g->first || !l->pieces.n || l->pieces.v[l->pieces.n - 1].level == 0xFF) {
+                cv_bpiece p = {at, s->out->glyphs.n, gx, gx + g->adv, g->size, l->lv[g->cluster],
+                               g->link >= 0 ? g->link : g->strike ? -2 : -1};
+                if (CV_PUSH(l->pieces, p))
+                    return oom(s);
+            } else {
+                cv_bpiece *p = &l->pieces.v[l->pieces.n - 1];
+                p->g1 = s->out->glyphs.n;
+                if (gx + g->adv > p->x1)
+                    p->x1 = gx + g->adv;
+            }
+        } else if ((g->link >= 0 || g->strike) && add_box(s, g, gx)) {
             return -1;
+        }
     }
     s->x += c->width;
     return 0;
+}
+
+/* A gap of the line [x0, x1) from the text [a, b) (none: a == b), when it is reordered. */
+static int add_gap(setting *s, cvu x0, cvu x1, uint32_t a, uint32_t b)
+{
+    cv_layout *l = s->l;
+    if (!l->lv)
+        return 0;
+    cv_bpiece p = {s->out->glyphs.n, s->out->glyphs.n, x0, x1, 0, b > a ? l->lv[a] : 0xFF, -1};
+    /* a word space of a reordered line is a space glyph too: MuPDF finds no gap between words
+     * drawn right to left, and would run them together */
+    if (b > a && s->blk->text[a] == ' ') {
+        size_t gi = glyph_at(l, a);
+        if (gi < l->bg.n && l->bg.v[gi].cluster == a && push_lglyph(l, s->out, s->blk, &l->bg.v[gi], x0, CV_GM_TEXT))
+            return -1;
+        p.g1 = s->out->glyphs.n;
+    }
+    return CV_PUSH(l->pieces, p) ? oom(s) : 0;
 }
 
 /* A glue at its set width. */
@@ -194,6 +239,8 @@ static void place_glue(setting *s, const cv_item *c)
      * take the gap for a space and split the word */
     if (c->role == CV_G_CJK && w > c->size * 8 / 100)
         w = c->size * 8 / 100;
+    if (add_gap(s, s->x, s->x + w, c->a, c->b))
+        return;
     s->x += w;
     if (c->role < 5 && !c->fil) {
         s->line.glue_n[c->role]++;
@@ -241,6 +288,82 @@ static int add_hyphen(setting *s, const cv_item *brk)
     return 0;
 }
 
+/* The line in visual order (UAX #9 L2): its pieces reversed by level, each moved to where the
+ * pieces left of it end; its link and strike boxes from the pieces where they now are.
+ * Glyphs added after the last piece (a carried word's invisible rest, a hyphen) move with
+ * it. */
+static int reorder(setting *s)
+{
+    cv_layout *l = s->l;
+    cv_vlist *out = s->out;
+    size_t n = l->pieces.n;
+    if (!n)
+        return 0;
+    cv_bpiece *p = l->pieces.v;
+    p[n - 1].g1 = out->glyphs.n;
+    /* a gap without text (a kern, Han-Latin glue) takes the lower level beside it */
+    uint8_t base = l->rtl ? 1 : 0, odd = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (p[k].level == 0xFF) {
+            uint8_t a = 0xFF, b = 0xFF;
+            for (size_t j = k; j-- > 0 && a == 0xFF;)
+                a = p[j].level;
+            for (size_t j = k + 1; j < n && b == 0xFF; j++)
+                b = p[j].level;
+            p[k].level = a < b ? a : b;
+            if (p[k].level == 0xFF)
+                p[k].level = base;
+        }
+        odd |= p[k].level & 1;
+    }
+    if (odd) {
+        uint8_t *lev = malloc(n);
+        int32_t *order = malloc(n * sizeof *order);
+        cv_bpiece *vis = malloc(n * sizeof *vis);
+        if (!lev || !order || !vis) {
+            free(lev);
+            free(order);
+            free(vis);
+            return oom(s);
+        }
+        for (size_t k = 0; k < n; k++)
+            lev[k] = p[k].level;
+        int bad = cv_bidi_reorder(lev, n, order);
+        cvu vx = p[0].x0;
+        for (size_t k = 0; k < n && !bad; k++) {
+            cv_bpiece q = p[order[k]];
+            cvu d = vx - q.x0;
+            for (size_t g = q.g0; g < q.g1; g++)
+                out->glyphs.v[g].x += d;
+            q.x1 += d;
+            q.x0 = vx;
+            vx = q.x1;
+            vis[k] = q;
+        }
+        if (!bad)
+            memcpy(p, vis, n * sizeof *p);
+        free(lev);
+        free(order);
+        free(vis);
+        if (bad)
+            return oom(s);
+    }
+    /* the boxes, left to right, merged where they touch as add_box merges them */
+    for (size_t k = 0; k < n; k++) {
+        if (p[k].link == -1 || p[k].g1 == p[k].g0)
+            continue;
+        cv_lbox *pb = out->boxes.n > s->line.b0 ? &out->boxes.v[out->boxes.n - 1] : NULL;
+        if (pb && pb->link == p[k].link && pb->x1 >= p[k].x0 - CVU_PT * 4 && pb->x0 <= p[k].x0) {
+            pb->x1 = p[k].x1;
+            continue;
+        }
+        cv_lbox bx = {p[k].x0, p[k].x1, p[k].size * 8 / 10, -p[k].size * 2 / 10, p[k].link};
+        if (CV_PUSH(out->boxes, bx))
+            return oom(s);
+    }
+    return 0;
+}
+
 /* The line's height and baseline (an image on it grows it), its alignment, its text. */
 static int finish_line(setting *s, cvu measure)
 {
@@ -263,12 +386,18 @@ static int finish_line(setting *s, cvu measure)
             line->ascent = s->img_h + gap;
         }
     }
-    /* centred and right-aligned lines (HTML align, <center>) */
-    if (blk->align == CV_ALIGN_CENTER || blk->align == CV_ALIGN_RIGHT) {
-        cvu room = measure - s->x;
-        if (room > 0)
-            line->x0 += blk->align == CV_ALIGN_CENTER ? room / 2 : room;
-    }
+    /* centred and right-aligned lines (HTML align, <center>); a right-to-left paragraph's
+     * lines end flush right, and its marker hangs right of them */
+    cvu room = measure - s->x, shift = 0;
+    if (room > 0 && (blk->align == CV_ALIGN_CENTER || blk->align == CV_ALIGN_RIGHT ||
+                     (s->l->rtl && blk->align == CV_ALIGN_DEFAULT)))
+        shift = blk->align == CV_ALIGN_CENTER ? room / 2 : room;
+    line->x0 += shift;
+    line->rtl = s->l->rtl;
+    line->bidi = s->l->lv != NULL;
+    if (s->l->rtl)
+        for (size_t k = s->marker_g0; k < s->text_g0; k++)
+            s->out->glyphs.v[k].x += s->marker_w + 2 * st->marker_gap + measure - shift;
     if (s->src_a < s->src_b) {
         line->text = blk->text + s->src_a;
         line->tlen = s->src_b - s->src_a;
@@ -301,16 +430,20 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     s.line.hyphen = hyph;
     glue_set(&s, it, from, to, hyph ? brk_item->width : 0, measure, justify);
     s.maxsize = cv_lay_block_size(l->st, blk);
+    s.marker_g0 = out->glyphs.n;
     if (first_line && blk->marker[0] && add_marker(&s))
         return -1;
     s.text_g0 = out->glyphs.n;
     s.src_a = UINT32_MAX;
+    l->pieces.n = 0;
     for (size_t k = from; k < to; k++) {
         const cv_item *c = &it[k];
         if (c->kind == CV_I_BOX) {
             if (place_box(&s, c, *carry_we))
                 return -1;
         } else if (c->kind == CV_I_KERN) {
+            if (add_gap(&s, s.x, s.x + c->width, c->a, c->a))
+                return -1;
             s.x += c->width;
         } else if (c->kind == CV_I_GLUE) {
             place_glue(&s, c);
@@ -323,6 +456,10 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
         *carry_we = 0;
     }
     if (hyph && add_hyphen(&s, brk_item))
+        return -1;
+    if (l->ctx->oom)
+        return -1;
+    if (l->lv && reorder(&s))
         return -1;
     return finish_line(&s, measure);
 }

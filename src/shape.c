@@ -256,7 +256,7 @@ typedef struct shaped_run {
 /* The key: the face, the language, then the run with its context, and where the run starts
  * and ends in it. */
 static int shape_key(cv_key *k, const cv_face *f, const char *text, size_t text_len, size_t off, size_t len,
-                     const char *lang)
+                     const char *lang, int how)
 {
     size_t a = off, b = off + len;
     for (int i = 0; i < SHAPE_CONTEXT && a > 0; i++)
@@ -267,7 +267,7 @@ static int shape_key(cv_key *k, const cv_face *f, const char *text, size_t text_
         do
             b++;
         while (b < text_len && ((unsigned char)text[b] & 0xC0) == 0x80);
-    uint32_t pre = (uint32_t)(off - a), run = (uint32_t)len;
+    uint32_t pre = (uint32_t)(off - a), run = (uint32_t)len | ((uint32_t)how << 30);
     cv_key_add_id(k, f);
     cv_key_add(k, lang ? lang : "", lang ? strlen(lang) + 1 : 1);
     cv_key_add(k, &pre, 4);
@@ -300,12 +300,45 @@ static void emit_remembered(void *value, void *user)
     emit(r->g, r->n, user);
 }
 
-int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
-             const char *lang, cv_sglyphs *out)
+/* A right-to-left run comes from HarfBuzz in visual order, its clusters descending: it is put
+ * back in logical order, so that pen positions grow with the text as in a left-to-right run
+ * (a line is reordered only when it is set, setline.c) and a cluster's glyphs follow its
+ * characters (the base before its marks, which the ToUnicode map pairs one to one). Each
+ * glyph keeps where it is drawn: its offset is restated from its cluster's left edge. */
+static void to_logical(shaped_glyph *g, unsigned n)
 {
+    for (unsigned i = 0; i < n;) { /* offsets from the cluster's left edge, in visual order */
+        int32_t pen = 0;
+        unsigned m = i;
+        for (; m < n && g[m].cluster == g[i].cluster; m++) {
+            g[m].dx += pen;
+            pen += g[m].adv;
+        }
+        i = m;
+    }
+    for (unsigned i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+        shaped_glyph t = g[i];
+        g[i] = g[j];
+        g[j] = t;
+    }
+    for (unsigned i = 0; i < n;) { /* and back to offsets from the pen, in the new order */
+        int32_t pen = 0;
+        unsigned m = i;
+        for (; m < n && g[m].cluster == g[i].cluster; m++) {
+            g[m].dx -= pen;
+            pen += g[m].adv;
+        }
+        i = m;
+    }
+}
+
+int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
+             const char *lang, int how, cv_sglyphs *out)
+{
+    bool rtl = how & CV_SHAPE_RTL;
     emit_job job = {off, size, f->info.upem, out, 0};
     cv_key key = {0};
-    bool keyed = sh->memo && len <= SHAPE_MAX_RUN && !shape_key(&key, f, text, text_len, off, len, lang);
+    bool keyed = sh->memo && len <= SHAPE_MAX_RUN && !shape_key(&key, f, text, text_len, off, len, lang, how);
     if (keyed && cv_memo_find(sh->memo, key.p, key.len, emit_remembered, &job)) {
         cv_buf_free(&key);
         return job.rc;
@@ -313,7 +346,11 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
     hb_buffer_t *b = sh->buf;
     hb_buffer_clear_contents(b);
     hb_buffer_add_utf8(b, text, (int)text_len, (unsigned)off, (int)len);
-    hb_buffer_set_direction(b, HB_DIRECTION_LTR);
+    hb_buffer_set_direction(b, rtl ? HB_DIRECTION_RTL : HB_DIRECTION_LTR);
+    /* a bidi block's runs drop the glyphs of default ignorables (the zero-width non-joiner of
+     * every Persian compound, bidi controls): drawn as blank glyphs at their neighbour's
+     * place, they split the word in poppler; their text stays with their cluster */
+    hb_buffer_set_flags(b, how & CV_SHAPE_BIDI ? HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES : HB_BUFFER_FLAG_DEFAULT);
     hb_buffer_guess_segment_properties(b);
     if (lang)
         hb_buffer_set_language(b, hb_language_from_string(lang, -1));
@@ -334,6 +371,8 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
     for (unsigned i = 0; i < n; i++)
         r->g[i] = (shaped_glyph){gi[i].codepoint, (uint32_t)(gi[i].cluster - off), gp[i].x_advance, gp[i].x_offset,
                                  gp[i].y_offset};
+    if (rtl)
+        to_logical(r->g, n);
     emit(r->g, n, &job);
     /* remembered if memory allows: a failure here costs only the reuse */
     if (keyed && !job.rc)

@@ -45,8 +45,12 @@ typedef struct cv_shaper cv_shaper;
 /* memo: where shaped runs are remembered (a cvpdf_cache's, the render's), or NULL. */
 cv_shaper *cv_shaper_new(cv_memo *memo);
 void cv_shaper_free(cv_shaper *sh);
+/* How cv_shape shapes a run: CV_SHAPE_RTL, right to left (mirrored brackets, RTL features),
+ * its glyphs still in logical cluster order; CV_SHAPE_BIDI, in a block that is reordered:
+ * default ignorables (ZWNJ, bidi controls) get no glyph. */
+enum { CV_SHAPE_RTL = 1, CV_SHAPE_BIDI = 2 };
 /* Shapes text[off, off+len) (the rest is context) at size, appending to out. */
 int cv_shape(cv_shaper *sh, cv_face *face, cvu size, const char *text, size_t text_len, size_t off,
-             size_t len, const char *lang, cv_sglyphs *out);
+             size_t len, const char *lang, int how, cv_sglyphs *out);
 
 #endif

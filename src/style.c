@@ -74,7 +74,7 @@ static const key_def keys[] = {
 #undef F
 
 /* keys front matter has for other purposes: never reported */
-static const char *front_matter_own[] = {"title", "author", "lang", "style", "fit", "layout", "permalink"};
+static const char *front_matter_own[] = {"title", "author", "lang", "dir", "style", "fit", "layout", "permalink"};
 
 void cv_style_default(cv_style *st, const char *lang)
 {

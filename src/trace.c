@@ -7,6 +7,7 @@
  * marks are listed too. Every number is fixed-point printed without floats, so a trace is
  * the same on every machine with the same fonts.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "trace.h"
@@ -18,6 +19,51 @@ static void text(cv_buf *b, const char *t, uint32_t n)
     for (uint32_t i = 0; i < n; i++)
         cv_buf_add(b, t[i] == '\n' ? "\xE2\x86\xB5" : &t[i], t[i] == '\n' ? 3 : 1);
 }
+
+/* A reordered line's words as they stand from left to right, each in its own (logical)
+ * order: what UAX #9 made of the line, readable. A word ends at a space glyph or a gap. */
+static void visual_words(cv_buf *b, const cv_page *pg, const cv_pline *l)
+{
+    size_t n = l->g1 - l->g0, m = 0;
+    size_t *ord = malloc((n ? n : 1) * sizeof *ord);
+    if (!ord) {
+        b->oom = true;
+        return;
+    }
+    for (size_t k = l->g0; k < l->g1; k++)
+        if (pg->glyphs.v[k].text && pg->glyphs.v[k].tlen && pg->glyphs.v[k].mode == CV_GM_TEXT)
+            ord[m++] = k;
+    /* by x, then by text (insertion sort: a line has few glyphs) */
+    for (size_t i = 1; i < m; i++)
+        for (size_t j = i; j > 0; j--) {
+            const cv_pglyph *a = &pg->glyphs.v[ord[j - 1]], *c = &pg->glyphs.v[ord[j]];
+            if (a->x < c->x || (a->x == c->x && a->text <= c->text))
+                break;
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    cv_buf_puts(b, "\n    visual |");
+    for (size_t i = 0; i < m;) {
+        /* a word: glyphs up to a space, in text order */
+        size_t j = i;
+        while (j < m && pg->glyphs.v[ord[j]].text[0] != ' ')
+            j++;
+        for (size_t a = i + 1; a < j; a++)
+            for (size_t c = a; c > i && pg->glyphs.v[ord[c - 1]].text > pg->glyphs.v[ord[c]].text; c--) {
+                size_t t = ord[c];
+                ord[c] = ord[c - 1];
+                ord[c - 1] = t;
+            }
+        if (j > i)
+            cv_buf_puts(b, " ");
+        for (size_t a = i; a < j; a++)
+            text(b, pg->glyphs.v[ord[a]].text, pg->glyphs.v[ord[a]].tlen);
+        i = j < m ? j + 1 : j;
+    }
+    free(ord);
+}
+
 
 int cv_trace(const cv_pages *pages, cv_buf *out)
 {
@@ -55,8 +101,12 @@ int cv_trace(const cv_pages *pages, cv_buf *out)
                     cv_buf_printf(out, " %s=%u@", roles[r], l->glue_n[r]);
                     pt(out, l->glue_w[r] / l->glue_n[r]);
                 }
+            if (l->bidi)
+                cv_buf_puts(out, l->bidi == 2 ? " rtl" : " bidi");
             cv_buf_puts(out, " | ");
             text(out, l->text, l->tlen);
+            if (l->bidi)
+                visual_words(out, pg, l);
             cv_buf_puts(out, "\n");
         }
         for (size_t k = 0; k < pg->rules.n; k++) {

@@ -155,6 +155,7 @@ size_t cv_frontmatter(cv_ctx *ctx, const char *src, size_t len, cv_meta *meta, i
                 char **slot = !strcmp(kv->key, "title")    ? &meta->title
                               : !strcmp(kv->key, "author") ? &meta->author
                               : !strcmp(kv->key, "lang")   ? &meta->lang
+                              : !strcmp(kv->key, "dir")    ? &meta->dir
                                                            : NULL;
                 if (slot && kv->value[0]) {
                     free(*slot);
@@ -177,6 +178,7 @@ void cv_meta_free(cv_meta *meta)
     free(meta->title);
     free(meta->author);
     free(meta->lang);
+    free(meta->dir);
     cv_kvs_free(&meta->keys);
     memset(meta, 0, sizeof *meta);
 }

@@ -20,6 +20,7 @@ void cv_kvs_free(cv_kvs *kv);
 
 typedef struct cv_meta {
     char *title, *author, *lang;
+    char *dir; /* rtl, ltr or auto: the document's direction (bidi.h) */
     cv_kvs keys; /* every key, for the style (font-size: 10pt, style: modern, fit: 1, ...) */
 } cv_meta;
 

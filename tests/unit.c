@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "breaks.h"
 #include "check.h"
 #include "context.h"
 #include "emoji.h"
 #include "hyph.h"
+#include "langid.h"
 #include "linebreak.h"
 #include "markdown.h"
 #include "memo.h"
@@ -289,11 +291,11 @@ static void test_shape_memo(void)
         goto done;
     const char *word = "\xD8\xA8\xD8\xA8\xD8\xA8", *alone = "\xD8\xA8"; /* beh beh beh; beh */
     cv_sglyphs a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
-    int rc = cv_shape(sh, memo, CVU_PT * 10, word, 6, 2, 2, "ar", &a) |   /* the middle beh */
-             cv_shape(sh, memo, CVU_PT * 10, alone, 2, 0, 2, "ar", &b) |  /* beh alone, after it */
-             cv_shape(sh, memo, CVU_PT * 12, word, 6, 2, 2, "ar", &e) |   /* again, from the memo */
-             cv_shape(plain, fresh1, CVU_PT * 10, word, 6, 2, 2, "ar", &c) |
-             cv_shape(plain, fresh2, CVU_PT * 10, alone, 2, 0, 2, "ar", &d);
+    int rc = cv_shape(sh, memo, CVU_PT * 10, word, 6, 2, 2, "ar", 0, &a) |   /* the middle beh */
+             cv_shape(sh, memo, CVU_PT * 10, alone, 2, 0, 2, "ar", 0, &b) |  /* beh alone, after it */
+             cv_shape(sh, memo, CVU_PT * 12, word, 6, 2, 2, "ar", 0, &e) |   /* again, from the memo */
+             cv_shape(plain, fresh1, CVU_PT * 10, word, 6, 2, 2, "ar", 0, &c) |
+             cv_shape(plain, fresh2, CVU_PT * 10, alone, 2, 0, 2, "ar", 0, &d);
     CHECK("shaping memo: the runs shape", !rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1);
     if (!rc && a.n == 1 && b.n == 1 && c.n == 1 && d.n == 1 && e.n == 1) {
         CHECK("shaping memo: a medial and an isolated beh differ", c.v[0].gid != d.v[0].gid);
@@ -315,6 +317,57 @@ done:
     cv_face_free(fresh2);
 }
 
+/* Embedding levels (UAX #9 with the number groups kept whole) and rule L2. */
+static void test_bidi(void)
+{
+    const char *t = "ab \xD7\x90\xD7\x91 cd"; /* a b, alef bet, c d */
+    uint8_t lv[64];
+    CHECK("bidi: Hebrew inside English is level 1, the rest 0",
+          !cv_bidi_levels(t, strlen(t), CV_DIR_LTR, lv) && lv[0] == 0 && lv[2] == 0 && lv[3] == 1 && lv[4] == 1 &&
+              lv[6] == 1 && lv[7] == 0 && lv[8] == 0);
+    /* "alef 2019–2023": the range stays one left-to-right group (level 2), its dash too */
+    const char *r = "\xD7\x90 2019\xE2\x80\x93" "2023";
+    CHECK("bidi: a year range in a right-to-left paragraph is one number group",
+          !cv_bidi_levels(r, strlen(r), CV_DIR_RTL, lv) && lv[0] == 1 && lv[3] == 2 && lv[7] == 2 && lv[10] == 2);
+    /* without the group rule the dash would be level 1 between two numbers */
+    const char *p = "\xD7\x90 +971 50 123";
+    CHECK("bidi: a phone number is one group",
+          !cv_bidi_levels(p, strlen(p), CV_DIR_RTL, lv) && lv[3] == 2 && lv[7] == 2 && lv[10] == 2);
+    uint8_t levels[4] = {0, 1, 1, 0};
+    int32_t order[4];
+    CHECK("bidi: L2 reverses the level-1 pieces", !cv_bidi_reorder(levels, 4, order) && order[0] == 0 &&
+                                                       order[1] == 2 && order[2] == 1 && order[3] == 3);
+    CHECK("bidi: first strong", cv_bidi_first_strong("12 \xD7\x90 a", 6) == CV_DIR_RTL &&
+                                    cv_bidi_first_strong("12 -", 4) == CV_DIR_AUTO);
+    CHECK("bidi: needed only for right-to-left text", cv_bidi_needed(t, strlen(t)) && !cv_bidi_needed("abc \xE4\xB8\xAD", 7));
+}
+
+/* A right-to-left run is shaped right to left (brackets mirror) and comes back in logical
+ * order: clusters ascending. */
+static void test_shape_rtl(void)
+{
+    const char *path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    cv_face *f = cv_face_open(path, 0);
+    cv_shaper *sh = cv_shaper_new(NULL);
+    CHECK("shape rtl: DejaVu Sans opens", f && sh);
+    if (f && sh) {
+        const char *t = "(\xD8\xA8\xD8\xA8)"; /* (beh beh) */
+        cv_sglyphs a = {0}, b = {0};
+        int rc = cv_shape(sh, f, CVU_PT * 10, t, 6, 0, 6, "ar", CV_SHAPE_RTL | CV_SHAPE_BIDI, &a) |
+                 cv_shape(sh, f, CVU_PT * 10, t, 6, 0, 6, "ar", 0, &b);
+        bool ascending = !rc && a.n == 4;
+        for (size_t k = 1; ascending && k < a.n; k++)
+            ascending = a.v[k].cluster > a.v[k - 1].cluster;
+        CHECK("shape rtl: clusters in logical order", ascending);
+        CHECK("shape rtl: the opening parenthesis is mirrored", !rc && a.n == 4 && b.n == 4 && a.v[0].gid == b.v[3].gid &&
+                                                                   a.v[3].gid == b.v[0].gid);
+        free(a.v);
+        free(b.v);
+    }
+    cv_shaper_free(sh);
+    cv_face_free(f);
+}
+
 /* Patterns load when the first word needs them, and only for a language that has them. */
 static void test_hyphen(void)
 {
@@ -323,6 +376,48 @@ static void test_hyphen(void)
     CHECK("hyphenation: English has patterns, xx none", en && !none);
     CHECK("hyphenation: points in 'typesetting'", en && !cv_hyph_word(en, "typesetting", 11, pts) && pts[4] + pts[5] + pts[6] + pts[7] > 0);
     cv_hyph_free(en);
+    /* 8-bit dictionaries: German's is ISO8859-1, Russian's KOI8-R; words reach them converted */
+    cv_hyph *de = cv_hyph_new("de"), *ru = cv_hyph_new("ru"), *fr = cv_hyph_new("fr");
+    CHECK("hyphenation: German, Russian and French have patterns (hyphen-de, -ru, -fr)", de && ru && fr);
+    if (de && ru && fr) {
+        const char *ub = "\xC3\x9C" "berblick"; /* Überblick: Über-blick */
+        CHECK("hyphenation: 'Überblick' (ISO8859-1 patterns, a capital umlaut) breaks after 'Über'",
+              !cv_hyph_word(de, ub, strlen(ub), pts) && pts[5] && !pts[3] && !pts[4]);
+        const char *rw = "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBB\xD0\xBE\xD0\xB6\xD0\xB5\xD0\xBD\xD0\xB8\xD0\xB9"; /* приложений */
+        CHECK("hyphenation: 'приложений' (KOI8-R patterns) breaks after 'при'", !cv_hyph_word(ru, rw, strlen(rw), pts) && pts[6]);
+        const char *fw = "d\xC3\xA9veloppement"; /* développement: dé-ve-lop-pe-ment */
+        CHECK("hyphenation: 'développement' (UTF-8 patterns) breaks after 'dé'", !cv_hyph_word(fr, fw, strlen(fw), pts) && pts[3]);
+    }
+    cv_hyph_free(de);
+    cv_hyph_free(ru);
+    cv_hyph_free(fr);
+}
+
+/* The language of a text: by script for CJK, by character for Traditional Chinese, by CLD2
+ * for the rest; and Korean keeps its words whole. */
+static void test_langid(void)
+{
+    char l[16];
+    cv_langid("Ich habe neun Jahre Erfahrung in der Softwareentwicklung und arbeite gern im Team.", 84, l, sizeof l);
+    CHECK("langid: German", !strcmp(l, "de"));
+    const char *he = "\xD7\x90\xD7\xA0\xD7\x99 \xD7\x9E\xD7\xA4\xD7\xAA\xD7\x97\xD7\xAA \xD7\xAA\xD7\x95\xD7\x9B\xD7\xA0\xD7\x94 \xD7\x91\xD7\x9B\xD7\x99\xD7\xA8\xD7\x94 \xD7\xA2\xD7\x9D \xD7\xA0\xD7\x99\xD7\xA1\xD7\x99\xD7\x95\xD7\x9F \xD7\xA9\xD7\x9C \xD7\xA9\xD7\x91\xD7\xA2 \xD7\xA9\xD7\xA0\xD7\x99\xD7\x9D";
+    cv_langid(he, strlen(he), l, sizeof l);
+    CHECK("langid: Hebrew is he (CLD2's iw)", !strcmp(l, "he"));
+    cv_langid("I have built distributed systems for nine years and enjoy working in a team.", 77, l, sizeof l);
+    CHECK("langid: English", !strcmp(l, "en"));
+    const char *tw = "\xE6\x93\x81\xE6\x9C\x89\xE5\x85\xAB\xE5\xB9\xB4\xE5\xBE\x8C\xE7\xAB\xAF\xE9\x96\x8B\xE7\x99\xBC\xE7\xB6\x93\xE9\xA9\x97\xEF\xBC\x8C\xE7\x86\x9F\xE6\x82\x89\xE8\xB3\x87\xE6\x96\x99\xE5\xBA\xAB"; /* 擁有八年後端開發經驗，熟悉資料庫 */
+    size_t trad, simp;
+    cv_han_variant(tw, strlen(tw), &trad, &simp);
+    cv_langid(tw, strlen(tw), l, sizeof l);
+    CHECK("langid: Traditional Chinese is zh-TW", trad >= 3 && simp == 0 && !strcmp(l, "zh-TW"));
+    const char *cn = "\xE6\x8B\xA5\xE6\x9C\x89\xE5\x85\xAB\xE5\xB9\xB4\xE5\x90\x8E\xE7\xAB\xAF\xE5\xBC\x80\xE5\x8F\x91\xE7\xBB\x8F\xE9\xAA\x8C\xEF\xBC\x8C\xE7\x86\x9F\xE6\x82\x89\xE6\x95\xB0\xE6\x8D\xAE\xE5\xBA\x93"; /* 拥有八年后端开发经验，熟悉数据库 */
+    cv_langid(cn, strlen(cn), l, sizeof l);
+    CHECK("langid: Simplified Chinese is zh", !strcmp(l, "zh"));
+    /* 10년차 Docker를: no break inside either, one between the words */
+    const char *ko = "10\xEB\x85\x84\xEC\xB0\xA8 Docker\xEB\xA5\xBC";
+    uint8_t brk[32];
+    CHECK("breaks: Korean words stay whole (keep-all)",
+          !cv_line_breaks(ko, strlen(ko), "ko", brk) && !brk[2] && !brk[5] && brk[9] && !brk[15]);
 }
 
 int main(void)
@@ -336,7 +431,10 @@ int main(void)
     test_emoji();
     test_memo();
     test_shape_memo();
+    test_bidi();
+    test_shape_rtl();
     test_hyphen();
+    test_langid();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
