@@ -49,6 +49,7 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     cvu *px = malloc((len + 1) * sizeof *px);
     uint8_t *brk = malloc(len + 1), *gb = malloc(len + 1), *hy = malloc(len + 1), *em = calloc(len + 1, 1);
     uint8_t *lv = NULL;
+    cv_hyph *doc_hyph = l->hyph; /* put back when the block is done */
     int rc = -1;
     if (!px || !brk || !gb || !hy || !em) {
         l->ctx->oom = true;
@@ -68,6 +69,14 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
         goto done;
     l->lv = lv;
     l->rtl = dir == CV_DIR_RTL;
+    /* a paragraph in another language hyphenates by its patterns (none: not at all) */
+    if (l->block_lang && l->ctx->hyphs) {
+        const cv_hyphset *hs = l->ctx->hyphs;
+        l->hyph = NULL;
+        for (size_t k = 0; k < hs->n; k++)
+            if (!strcmp(hs->lang[k], l->block_lang))
+                l->hyph = hs->h[k];
+    }
     cv_lay_shape_block(l, blk, px, gb, measure);
     if (l->ctx->oom)
         goto done;
@@ -172,6 +181,7 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
             out->items.v[k].keep_next = true;
     rc = 0;
 done:
+    l->hyph = doc_hyph;
     l->lv = NULL;
     l->rtl = false;
     free(lv);

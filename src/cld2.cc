@@ -23,6 +23,10 @@ extern "C" int cv_cld2_detect(const char *text, size_t len, char *out, size_t n,
             len = 1 << 20; // enough to tell; CLD2 takes an int
         CLD2::Language l = CLD2::ExtDetectLanguageSummary(text, (int)len, true, NULL, 0, top3, pct, score, NULL,
                                                           &bytes, &rel);
+        // the language of most of the text: CLD2's summary names a second language instead of
+        // English when it has a fair share ("en 63%, de 36%" sums up as de)
+        if (top3[0] != CLD2::UNKNOWN_LANGUAGE && top3[0] != CLD2::TG_UNKNOWN_LANGUAGE)
+            l = top3[0];
         if (l == CLD2::UNKNOWN_LANGUAGE || l == CLD2::TG_UNKNOWN_LANGUAGE)
             return -1;
         const char *code = CLD2::LanguageCode(l);

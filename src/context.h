@@ -86,6 +86,7 @@ typedef struct cv_ctx {
     size_t src_len;
     cv_lines lines;      /* of src */
     cv_memos *memos;     /* what is remembered: the cache's, or the render's own */
+    const struct cv_hyphset *hyphs; /* the patterns of paragraphs in other languages */
     int body_line;       /* source line where the Markdown body starts (after front matter) */
     size_t body_off;     /* byte offset of the body in src */
     int warnings;

@@ -15,4 +15,13 @@ void cv_hyph_prefetch(cv_hyph *h);
  * after at least). */
 int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points);
 
+/* The patterns of the languages of a document's paragraphs besides its own, for layout. */
+#define CV_MAX_LANGS 8
+typedef struct cv_hyphset {
+    size_t n;
+    char lang[CV_MAX_LANGS][12];
+    cv_hyph *h[CV_MAX_LANGS]; /* NULL: no patterns for that language */
+    bool owned[CV_MAX_LANGS];
+} cv_hyphset;
+
 #endif

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "breaks.h"
 #include "langid.h"
 
 #include "hanvariant.inc"
@@ -83,4 +84,56 @@ void cv_langid(const char *s, size_t len, char *out, size_t n)
         return;
     }
     snprintf(out, n, "en");
+}
+
+/* Whether two BCP 47 tags share their primary language ("de" and "de-CH"). */
+static bool same_language(const char *a, const char *b)
+{
+    size_t i = 0;
+    for (; a[i] && a[i] != '-' && a[i] != '_' && b[i] && b[i] != '-' && b[i] != '_'; i++)
+        if ((a[i] | 32) != (b[i] | 32))
+            return false;
+    return (!a[i] || a[i] == '-' || a[i] == '_') && (!b[i] || b[i] == '-' || b[i] == '_');
+}
+
+#define PARA_MIN 120 /* bytes: CLD2 is unreliable on less */
+
+int cv_langid_paragraphs(const char *s, size_t len, const char *doc, cv_langspans *out)
+{
+    out->n = 0;
+    bool english = same_language(doc, "en");
+    if (same_language(doc, "zh") || same_language(doc, "ja") || same_language(doc, "ko"))
+        return 0;
+    for (size_t a = 0; a < len;) {
+        /* the paragraph: up to a blank line */
+        size_t b = a;
+        while (b < len && !(s[b] == '\n' && (b + 1 >= len || s[b + 1] == '\n' || s[b + 1] == '\r')))
+            b++;
+        size_t next = b;
+        while (next < len && (s[next] == '\n' || s[next] == '\r'))
+            next++;
+        if (b - a >= PARA_MIN) {
+            size_t letters = 0, beyond = 0;
+            for (size_t i = a; i < b;) {
+                uint32_t cp = cv_utf8_next(s, b, &i);
+                if (cp < 0x80)
+                    letters += ((cp | 32) - 'a') < 26;
+                else if (cv_char_is_letter(cp))
+                    beyond++;
+            }
+            char code[12];
+            int pct = 0;
+            bool reliable = false;
+            if ((english ? beyond >= 3 : beyond == 0 && letters >= 40) &&
+                !cv_cld2_detect(s + a, b - a, code, sizeof code, &pct, &reliable) && reliable && pct >= 70 &&
+                !same_language(code, doc) && strcmp(code, "un")) {
+                cv_langspan sp = {(uint32_t)a, (uint32_t)b, {0}};
+                snprintf(sp.lang, sizeof sp.lang, "%s", code);
+                if (CV_PUSH(*out, sp))
+                    return -1;
+            }
+        }
+        a = next > b ? next : b + 1;
+    }
+    return 0;
 }

@@ -9,6 +9,18 @@
 /* The language of text[0, len) as a BCP 47 tag into out[n] ("en", "de", "zh", "zh-TW", "ko",
  * "ar", "he", ...): "en" when nothing tells. */
 void cv_langid(const char *text, size_t len, char *out, size_t n);
+/* A paragraph of the source (between blank lines) in another language than the document's,
+ * by CLD2: a German résumé's English project description. */
+typedef struct cv_langspan {
+    uint32_t start, end; /* bytes of the text */
+    char lang[12];
+} cv_langspan;
+typedef CV_VEC(cv_langspan) cv_langspans;
+/* The paragraphs of text[0, len) of at least a few words that CLD2 reliably finds in another
+ * language than doc. Only paragraphs that may be in another language are asked (one with
+ * letters beyond ASCII in an English document, one without in another): English paragraphs
+ * of an English résumé cost nothing. -1 on OOM. */
+int cv_langid_paragraphs(const char *text, size_t len, const char *doc, cv_langspans *out);
 /* Counts the Han characters only Traditional (*trad) or only Simplified (*simp) Chinese uses. */
 void cv_han_variant(const char *text, size_t len, size_t *trad, size_t *simp);
 

@@ -215,7 +215,10 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             prev = &m->blocks.v[i];
             continue;
         }
-        if (cv_lay_block(l, b, x0, text_w - indent, out))
+        l->block_lang = m->blocks.v[i].lang[0] ? m->blocks.v[i].lang : NULL;
+        int laid = cv_lay_block(l, b, x0, text_w - indent, out);
+        l->block_lang = NULL;
+        if (laid)
             goto fail;
         /* section headings carry a hairline rule under them */
         if (b->kind == CV_B_HEADING && b->level == 2 && st->h2_rule &&

@@ -62,6 +62,7 @@ typedef struct cv_vitem {
     int quote_depth; /* LINE: bars to draw at the left (the right when rtl) */
     bool rtl;        /* LINE: of a right-to-left paragraph */
     bool bidi;       /* LINE: set in visual order (UAX #9), its glyphs moved from logical order */
+    const char *lang;/* LINE: its language when not the document's (a span /Lang), else NULL */
     bool keep_next;  /* no page break between this item and the next */
     int level;       /* MARK: outline level; title in text/tlen */
     const char *text;/* MARK: the title; LINE: its source text, for traces */

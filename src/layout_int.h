@@ -67,6 +67,7 @@ struct cv_layout {
     const uint8_t *lv;       /* the block's embedding levels by byte (bidi.c); NULL when every
                               * byte is at level 0, the common case that needs no reordering */
     bool rtl;                /* the block's base direction is right-to-left */
+    const char *block_lang;  /* the block's language when not the document's (the model's) */
     CV_VEC(cv_bpiece) pieces;/* the line being set, when lv is set */
     const char *word_text;   /* the last word measured by push_join_penalty */
     uint32_t word_ws, word_we;

@@ -41,6 +41,8 @@ typedef struct cv_block {
     bool tight;      /* follows its predecessor without paragraph spacing (tight lists) */
     int align;       /* enum cv_align (HTML align, <center>) */
     uint8_t dir;     /* CV_DIR_* (bidi.h): HTML dir=, else auto; resolved by layout */
+    char lang[12];   /* its language when not the document's (a paragraph CLD2 found in
+                      * another), else "" */
     int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
     int line, col;   /* source position of the block */
 } cv_block;

@@ -16,7 +16,7 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
 {
     cvu base = top + it->ascent;
     cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0},
-                   (uint8_t)(it->rtl ? 2 : it->bidi ? 1 : 0), pg->glyphs.n, pg->glyphs.n + (it->g1 - it->g0)};
+                   (uint8_t)(it->rtl ? 2 : it->bidi ? 1 : 0), pg->glyphs.n, pg->glyphs.n + (it->g1 - it->g0), it->lang};
     memcpy(pl.glue_n, it->glue_n, sizeof pl.glue_n);
     memcpy(pl.glue_w, it->glue_w, sizeof pl.glue_w);
     if (CV_PUSH(pg->lines, pl))
@@ -26,7 +26,7 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
         cv_pglyph p = {.x = it->x0 + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
                        .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
                        .tlen = g->tlen, .mode = g->mode, .image = g->image, .iw = g->iw,
-                       .ih = g->ih, .aspan = g->aspan, .atext = g->atext, .alen = g->alen};
+                       .ih = g->ih, .aspan = g->aspan, .atext = g->atext, .alen = g->alen, .lang = it->lang};
         if (CV_PUSH(pg->glyphs, p))
             return -1;
     }

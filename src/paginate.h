@@ -20,6 +20,7 @@ typedef struct cv_pglyph {
     uint32_t tlen;
     uint8_t mode;   /* enum cv_glyph_mode */
     uint8_t synth;  /* CV_SYNTH_* (fonts.h): made-up bold or oblique, set by the PDF writer */
+    const char *lang; /* its line's language when not the document's, else NULL */
     int32_t image;  /* as in cv_lglyph */
     cvu iw, ih;
     uint16_t aspan; /* as in cv_lglyph */
@@ -57,6 +58,7 @@ typedef struct cv_pline {
     uint8_t bidi;     /* 0: left to right only; 1: reordered in a left-to-right paragraph;
                        * 2: of a right-to-left paragraph */
     size_t g0, g1;    /* its glyphs in the page's list */
+    const char *lang; /* its language when not the document's */
 } cv_pline;
 
 

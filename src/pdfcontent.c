@@ -411,11 +411,22 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
 {
     cv_buf_puts(b, "BT\n");
     text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, 0, 0};
+    const char *lang = NULL; /* the /Lang span open */
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
         if (g->mode == CV_GM_PATH || g->image >= 0) {
             i++;
             continue;
+        }
+        /* a line in another language than the document's is a span with its /Lang (never
+         * inside an /ActualText span, which ends within its line) */
+        if (g->lang != lang && !t.span_left) {
+            close_tj(&t);
+            if (lang)
+                cv_buf_puts(b, "EMC\n");
+            if (g->lang)
+                cv_buf_printf(b, "/Span<</Lang(%s)>>BDC\n", g->lang);
+            lang = g->lang;
         }
         if (g->aspan && !t.span_left) {
             close_tj(&t);
@@ -479,6 +490,8 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
     }
     close_tj(&t);
     if (t.span_left)
+        cv_buf_puts(b, "EMC\n");
+    if (lang)
         cv_buf_puts(b, "EMC\n");
     if (t.synth & CV_SYNTH_BOLD)
         cv_buf_puts(b, "0 Tr\n");

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ typedef struct render {
     cv_style style;
     cv_hyph *hyph;
     bool hyph_owned;    /* false: lent by the cache */
+    cv_langspans langspans; /* source paragraphs in another language */
+    cv_hyphset more_hyph;   /* their patterns */
     cv_fonts *fonts;
     cv_layout *lay;
     cv_vlist vl;
@@ -62,6 +65,54 @@ typedef struct render {
     bool done;          /* the output is made before the last step (the style, asked for) */
     cvpdf_fit fit;      /* what --fit-pages did */
 } render;
+
+typedef struct langid_job {
+    const char *md;
+    size_t len;
+    const char *given; /* the document's language when front matter or --lang says it */
+    char *out;         /* else detected into out[n] */
+    size_t n;
+    cv_langspans *spans; /* the paragraphs in other languages */
+    int rc;              /* -1: no memory for the spans */
+    pthread_t thread;
+} langid_job;
+
+static void *langid_thread(void *arg)
+{
+    langid_job *j = arg;
+    if (!j->given)
+        cv_langid(j->md, j->len, j->out, j->n);
+    j->rc = cv_langid_paragraphs(j->md, j->len, j->given ? j->given : j->out, j->spans);
+    return NULL;
+}
+
+/* Each block in a paragraph of the source that is in another language takes that language. */
+static void block_languages(render *r)
+{
+    const cv_langspans *ls = &r->langspans;
+    if (!ls->n)
+        return;
+    for (size_t i = 0; i < r->model.blocks.n; i++) {
+        cv_block *b = &r->model.blocks.v[i];
+        if (b->line <= 0 || b->kind == CV_B_CODE)
+            continue;
+        size_t off = cv_lines_offset(&r->ctx.lines, b->line) + (size_t)(b->col > 0 ? b->col - 1 : 0);
+        if (off < r->body)
+            continue;
+        off -= r->body;
+        /* the spans are in order: a binary search */
+        size_t lo = 0, hi = ls->n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (ls->v[mid].end <= off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ls->n && ls->v[lo].start <= off)
+            snprintf(b->lang, sizeof b->lang, "%s", ls->v[lo].lang);
+    }
+}
 
 /* A Chinese document whose `lang` names one script variant written in the other ("zh-CN" in
  * Traditional characters): said, since its faces and punctuation follow the lang. */
@@ -212,25 +263,33 @@ static cvpdf_status parse(render *r)
     const char *md = r->md + r->body;
     size_t len = r->len - r->body;
     r->lang = opts->lang ? opts->lang : r->meta.lang;
-    if (!r->lang) {
-        cv_langid(md, len, r->lang_buf, sizeof r->lang_buf);
-        r->lang = r->lang_buf;
-    } else {
+    /* the language, when nothing says it, is found on a thread of its own while cmark parses
+     * (CLD2's first call costs about a millisecond); without a thread, here */
+    langid_job lj = {md, len, r->lang, r->lang_buf, sizeof r->lang_buf, &r->langspans, 0, 0};
+    bool threaded = !pthread_create(&lj.thread, NULL, langid_thread, &lj);
+    if (r->lang)
         check_variant(r, md, len);
-    }
     /* images are found relative to the Markdown file */
     char *base = NULL;
     const char *name = r->name;
+    int built = 0;
     if (name && strcmp(name, "-") && strcmp(name, "<stdin>")) {
         const char *slash = strrchr(name, '/');
         base = slash ? cv_strndup(name, (size_t)(slash - name)) : cv_strndup(".", 1);
-        if (!base)
-            return CVPDF_ERR_NOMEM;
+        built = base ? 0 : -1;
     }
-    int built = cv_build(ctx, md, len, base ? base : ".", &r->model);
+    if (!built)
+        built = cv_build(ctx, md, len, base ? base : ".", &r->model);
     free(base);
-    if (built)
+    if (threaded)
+        pthread_join(lj.thread, NULL);
+    else
+        langid_thread(&lj);
+    if (!r->lang)
+        r->lang = r->lang_buf;
+    if (built || lj.rc)
         return CVPDF_ERR_NOMEM;
+    block_languages(r);
     set_direction(r, md, len);
     if (ctx->remote_images > 3)
         cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_REMOTE, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
@@ -260,6 +319,24 @@ static cvpdf_status prepare(render *r)
         if (!r->hyph && errno == ENOMEM)
             return CVPDF_ERR_NOMEM; /* not "no patterns for the language" */
         cv_hyph_prefetch(r->hyph);
+        /* the patterns of the other languages its paragraphs are in */
+        for (size_t i = 0; i < r->langspans.n; i++) {
+            cv_hyphset *hs = &r->more_hyph;
+            const char *l = r->langspans.v[i].lang;
+            bool have = false;
+            for (size_t k = 0; k < hs->n; k++)
+                have |= !strcmp(hs->lang[k], l);
+            if (have || hs->n == CV_MAX_LANGS)
+                continue;
+            snprintf(hs->lang[hs->n], sizeof hs->lang[hs->n], "%s", l);
+            hs->owned[hs->n] = true;
+            errno = 0;
+            hs->h[hs->n] = opts->cache ? cv_cache_hyph(opts->cache, l, &hs->owned[hs->n]) : cv_hyph_new(l);
+            if (!hs->h[hs->n] && errno == ENOMEM)
+                return CVPDF_ERR_NOMEM;
+            hs->n++;
+        }
+        ctx->hyphs = &r->more_hyph;
     }
     cv_stage(ctx, CV_T_FONTS);
     char fdbuf[PATH_MAX];
@@ -373,6 +450,10 @@ static cvpdf_status finish(render *r, cvpdf_status st)
     cv_layout_free(r->lay);
     if (r->hyph_owned)
         cv_hyph_free(r->hyph);
+    for (size_t k = 0; k < r->more_hyph.n; k++)
+        if (r->more_hyph.owned[k])
+            cv_hyph_free(r->more_hyph.h[k]);
+    free(r->langspans.v);
     cv_pages_free(&r->pages);
     cv_vlist_free(&r->vl);
     cv_fonts_free(r->fonts);

@@ -395,6 +395,7 @@ static int finish_line(setting *s, cvu measure)
     line->x0 += shift;
     line->rtl = s->l->rtl;
     line->bidi = s->l->lv != NULL;
+    line->lang = s->l->block_lang;
     if (s->l->rtl)
         for (size_t k = s->marker_g0; k < s->text_g0; k++)
             s->out->glyphs.v[k].x += s->marker_w + 2 * st->marker_gap + measure - shift;

@@ -103,6 +103,8 @@ int cv_trace(const cv_pages *pages, cv_buf *out)
                 }
             if (l->bidi)
                 cv_buf_puts(out, l->bidi == 2 ? " rtl" : " bidi");
+            if (l->lang)
+                cv_buf_printf(out, " lang=%s", l->lang);
             cv_buf_puts(out, " | ");
             text(out, l->text, l->tlen);
             if (l->bidi)

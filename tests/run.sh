@@ -1036,6 +1036,20 @@ t_fallback_style() {
 	grep -aq "1 0 0.2126 1 " "$CASE/q.pdf" || fail "no slanted text matrix"
 }
 
+# A paragraph in another language than the document's: its /Lang span, its own patterns.
+t_lang_paragraph() {
+	need qpdf
+	# German patterns break Datenbankverwaltungssysteme as Da-ten-bank-ver-wal-tungs-sys-teme
+	grep -q " hyphen .*lang=de | .* Datenbankverwaltungssys$" tests/cases/lang-paragraph.trace ||
+		fail "the German paragraph is not hyphenated by German patterns"
+	if grep -q "lang=" <(grep "Senior software" tests/cases/lang-paragraph.trace); then fail "the English paragraph got another language"; fi
+	run cvpdf tests/cases/lang-paragraph.md -o "$CASE/l.pdf"
+	expect_rc 0
+	qpdf --qdf --object-streams=disable "$CASE/l.pdf" "$CASE/q.pdf"
+	grep -aq "/Span<</Lang(de)>>BDC" "$CASE/q.pdf" || fail "no /Lang (de) span"
+	[ "$(pdf_lang "$CASE/l.pdf")" = en ] || fail "the document is not en"
+}
+
 while IFS=$'\t' read -r f want; do
 	[ -n "$f" ] && [ "${f#\#}" = "$f" ] || continue
 	check "scripts: $f reads back in order (poppler, MuPDF), /Lang $want" t_intl "tests/inputs/intl/$f" "$want"
@@ -1046,6 +1060,7 @@ check "scripts: Korean unspaced beside Latin, breaks at spaces, KR face" t_korea
 check "scripts: Traditional Chinese detected; a contrary lang said" t_zh_variant
 check "scripts: hyphenation by each language's patterns" t_hyph_langs
 check "scripts: bold and italic from fallback families" t_fallback_style
+check "scripts: a German paragraph in an English résumé: /Lang span, German patterns" t_lang_paragraph
 
 # ---------------------------------------------------------------------------------------------
 # Real-world Markdown: tables, images, raw HTML, links.
