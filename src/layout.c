@@ -251,10 +251,56 @@ const char *cv_layout_name(const cv_layout *l, size_t *len)
     return NULL;
 }
 
+/* Text beyond ASCII (a footer's name in Arabic or Chinese): laid out as a paragraph of one
+ * line, so that each character gets a face that has it and right-to-left text its order,
+ * then scaled from the body size to size. */
+static cvu layout_text_any(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color, cv_vlist *out)
+{
+    cv_block b;
+    memset(&b, 0, sizeof b);
+    b.kind = CV_B_PARA;
+    b.text = (char *)text; /* NOLINT(clang-analyzer-*): only read */
+    b.len = (uint32_t)len;
+    b.align = CV_ALIGN_LEFT;
+    cv_vlist tmp;
+    memset(&tmp, 0, sizeof tmp);
+    const cv_model *m = l->model;
+    cvu body = l->st->body_size;
+    cvu w = -1;
+    if (!cv_lay_block(l, &b, 0, l->st->page_w * 8, &tmp) && tmp.items.n == 1 && tmp.items.v[0].kind == CV_V_LINE) {
+        const cv_vitem *it = &tmp.items.v[0];
+        w = it->width * size / body;
+        for (size_t k = it->g0; k < it->g1 && w >= 0; k++) {
+            cv_lglyph g = tmp.glyphs.v[k];
+            g.x = (it->x0 + g.x) * size / body;
+            g.dy = g.dy * size / body;
+            g.size = g.size * size / body;
+            g.color = color;
+            if (CV_PUSH(out->glyphs, g)) {
+                l->ctx->oom = true;
+                w = -1;
+            }
+        }
+    }
+    l->model = m;
+    cv_vlist_free(&tmp);
+    return w;
+}
+
 cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color,
                    cv_vlist *out)
 {
     int id = cv_fonts_role(l->fonts, CV_F_REGULAR);
+    /* in the regular face alone when it has every character and none is right to left (a
+     * bullet, a page number) */
+    cv_face *rf = cv_fonts_face(l->fonts, id);
+    bool plain = rf && !cv_bidi_needed(text, len);
+    for (size_t i = 0; i < len && plain;) {
+        uint32_t cp = cv_utf8_next(text, len, &i);
+        plain = cp < 0x80 || cv_face_has(rf, cp);
+    }
+    if (!plain)
+        return layout_text_any(l, text, len, size, color, out);
     cv_face *f = cv_fonts_face(l->fonts, id);
     if (!f)
         return -1;

@@ -1050,6 +1050,31 @@ t_lang_paragraph() {
 	[ "$(pdf_lang "$CASE/l.pdf")" = en ] || fail "the document is not en"
 }
 
+# A footer with a name in another script draws it in a face that has it, in its order.
+t_footer_script() {
+	need mutool
+	local f
+	for f in content/zh.md tests/cases/rtl-ar.md; do
+		run cvpdf --set footer-name=true --set page-numbers=true "$f" -o "$CASE/f.pdf"
+		expect_rc 0
+		mutool draw -F stext -o "$CASE/f.xml" "$CASE/f.pdf" 2>/dev/null
+		python3 - "$CASE/f.xml" <<'PY' || fail "$f: the footer's name is drawn in a face without it"
+import html, re, sys
+xml = open(sys.argv[1], encoding="utf-8").read()
+page = xml.split("<page ")[1]
+font, last = "", []
+for m in re.finditer(r'<font name="([^"]*)"|<char quad="[^"]*" x="[^"]*" y="([\d.]+)"[^>]*c="([^"]*)"', page):
+    if m.group(1) is not None:
+        font = m.group(1)
+    else:
+        last.append((float(m.group(2)), html.unescape(m.group(3)), font))
+ymax = max(y for y, _, _ in last)
+foot = [(c, f) for y, c, f in last if y == ymax and ord(c[0]) > 0x7F and c not in "·"]
+sys.exit(0 if foot and all("Inter" not in f for _, f in foot) else 1)
+PY
+	done
+}
+
 while IFS=$'\t' read -r f want; do
 	[ -n "$f" ] && [ "${f#\#}" = "$f" ] || continue
 	check "scripts: $f reads back in order (poppler, MuPDF), /Lang $want" t_intl "tests/inputs/intl/$f" "$want"
@@ -1061,6 +1086,7 @@ check "scripts: Traditional Chinese detected; a contrary lang said" t_zh_variant
 check "scripts: hyphenation by each language's patterns" t_hyph_langs
 check "scripts: bold and italic from fallback families" t_fallback_style
 check "scripts: a German paragraph in an English résumé: /Lang span, German patterns" t_lang_paragraph
+check "scripts: a footer name in Chinese or Arabic drawn in a face that has it" t_footer_script
 
 # ---------------------------------------------------------------------------------------------
 # Real-world Markdown: tables, images, raw HTML, links.
