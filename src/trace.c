@@ -30,9 +30,14 @@ static void visual_words(cv_buf *b, const cv_page *pg, const cv_pline *l)
         b->oom = true;
         return;
     }
-    for (size_t k = l->g0; k < l->g1; k++)
-        if (pg->glyphs.v[k].text && pg->glyphs.v[k].tlen && pg->glyphs.v[k].mode == CV_GM_TEXT)
+    /* the line's own text only: a list marker's lives elsewhere, and ordering by where text
+     * lives in memory must not depend on the heap */
+    for (size_t k = l->g0; k < l->g1; k++) {
+        const cv_pglyph *g = &pg->glyphs.v[k];
+        if (g->text && g->tlen && g->mode == CV_GM_TEXT && l->text && g->text >= l->text &&
+            g->text < l->text + l->tlen)
             ord[m++] = k;
+    }
     /* by x, then by text (insertion sort: a line has few glyphs) */
     for (size_t i = 1; i < m; i++)
         for (size_t j = i; j > 0; j--) {

@@ -398,12 +398,14 @@ static void test_hyphen(void)
 static void test_langid(void)
 {
     char l[16];
-    cv_langid("Ich habe neun Jahre Erfahrung in der Softwareentwicklung und arbeite gern im Team.", 84, l, sizeof l);
+    const char *de = "Ich habe neun Jahre Erfahrung in der Softwareentwicklung und arbeite gern im Team.";
+    cv_langid(de, strlen(de), l, sizeof l);
     CHECK("langid: German", !strcmp(l, "de"));
     const char *he = "\xD7\x90\xD7\xA0\xD7\x99 \xD7\x9E\xD7\xA4\xD7\xAA\xD7\x97\xD7\xAA \xD7\xAA\xD7\x95\xD7\x9B\xD7\xA0\xD7\x94 \xD7\x91\xD7\x9B\xD7\x99\xD7\xA8\xD7\x94 \xD7\xA2\xD7\x9D \xD7\xA0\xD7\x99\xD7\xA1\xD7\x99\xD7\x95\xD7\x9F \xD7\xA9\xD7\x9C \xD7\xA9\xD7\x91\xD7\xA2 \xD7\xA9\xD7\xA0\xD7\x99\xD7\x9D";
     cv_langid(he, strlen(he), l, sizeof l);
     CHECK("langid: Hebrew is he (CLD2's iw)", !strcmp(l, "he"));
-    cv_langid("I have built distributed systems for nine years and enjoy working in a team.", 77, l, sizeof l);
+    const char *en = "I have built distributed systems for nine years and enjoy working in a team.";
+    cv_langid(en, strlen(en), l, sizeof l);
     CHECK("langid: English", !strcmp(l, "en"));
     const char *tw = "\xE6\x93\x81\xE6\x9C\x89\xE5\x85\xAB\xE5\xB9\xB4\xE5\xBE\x8C\xE7\xAB\xAF\xE9\x96\x8B\xE7\x99\xBC\xE7\xB6\x93\xE9\xA9\x97\xEF\xBC\x8C\xE7\x86\x9F\xE6\x82\x89\xE8\xB3\x87\xE6\x96\x99\xE5\xBA\xAB"; /* 擁有八年後端開發經驗，熟悉資料庫 */
     size_t trad, simp;
