@@ -330,7 +330,6 @@ $(O)/bench: tests/bench.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 bench: $(BIN) $(O)/bench
 	$(O)/bench $(abspath $(BIN)) $(or $(RUNS),7)
 
-# Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 # Regenerates src/hanvariant.inc from ICU's transliterators (scripts/gen-hanvariant.c).
 regen-tables:
 	@mkdir -p build
@@ -338,6 +337,7 @@ regen-tables:
 	build/gen-hanvariant >src/hanvariant.inc.new && mv src/hanvariant.inc.new src/hanvariant.inc
 	@git --no-pager diff --stat -- src/hanvariant.inc
 
+# Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)
 	@for f in tests/cases/*.md; do $(abspath $(BIN)) -q --trace $$f -o $${f%.md}.trace; done
 	@git --no-pager diff --stat -- tests/cases; git --no-pager diff -- tests/cases | head -n 200

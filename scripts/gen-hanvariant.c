@@ -27,7 +27,7 @@ static int changes(UTransliterator *t, UChar c)
 
 static void table(const char *name, UTransliterator *to_other, UTransliterator *back)
 {
-    printf("static const uint16_t %s[] = {", name);
+    printf("static const uint32_t %s[] = {", name);
     int n = 0;
     for (UChar c = 0x3400; c < 0xA000; c++)
         if (changes(to_other, c) && !changes(back, c))

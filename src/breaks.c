@@ -36,23 +36,8 @@ static const uint32_t no_end[] = {
     0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62,
 };
 
-static bool in_sorted(const uint32_t *v, size_t n, uint32_t cp)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid] == cp)
-            return true;
-        if (v[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
-bool cv_char_no_line_start(uint32_t cp) { return in_sorted(no_start, sizeof no_start / sizeof *no_start, cp); }
-bool cv_char_no_line_end(uint32_t cp) { return in_sorted(no_end, sizeof no_end / sizeof *no_end, cp); }
+bool cv_char_no_line_start(uint32_t cp) { return cv_sorted_has(no_start, sizeof no_start / sizeof *no_start, cp); }
+bool cv_char_no_line_end(uint32_t cp) { return cv_sorted_has(no_end, sizeof no_end / sizeof *no_end, cp); }
 
 char cv_char_eaw(uint32_t cp)
 {

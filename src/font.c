@@ -185,8 +185,10 @@ static const char *cjk_family(const char *lang, const char *base, char *out, siz
     return out;
 }
 
-/* fontconfig's file for a family in a weight and slant: 1 with path/index, 0 for none. */
-static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index);
+/* fontconfig's file for a family in a weight and slant: 1 with path/index (and the weight
+ * and slant of the face it found, when asked), 0 for none. */
+static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index,
+                    int *weight, int *slant);
 
 static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
 {
@@ -196,7 +198,7 @@ static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
     snprintf(key, sizeof key, "family %d %d %s", bold, italic, family);
     int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
     if (found < 0) {
-        found = fc_query(family, bold, italic, path, sizeof path, &index);
+        found = fc_query(family, bold, italic, path, sizeof path, &index, NULL, NULL);
         if (found < 0) {
             f->ctx->oom = true;
             return -1;
@@ -207,7 +209,8 @@ static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
     return found ? face_id(f, path, index) : -1;
 }
 
-static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index)
+static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index,
+                    int *weight, int *slant)
 {
     if (!fc_ready())
         return 0;
@@ -236,6 +239,10 @@ static int fc_query(const char *family, bool bold, bool italic, char *path, size
             strcpy(path, (const char *)file); /* NOLINT(clang-analyzer-security.insecureAPI.strcpy): length checked */
             *index = (unsigned)idx;
             found = 1;
+            if (weight && FcPatternGetInteger(m, FC_WEIGHT, 0, weight) != FcResultMatch)
+                *weight = FC_WEIGHT_REGULAR;
+            if (slant && FcPatternGetInteger(m, FC_SLANT, 0, slant) != FcResultMatch)
+                *slant = FC_SLANT_ROMAN;
         }
     }
     if (m)
@@ -326,37 +333,18 @@ static int styled_sibling(cv_fonts *f, int id, bool bold, bool italic, uint32_t 
     int count = 0, found = -1;
     FcPattern *q = FcFreeTypeQuery((const FcChar8 *)f->faces.v[id].path, f->faces.v[id].index, NULL, &count);
     FcChar8 *fam;
-    if (!q || FcPatternGetString(q, FC_FAMILY, 0, &fam) != FcResultMatch) {
-        if (q)
-            FcPatternDestroy(q);
-        return -1;
+    char path[4096];
+    unsigned idx = 0;
+    int weight = 0, slant = 0;
+    if (q && FcPatternGetString(q, FC_FAMILY, 0, &fam) == FcResultMatch &&
+        fc_query((const char *)fam, bold, italic, path, sizeof path, &idx, &weight, &slant) > 0 &&
+        (!bold || weight >= FC_WEIGHT_DEMIBOLD) && (!italic || slant != FC_SLANT_ROMAN)) {
+        int cand = face_id(f, path, idx);
+        if (cand >= 0 && cand != id && cv_face_has(f->faces.v[cand].face, cp))
+            found = cand;
     }
-    FcPattern *pat = FcPatternCreate();
-    if (pat) {
-        FcPatternAddString(pat, FC_FAMILY, fam);
-        FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-        FcPatternAddInteger(pat, FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-        FcConfigSubstitute(NULL, pat, FcMatchPattern);
-        FcDefaultSubstitute(pat);
-        FcResult res;
-        FcPattern *m = FcFontMatch(NULL, pat, &res);
-        FcChar8 *file, *mfam;
-        int weight = 0, slant = 0, idx = 0;
-        if (m && FcPatternGetString(m, FC_FILE, 0, &file) == FcResultMatch &&
-            FcPatternGetString(m, FC_FAMILY, 0, &mfam) == FcResultMatch && !strcmp((const char *)mfam, (const char *)fam) &&
-            FcPatternGetInteger(m, FC_WEIGHT, 0, &weight) == FcResultMatch &&
-            FcPatternGetInteger(m, FC_SLANT, 0, &slant) == FcResultMatch && (!bold || weight >= FC_WEIGHT_DEMIBOLD) &&
-            (!italic || slant != FC_SLANT_ROMAN)) {
-            FcPatternGetInteger(m, FC_INDEX, 0, &idx);
-            int cand = face_id(f, (const char *)file, (unsigned)idx);
-            if (cand >= 0 && cand != id && cv_face_has(f->faces.v[cand].face, cp))
-                found = cand;
-        }
-        if (m)
-            FcPatternDestroy(m);
-        FcPatternDestroy(pat);
-    }
-    FcPatternDestroy(q);
+    if (q)
+        FcPatternDestroy(q);
     return found;
 }
 
@@ -453,7 +441,7 @@ static int script_face(cv_fonts *f, uint32_t cp)
         char fam[64], path[4096];
         unsigned index = 0;
         snprintf(fam, sizeof fam, "%s %s", arabic && serif ? kinds[1][k] : kinds[0][serif ? 1 - k : k], name);
-        if (fc_query(fam, false, false, path, sizeof path, &index) > 0)
+        if (fc_query(fam, false, false, path, sizeof path, &index, NULL, NULL) > 0)
             id = face_id(f, path, index);
     }
     if (cv_map_put(&f->scripts, (uint64_t)script, (uint64_t)id + 1))

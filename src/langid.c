@@ -16,21 +16,6 @@
 
 #include "hanvariant.inc"
 
-static bool in_table(const uint16_t *v, size_t n, uint32_t cp)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (v[mid] == cp)
-            return true;
-        if (v[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
 void cv_han_variant(const char *s, size_t len, size_t *trad, size_t *simp)
 {
     *trad = *simp = 0;
@@ -38,8 +23,8 @@ void cv_han_variant(const char *s, size_t len, size_t *trad, size_t *simp)
         uint32_t cp = cv_utf8_next(s, len, &i);
         if (cp < 0x3400 || cp >= 0xA000)
             continue;
-        *trad += in_table(trad_only, sizeof trad_only / sizeof *trad_only, cp);
-        *simp += in_table(simp_only, sizeof simp_only / sizeof *simp_only, cp);
+        *trad += cv_sorted_has(trad_only, sizeof trad_only / sizeof *trad_only, cp);
+        *simp += cv_sorted_has(simp_only, sizeof simp_only / sizeof *simp_only, cp);
     }
 }
 

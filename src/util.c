@@ -273,3 +273,18 @@ int cv_utf8_put(uint32_t cp, char *o)
     return 4;
 }
 
+
+bool cv_sorted_has(const uint32_t *v, size_t n, uint32_t cp)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] == cp)
+            return true;
+        if (v[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}

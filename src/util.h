@@ -55,6 +55,9 @@ bool cv_map_get(const cv_map *m, uint64_t key, uint64_t *val);
 int cv_map_put(cv_map *m, uint64_t key, uint64_t val);
 void cv_map_free(cv_map *m);
 
+/* Whether the ascending table v[0, n) holds cp (a binary search). */
+bool cv_sorted_has(const uint32_t *v, size_t n, uint32_t cp);
+
 /* ---- UTF-8 ---------------------------------------------------------------------------- */
 
 /* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
