@@ -110,6 +110,13 @@ bool cv_char_is_dictionary_script(uint32_t cp)
 
 uint32_t cv_char_lower(uint32_t cp) { return (uint32_t)u_tolower((UChar32)cp); }
 
+bool cv_char_is_wordlike(uint32_t cp)
+{
+    return (U_GET_GC_MASK((UChar32)cp) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK | U_GC_PC_MASK)) != 0;
+}
+
+bool cv_char_is_punct(uint32_t cp) { return (U_GET_GC_MASK((UChar32)cp) & (U_GC_P_MASK | U_GC_S_MASK)) != 0; }
+
 bool cv_char_is_hangul(uint32_t cp)
 {
     return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) || (cp >= 0xA960 && cp <= 0xA97F) ||

@@ -21,6 +21,10 @@ const char *cv_script_face_name(int script);
 bool cv_char_is_dictionary_script(uint32_t cp);
 /* The lower-case form of cp (simple case mapping), for the hyphenation patterns. */
 uint32_t cv_char_lower(uint32_t cp);
+/* Letters, marks, numbers and connectors (_): what a heading's slug keeps (GitHub's rules). */
+bool cv_char_is_wordlike(uint32_t cp);
+/* Punctuation and symbols (Unicode's P and S categories). */
+bool cv_char_is_punct(uint32_t cp);
 /* Hangul syllables and jamo: Korean, whose words are separated by spaces. */
 bool cv_char_is_hangul(uint32_t cp);
 /* Han ideographs, kana, hangul, bopomofo: the characters that take CJK spacing rules. */

@@ -53,6 +53,10 @@ struct cv_bld {
     int cell_align;
     int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
     int containers;
+    int alert;            /* enum cv_alert of the blocks being built */
+    bool alert_title;     /* the next block is an alert's title */
+    bool join_next;       /* the next block follows the one before without a gap (an
+                           * alert's title, a definition's term) */
 };
 
 typedef struct cv_bld builder;
@@ -156,11 +160,16 @@ static void push_block(builder *b, cv_block *blk)
     blk->quote_depth = b->quote_depth;
     memcpy(blk->marker, b->marker, sizeof blk->marker);
     b->marker[0] = 0;
-    blk->tight = b->tight && !b->first_in_list;
+    blk->tight = (b->tight && !b->first_in_list) || b->join_next;
+    b->join_next = false;
     b->first_in_list = false;
     if (!blk->align)
         blk->align = b->align > 0 ? b->align : CV_ALIGN_DEFAULT;
     blk->dir = (uint8_t)b->dir;
+    blk->alert = (uint8_t)b->alert;
+    blk->alert_title = b->alert_title;
+    b->join_next = b->alert_title;
+    b->alert_title = false;
     if (CV_PUSH(b->model->blocks, *blk)) {
         free(blk->text);
         free(blk->spans.v);
@@ -205,12 +214,19 @@ static void finish_block(builder *b, int kind, int level, int line, int col)
 /* ---- links ------------------------------------------------------------------------------ */
 
 /* The link's target for the PDF, or NULL when it is shown as text only. http, https, mailto
- * and tel are clickable; a bare e-mail address gets mailto:. javascript:, file:, data: and
- * vbscript: are refused with a warning; relative targets and fragments stay text. */
+ * and tel are clickable; a bare e-mail address gets mailto:; a fragment (#skills) jumps
+ * inside the document when an anchor of that name is found (anchors.c). javascript:, file:,
+ * data: and vbscript: are refused with a warning; relative targets stay text. */
 static char *safe_target(builder *b, const char *url)
 {
     while (*url == ' ')
         url++;
+    if (url[0] == '#' && url[1]) {
+        char *u = cv_strndup(url, strlen(url));
+        if (!u)
+            b->ctx->oom = true;
+        return u;
+    }
     static const char *ok[] = {"http://", "https://", "mailto:", "tel:"};
     for (size_t k = 0; k < sizeof ok / sizeof *ok; k++)
         if (!strncasecmp(url, ok[k], strlen(ok[k]))) {
@@ -261,7 +277,23 @@ void cv_bld_text(builder *b, const char *s, size_t n)
 
 void cv_bld_break(builder *b)
 {
-    trim_end(b);
+    /* spaces before a break are not content; a break after a break is (<br><br> leaves an
+     * empty line, as a browser shows it), except in a table cell, whose lines are its
+     * paragraphs: an empty line there would make extractors read the table across, line by
+     * line, instead of cell by cell */
+    if (b->in_cell) {
+        trim_end(b);
+        add_text(b, "\n", 1);
+        return;
+    }
+    while (b->text.len && b->text.p[b->text.len - 1] == ' ') {
+        b->text.len--;
+        b->text.p[b->text.len] = 0;
+        while (b->spans.n && b->spans.v[b->spans.n - 1].start >= b->text.len)
+            b->spans.n--;
+        if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
+            b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
+    }
     add_text(b, "\n", 1);
 }
 
@@ -346,6 +378,26 @@ void cv_bld_item(builder *b)
         snprintf(b->marker, sizeof b->marker, "%d.", ls->next++);
     else
         snprintf(b->marker, sizeof b->marker, "%s", bullets[(b->list_depth - 1) % 3]);
+}
+
+void cv_bld_anchor(builder *b, const char *name)
+{
+    if (!name || !*name)
+        return;
+    /* it stands before the block being built (a table's, inside a cell) */
+    cv_anchor a = {cv_strndup(name, strlen(name)), (uint32_t)b->model->blocks.n, false};
+    if (!a.name || CV_PUSH(b->model->anchors, a)) {
+        free(a.name);
+        b->ctx->oom = true;
+    }
+}
+
+void cv_bld_join(builder *b) { b->join_next = true; }
+
+void cv_bld_alert(builder *b, int alert)
+{
+    b->alert = alert;
+    b->alert_title = alert != CV_ALERT_NONE;
 }
 
 void cv_bld_rule(builder *b)

@@ -60,6 +60,13 @@ void cv_bld_md_list_end(cv_bld *b, cv_bld_list_state s);
 int cv_bld_list_depth(const cv_bld *b);
 void cv_bld_marker(cv_bld *b, const char *marker);      /* the next block's list marker */
 void cv_bld_rule(cv_bld *b);
+/* A place links can jump to ("#name"): an HTML id or name, before the block being built. */
+void cv_bld_anchor(cv_bld *b, const char *name);
+/* The blocks that follow belong to a GitHub alert (enum cv_alert; CV_ALERT_NONE ends it); the
+ * first of them is its title. */
+void cv_bld_alert(cv_bld *b, int alert);
+/* The next block follows the one before without paragraph spacing. */
+void cv_bld_join(cv_bld *b);
 void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h, bool from_html);
 void cv_bld_table(cv_bld *b, bool begin);
 void cv_bld_row(cv_bld *b, bool begin, bool header);

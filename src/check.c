@@ -41,6 +41,42 @@ void cv_check_source(cv_ctx *ctx)
  * prints literally. The node's literal is walked beside its source (from the node's start),
  * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
  * the check never guesses. */
+void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col)
+{
+    /* a closing mark not found once is not found later either: each is searched for at most
+     * once past every opening, so a line of 100,000 "{{" stays linear */
+    bool none[4] = {false, false, false, false};
+    static const char *closes[4] = {">}}", "%}}", "%}", "}}"};
+    for (const char *p = lit ? strchr(lit, '{') : NULL; p; p = strchr(p + 1, '{')) {
+        if (p[1] != '%' && p[1] != '{')
+            continue;
+        bool hugo = p[1] == '{' && (p[2] == '<' || p[2] == '%');
+        int kind = hugo ? (p[2] == '<' ? 0 : 1) : p[1] == '%' ? 2 : 3;
+        const char *close = none[kind] ? NULL : strstr(p + 2, closes[kind]);
+        none[kind] = !close;
+        if (!close && p[1] == '{' && !hugo)
+            continue; /* "{{" alone is text ({{name}} is not always a template) */
+        size_t n = close ? (size_t)(close - p) + (hugo ? 3 : 2) : strlen(p);
+        /* its column in the file: the text node's start plus where it is in the line */
+        int c = col;
+        size_t len;
+        const char *src = line ? cv_source_line(ctx, line, &len) : NULL;
+        /* (escapes and entities make the source longer than the text, never shorter) */
+        size_t from = col >= 1 ? (size_t)(col - 1) + (size_t)(p - lit) : len;
+        if (src && from < len) {
+            const char *at = memchr(src + from, '{', len - from);
+            while (at && (size_t)(at - src) + 1 < len && at[1] != p[1])
+                at = memchr(at + 1, '{', len - (size_t)(at + 1 - src));
+            if (at)
+                c = (int)(at - src) + 1;
+        }
+        cv_diag(ctx, CVPDF_WARNING, CVPDF_D_TEMPLATE_TAG, line, c,
+                "%s '%.*s' prints as written: %s would have processed it", hugo ? "Hugo shortcode" : "Liquid tag",
+                (int)(n > 60 ? 60 : n), p, hugo ? "Hugo" : "Jekyll");
+        p += n - 1;
+    }
+}
+
 void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
 {
     if (!lit || (!strstr(lit, "**") && !strstr(lit, "__")) || !ctx->src)

@@ -11,6 +11,9 @@ void cv_check_source(cv_ctx *ctx);
 /* A text node holding "**" or "__" that is not an escape (its literal lit starts at
  * line:col): emphasis that did not parse, and prints literally. */
 void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col);
+/* Liquid tags ({% include x %}, {{ page.title }}) and Hugo shortcodes ({{< x >}}) in a text
+ * node at line:col: the site generator would have run them; here they print as written. */
+void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col);
 /* Lines l0+1..l1 of a paragraph that start like a list item. */
 void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1);
 /* An ordered item written as `written` and printed as `printed`. */

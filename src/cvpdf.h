@@ -77,7 +77,9 @@ typedef enum {
     CVPDF_D_SECTION_EMPTY = 204,     /* a heading with nothing under it */
     CVPDF_D_NESTED_TOO_DEEP = 205,   /* blocks or HTML past the nesting limit: not rendered */
     CVPDF_D_HTML_DROPPED = 206,      /* <script>, <style>: not rendered */
+    CVPDF_D_TEMPLATE_TAG = 207,      /* a Liquid or Hugo tag the site generator would have run */
     CVPDF_D_LINK_NOT_CLICKABLE = 210, /* an unsafe or unknown link scheme: shown as text */
+    CVPDF_D_LINK_TARGET_MISSING = 211, /* "#name" that no heading or HTML id has */
     CVPDF_D_IMAGE_UNREADABLE = 220,  /* missing, not a file, too large, not PNG or JPEG */
     CVPDF_D_IMAGE_REMOTE = 221,      /* not on this computer, not fetched */
     CVPDF_D_IMAGE_NO_SOURCE = 222,

@@ -165,8 +165,20 @@ static void text(cv_bld *b, const char *s, bool pre)
 
 static void walk(cv_bld *b, const xmlNode *parent, int depth, bool pre);
 
+/* An element's id (and an <a>'s name) is a place "#id" links jump to. */
+static void anchor_of(cv_bld *b, const xmlNode *n)
+{
+    char *id = attr(n, "id");
+    if (!id && is(n, "a"))
+        id = attr(n, "name");
+    if (id)
+        cv_bld_anchor(b, id);
+    xmlFree(id);
+}
+
 static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
 {
+    anchor_of(b, n);
     if (is(n, "script") || is(n, "style") || is(n, "template") || is(n, "noscript")) {
         cv_bld_warn(b, CVPDF_D_HTML_DROPPED, "<%s> in the HTML is not rendered", name_of(n));
         return;
@@ -405,6 +417,7 @@ int cv_html_inline(cv_bld *b, const char *frag, size_t len, cv_html_stack *stack
         } else if (is(n, "script") || is(n, "style")) {
             cv_bld_warn(b, CVPDF_D_HTML_DROPPED, "<%s> in the HTML is not rendered", name_of(n));
         } else if (!is(n, "hr")) {
+            anchor_of(b, n);
             cv_html_open o;
             memset(&o, 0, sizeof o);
             snprintf(o.name, sizeof o.name, "%s", name_of(n));

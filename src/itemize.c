@@ -142,7 +142,8 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
             size = base * 7 / 10;
             dy = -base * 15 / 100;
         }
-        uint32_t color = blk->kind == CV_B_HEADING ? (blk->level == 2 ? st->accent_color : st->heading_color)
+        uint32_t color = blk->alert_title ? st->alert_color[blk->alert]
+                         : blk->kind == CV_B_HEADING ? (blk->level == 2 ? st->accent_color : st->heading_color)
                          : (style & CV_S_LINK)     ? st->link_color
                                                    : st->text_color;
         if (!f) {

@@ -137,6 +137,33 @@ static void keep_after_headings(cv_vlist *out, const size_t *ends, size_t n)
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The anchors links jump to, as (block << 32 | anchor) in block order: each marks its place
+ * before its block. NULL when none (or on OOM, with ctx->oom set). */
+static uint64_t *used_anchors(cv_layout *l, const cv_model *m, size_t *n)
+{
+    *n = 0;
+    uint64_t *v = NULL;
+    for (size_t i = 0; i < m->anchors.n; i++)
+        *n += m->anchors.v[i].used;
+    if (!*n || !(v = malloc(*n * sizeof *v))) {
+        l->ctx->oom |= *n != 0;
+        *n = 0;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m->anchors.n; i++)
+        if (m->anchors.v[i].used)
+            v[k++] = (uint64_t)m->anchors.v[i].block << 32 | i;
+    qsort(v, k, sizeof *v, cmp_u64);
+    return v;
+}
+
 int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
 {
     const cv_style *st = l->st;
@@ -145,6 +172,8 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
     memset(&heading_ends, 0, sizeof heading_ends);
     cvu text_w = st->page_w - st->margin_l - st->margin_r;
     const cv_block *prev = NULL;
+    size_t nanchors = 0, next_anchor = 0;
+    uint64_t *anchors = used_anchors(l, m, &nanchors);
     /* the header block: a first level-1 heading is the name, a paragraph after it the contact
      * line; the style aligns them */
     size_t name_at = SIZE_MAX;
@@ -179,6 +208,18 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         cvu sp = space_before(st, b, prev);
         if (prev && push_space(l, out, sp, prev->kind == CV_B_HEADING))
             goto fail;
+        for (; next_anchor < nanchors && anchors[next_anchor] >> 32 <= i; next_anchor++) {
+            const cv_anchor *a = &m->anchors.v[anchors[next_anchor] & 0xFFFFFFFFu];
+            cv_vitem mk;
+            memset(&mk, 0, sizeof mk);
+            mk.kind = CV_V_MARK;
+            mk.anchor = (int32_t)(anchors[next_anchor] & 0xFFFFFFFFu);
+            mk.text = a->name;
+            mk.tlen = (uint32_t)strlen(a->name);
+            mk.keep_next = true; /* the place stays with what it names */
+            if (CV_PUSH(out->items, mk))
+                goto fail;
+        }
         cvu indent = b->list_depth * st->list_indent + b->quote_depth * st->quote_indent;
         if (b->kind == CV_B_CODE)
             indent += st->quote_indent;
@@ -231,16 +272,18 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
     }
     keep_after_headings(out, heading_ends.v, heading_ends.n);
     free(heading_ends.v);
+    free(anchors);
     return l->ctx->oom ? -1 : 0;
 fail:
     l->ctx->oom = true; /* (every failure here is an allocation's) */
     free(heading_ends.v);
+    free(anchors);
     return -1;
 }
 
 const char *cv_layout_name(const cv_layout *l, size_t *len)
 {
-    if (l->model)
+    if (l->model && !l->model->title_heading) /* a page's title is not its author's name */
         for (size_t i = 0; i < l->model->blocks.n; i++)
             if (l->model->blocks.v[i].kind == CV_B_HEADING) {
                 if (l->model->blocks.v[i].level != 1)
@@ -301,28 +344,34 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
     }
     if (!plain)
         return layout_text_any(l, text, len, size, color, out);
+    return cv_lay_text_runs(l, text, len, size, color, out);
+}
+
+/* One run of text in face id, shaped, at pen. */
+static int text_run(cv_layout *l, int id, const char *text, size_t s, size_t e, cvu size, uint32_t color, cvu *pen,
+                    cv_vlist *out)
+{
     cv_face *f = cv_fonts_face(l->fonts, id);
     if (!f)
         return -1;
     cv_sglyphs sg;
     memset(&sg, 0, sizeof sg);
-    if (cv_shape(l->shaper, f, size, text, len, 0, len, l->lang, 0, &sg)) {
+    if (cv_shape(l->shaper, f, size, text, e, s, e, l->lang, 0, &sg)) {
         free(sg.v);
         l->ctx->oom = true;
         return -1;
     }
-    cvu pen = 0;
     for (size_t k = 0; k < sg.n; k++) {
         bool first = k == 0 || sg.v[k - 1].cluster != sg.v[k].cluster;
         size_t m = k + 1;
         while (m < sg.n && sg.v[m].cluster == sg.v[k].cluster)
             m++;
-        uint32_t cend = m < sg.n ? sg.v[m].cluster : (uint32_t)len;
-        cv_lglyph g = {.x = pen + sg.v[k].dx, .dy = sg.v[k].dy, .size = size, .gid = sg.v[k].gid,
+        uint32_t cend = m < sg.n ? sg.v[m].cluster : (uint32_t)e;
+        cv_lglyph g = {.x = *pen + sg.v[k].dx, .dy = sg.v[k].dy, .size = size, .gid = sg.v[k].gid,
                        .face = (uint16_t)id, .ncl = first ? (uint16_t)(m - k) : 0, .color = color,
                        .text = first ? text + sg.v[k].cluster : NULL,
                        .tlen = first ? cend - sg.v[k].cluster : 0, .mode = CV_GM_TEXT, .image = -1};
-        pen += sg.v[k].adv;
+        *pen += sg.v[k].adv;
         if (CV_PUSH(out->glyphs, g)) {
             free(sg.v);
             l->ctx->oom = true;
@@ -330,6 +379,36 @@ cvu cv_layout_text(cv_layout *l, const char *text, size_t len, cvu size, uint32_
         }
     }
     free(sg.v);
+    return 0;
+}
+
+cvu cv_lay_text_runs(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color, cv_vlist *out)
+{
+    int reg = cv_fonts_role(l->fonts, CV_F_REGULAR);
+    cv_face *rf = cv_fonts_face(l->fonts, reg);
+    if (!rf)
+        return -1;
+    cvu pen = 0;
+    size_t run = 0;
+    int run_id = reg;
+    for (size_t i = 0; i < len;) {
+        size_t at = i;
+        uint32_t cp = cv_utf8_next(text, len, &i);
+        int id = reg, synth = 0;
+        if (cp >= 0x80 && !cv_face_has(rf, cp) && !cv_char_is_ignorable(cp)) {
+            id = cv_fonts_fallback(l->fonts, cp, false, false, &synth);
+            if (id < 0)
+                id = reg; /* .notdef: the character is reported where the block has it */
+        }
+        if (id != run_id && at > run) {
+            if (text_run(l, run_id, text, run, at, size, color, &pen, out))
+                return -1;
+            run = at;
+        }
+        run_id = id;
+    }
+    if (len > run && text_run(l, run_id, text, run, len, size, color, &pen, out))
+        return -1;
     return pen;
 }
 

@@ -60,11 +60,14 @@ typedef struct cv_vitem {
     size_t g0, g1;   /* LINE: glyphs [g0, g1) */
     size_t b0, b1;   /* LINE: link boxes [b0, b1) */
     int quote_depth; /* LINE: bars to draw at the left (the right when rtl) */
+    uint32_t bar_color; /* LINE: the innermost bar's colour (an alert's), 0 for the usual grey */
     bool rtl;        /* LINE: of a right-to-left paragraph */
     bool bidi;       /* LINE: set in visual order (UAX #9), its glyphs moved from logical order */
     const char *lang;/* LINE: its language when not the document's (a span /Lang), else NULL */
     bool keep_next;  /* no page break between this item and the next */
-    int level;       /* MARK: outline level; title in text/tlen */
+    int level;       /* MARK: outline level, title in text/tlen; 0: a link target, anchor
+                      * `anchor` of the model, its name in text/tlen */
+    int32_t anchor;
     const char *text;/* MARK: the title; LINE: its source text, for traces */
     uint32_t tlen;
     cvu width;       /* LINE: the set width */

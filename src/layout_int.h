@@ -100,6 +100,9 @@ int cv_lay_pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const ch
 /* itemize.c: itemizes and shapes the block's text into l->bg; px[p] receives the pen position
  * at each byte offset where a cluster starts (-1 inside a cluster). Returns the final pen
  * position. */
+/* One line of text, no breaking, no reordering, each character in the regular face or a
+ * fallback that has it: safe inside a block's layout (list markers, an image's alt text). */
+cvu cv_lay_text_runs(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color, cv_vlist *out);
 cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, cvu measure);
 /* items.c: hyphenation points of the block (hy[p] = 1: a hyphen may go before byte p), and
  * the block's item list in l->items (emerg: the final pass's cuts, or NULL). 0, -1 on OOM. */

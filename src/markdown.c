@@ -93,15 +93,18 @@ static bool inline_leaf(walker *w, cmark_node *n, cv_html_stack *html)
         lit = cmark_node_get_literal(n);
         if (lit && w->ctx->src)
             cv_check_emphasis(w->ctx, lit, src_line(w, cmark_node_get_start_line(n)), cmark_node_get_start_column(n));
+        if (lit && strchr(lit, '{'))
+            cv_check_template(w->ctx, lit, src_line(w, cmark_node_get_start_line(n)), cmark_node_get_start_column(n));
         if (lit) {
-            /* tabs and stray newlines inside text become spaces */
+            /* white space collapses as HTML's does (GitHub and Jekyll show a run of spaces
+             * typed for padding as one); a no-break space (&nbsp;) is not white space */
             for (const char *p = lit; *p;) {
-                size_t k = strcspn(p, "\t\n\r");
+                size_t k = strcspn(p, " \t\n\r");
                 cv_bld_add(b, p, k);
                 p += k;
                 if (*p) {
-                    cv_bld_add(b, " ", 1);
-                    p++;
+                    p += strspn(p, " \t\n\r");
+                    cv_bld_text(b, " ", 1);
                 }
             }
         }
@@ -341,7 +344,12 @@ static void walk_list(walker *w, cmark_node *n, int depth)
             }
         }
         char marker[24];
-        if (ordered)
+        const char *ty = cmark_node_get_type_string(item);
+        if (ty && !strcmp(ty, "tasklist")) { /* - [ ] and - [x]: a ballot box, empty or checked */
+            snprintf(marker, sizeof marker, "%s",
+                     cmark_gfm_extensions_get_tasklist_item_checked(item) ? "\xE2\x98\x91" : "\xE2\x98\x90");
+            num++; /* (an ordered list still counts it, as a browser does) */
+        } else if (ordered)
             snprintf(marker, sizeof marker, "%d%c", num++, paren ? ')' : '.');
         else
             snprintf(marker, sizeof marker, "%s", bullets[(cv_bld_list_depth(b) - 1) % 3]);
@@ -356,6 +364,175 @@ static void walk_list(walker *w, cmark_node *n, int depth)
     cv_bld_md_list_end(b, saved);
 }
 
+/* ---- kramdown's definition lists --------------------------------------------------------- */
+
+/* Whether the line that starts with inline node first is a definition: ": text" as written
+ * (an escaped "\:" is text). */
+static bool def_line(walker *w, cmark_node *first)
+{
+    if (!first || cmark_node_get_type(first) != CMARK_NODE_TEXT)
+        return false;
+    const char *lit = cmark_node_get_literal(first);
+    if (!lit || lit[0] != ':' || (lit[1] != ' ' && lit[1] != '\t'))
+        return false;
+    size_t len;
+    int l = src_line(w, cmark_node_get_start_line(first)), c = cmark_node_get_start_column(first);
+    const char *src = l ? cv_source_line(w->ctx, l, &len) : NULL;
+    return !src || (c >= 1 && (size_t)c <= len && src[c - 1] == ':');
+}
+
+/* The paragraph's lines: the first inline node of each, and how many there are (at most max). */
+static size_t para_lines(cmark_node *para, cmark_node **first, size_t max)
+{
+    size_t n = 0;
+    bool start = true;
+    for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK) {
+            start = true;
+            continue;
+        }
+        if (start && n < max)
+            first[n++] = c;
+        start = false;
+    }
+    return n;
+}
+
+/* Moves the inlines of para from `from` up to (not including) `to` into a new paragraph and
+ * walks it as a block: a term in bold, or a definition, indented under its term, its ": "
+ * taken off. */
+static void def_part(walker *w, cmark_node *para, cmark_node *from, cmark_node *to, bool term, bool join)
+{
+    cmark_node *p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+    if (!p) {
+        w->ctx->oom = true;
+        return;
+    }
+    for (cmark_node *c = from; c && c != to;) {
+        cmark_node *nx = cmark_node_next(c);
+        if (cmark_node_get_type(c) == CMARK_NODE_SOFTBREAK && (!nx || nx == to))
+            cmark_node_free(c); /* the break that ended the part */
+        else
+            cmark_node_append_child(p, c);
+        c = nx;
+    }
+    if (!term) {
+        cmark_node *t = cmark_node_first_child(p);
+        const char *lit = t ? cmark_node_get_literal(t) : NULL;
+        if (lit) {
+            size_t k = 1;
+            while (lit[k] == ' ' || lit[k] == '\t')
+                k++;
+            char *rest = cv_strndup(lit + k, strlen(lit + k));
+            if (!rest || !cmark_node_set_literal(t, rest))
+                w->ctx->oom = true;
+            free(rest);
+        }
+    }
+    int line = src_line(w, cmark_node_get_start_line(from)), col = cmark_node_get_start_column(from);
+    cv_bld_pos(w->b, line, col);
+    cv_bld_list_state ls;
+    uint16_t old = cv_bld_style(w->b, term ? CV_S_BOLD : 0);
+    if (!term)
+        ls = cv_bld_md_list(w->b, true);
+    if (join)
+        cv_bld_join(w->b);
+    paragraph_inlines(w, p);
+    cv_bld_trim(w->b);
+    cv_bld_block(w->b, CV_B_PARA, 0, line, col);
+    if (!term)
+        cv_bld_md_list_end(w->b, ls);
+    cv_bld_style(w->b, old);
+    cmark_node_insert_before(para, p); /* the tree owns it again */
+}
+
+/* A paragraph of a definition list: "Term" lines, then ": definition" lines (a line that
+ * follows a definition without a colon continues it). after_term: the paragraph before was
+ * a term, so this one may start with a definition; defs_next: the next paragraph starts
+ * with one, so this one may be terms only. Returns whether it was one (then it is walked). */
+static bool deflist(walker *w, cmark_node *para, bool after_term, bool defs_next)
+{
+    cmark_node *first[4096];
+    size_t n = para_lines(para, first, sizeof first / sizeof *first);
+    if (!n || n == sizeof first / sizeof *first)
+        return false;
+    bool any = false;
+    for (size_t i = 1; i < n; i++)
+        any |= def_line(w, first[i]);
+    bool starts_def = def_line(w, first[0]);
+    if (!(starts_def ? after_term : any || defs_next))
+        return false;
+    for (size_t i = 0; i < n;) {
+        bool d = def_line(w, first[i]);
+        size_t j = i + 1;
+        while (d && j < n && !def_line(w, first[j]))
+            j++; /* a definition's continuation lines */
+        /* the list's first term keeps the space before it; the rest follow on */
+        def_part(w, para, first[i], j < n ? first[j] : NULL, !d, i > 0 || d);
+        i = j;
+    }
+    return true;
+}
+
+/* GitHub's alerts: a block quote at the top level whose first line is only [!NOTE], [!TIP],
+ * [!IMPORTANT], [!WARNING] or [!CAUTION] (any case). Returns the kind and takes that line out
+ * of the quote (its paragraph too when nothing else is in it). */
+static int alert_of(cmark_node *quote)
+{
+    static const char *names[] = {NULL, "[!note]", "[!tip]", "[!important]", "[!warning]", "[!caution]"};
+    cmark_node *para = cmark_node_first_child(quote);
+    if (!para || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+        return CV_ALERT_NONE;
+    char first[16];
+    size_t n = 0;
+    cmark_node *c = cmark_node_first_child(para);
+    /* cmark leaves "[", "!NOTE" and "]" as separate text nodes */
+    for (; c && cmark_node_get_type(c) == CMARK_NODE_TEXT; c = cmark_node_next(c)) {
+        const char *lit = cmark_node_get_literal(c);
+        size_t k = lit ? strlen(lit) : 0;
+        if (n + k >= sizeof first)
+            return CV_ALERT_NONE;
+        for (size_t i = 0; i < k; i++)
+            first[n++] = (char)(lit[i] >= 'A' && lit[i] <= 'Z' ? lit[i] + 32 : lit[i]);
+    }
+    while (n && first[n - 1] == ' ')
+        n--;
+    first[n] = 0;
+    if (c && cmark_node_get_type(c) != CMARK_NODE_SOFTBREAK && cmark_node_get_type(c) != CMARK_NODE_LINEBREAK)
+        return CV_ALERT_NONE;
+    int kind = CV_ALERT_NONE;
+    for (int k = 1; k <= CV_ALERT_CAUTION; k++)
+        if (!strcmp(first, names[k]))
+            kind = k;
+    if (kind == CV_ALERT_NONE)
+        return kind;
+    cmark_node *stop = c ? cmark_node_next(c) : NULL;
+    for (cmark_node *x = cmark_node_first_child(para); x && x != stop;) {
+        cmark_node *nx = cmark_node_next(x);
+        cmark_node_free(x); /* (unlinks it) */
+        x = nx;
+    }
+    if (!cmark_node_first_child(para))
+        cmark_node_free(para);
+    return kind;
+}
+
+/* An alert: its title ("Note", in English as GitHub shows it), then its blocks. */
+static void walk_alert(walker *w, cmark_node *quote, int kind, int line, int col, int depth)
+{
+    static const char *titles[] = {"", "Note", "Tip", "Important", "Warning", "Caution"};
+    cv_bld *b = w->b;
+    cv_bld_quote(b, +1);
+    cv_bld_alert(b, kind);
+    uint16_t old = cv_bld_style(b, CV_S_BOLD);
+    cv_bld_add(b, titles[kind], strlen(titles[kind]));
+    cv_bld_style(b, old);
+    cv_bld_block(b, CV_B_PARA, 0, line, col);
+    walk_blocks(w, quote, depth + 1);
+    cv_bld_alert(b, CV_ALERT_NONE);
+    cv_bld_quote(b, -1);
+}
+
 static void walk_blocks(walker *w, cmark_node *parent, int depth)
 {
     cv_bld *b = w->b;
@@ -363,17 +540,28 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
         cv_bld_warn(b, CVPDF_D_NESTED_TOO_DEEP, "blocks nested deeper than %d levels are not rendered", MAX_NESTING);
         return;
     }
+    bool after_term = false; /* the paragraph before was (or ended) a definition list */
     for (cmark_node *n = cmark_node_first_child(parent); n && !w->ctx->oom; n = cmark_node_next(n)) {
         int line, col;
         block_pos(w, n, &line, &col);
+        bool was_term = after_term;
+        after_term = false;
         switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_PARAGRAPH: {
+            cmark_node *nx = cmark_node_next(n);
+            bool defs_next = nx && cmark_node_get_type(nx) == CMARK_NODE_PARAGRAPH &&
+                             def_line(w, cmark_node_first_child(nx));
+            if (deflist(w, n, was_term, defs_next)) {
+                after_term = true;
+                break;
+            }
             paragraph_inlines(w, n);
             cv_bld_trim(b);
             if (w->ctx->src)
                 cv_check_swallowed_items(w->ctx, line, src_line(w, cmark_node_get_end_line(n)));
             cv_bld_block(b, CV_B_PARA, 0, line, col);
             break;
+        }
         case CMARK_NODE_HEADING: {
             int level = cmark_node_get_heading_level(n);
             paragraph_inlines(w, n);
@@ -394,11 +582,17 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
         case CMARK_NODE_THEMATIC_BREAK:
             cv_bld_block(b, CV_B_RULE, 0, line, col);
             break;
-        case CMARK_NODE_BLOCK_QUOTE:
+        case CMARK_NODE_BLOCK_QUOTE: {
+            int alert = cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT ? alert_of(n) : CV_ALERT_NONE;
+            if (alert) {
+                walk_alert(w, n, alert, line, col, depth);
+                break;
+            }
             cv_bld_quote(b, +1);
             walk_blocks(w, n, depth + 1);
             cv_bld_quote(b, -1);
             break;
+        }
         case CMARK_NODE_LIST:
             walk_list(w, n, depth);
             break;
@@ -423,8 +617,8 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
     cmark_parser *p = cmark_parser_new(CMARK_OPT_UNSAFE);
     if (!p)
         return -1;
-    static const char *exts[] = {"table", "autolink", "strikethrough"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *exts[] = {"table", "autolink", "strikethrough", "tasklist"};
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
         cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
         if (e)
             cmark_parser_attach_syntax_extension(p, e);

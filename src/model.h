@@ -27,6 +27,8 @@ typedef struct cv_span {
 } cv_span;
 
 enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE, CV_B_TABLE };
+/* GitHub's alerts (> [!NOTE] ...): the kind of alert a block belongs to. */
+enum cv_alert { CV_ALERT_NONE, CV_ALERT_NOTE, CV_ALERT_TIP, CV_ALERT_IMPORTANT, CV_ALERT_WARNING, CV_ALERT_CAUTION };
 enum cv_align { CV_ALIGN_DEFAULT, CV_ALIGN_LEFT, CV_ALIGN_CENTER, CV_ALIGN_RIGHT };
 
 typedef struct cv_block {
@@ -44,8 +46,17 @@ typedef struct cv_block {
     char lang[12];   /* its language when not the document's (a paragraph CLD2 found in
                       * another), else "" */
     int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
+    uint8_t alert;   /* enum cv_alert: inside an alert, whose colour its innermost quote bar takes */
+    bool alert_title;/* the alert's title line ("Note"), set in its colour */
     int line, col;   /* source position of the block */
 } cv_block;
+
+/* A place a link can jump to: a heading's slug (GitHub's rules) or an HTML id or name. */
+typedef struct cv_anchor {
+    char *name;
+    uint32_t block;  /* the block it stands before */
+    bool used;       /* some link jumps to it: layout marks its place */
+} cv_anchor;
 
 enum { CV_IMG_NONE, CV_IMG_PNG, CV_IMG_JPEG };
 
@@ -77,15 +88,22 @@ typedef struct cv_table {
 
 typedef struct cv_model {
     CV_VEC(cv_block) blocks;
-    CV_VEC(char *) links; /* link targets; NULL for one that is shown but not clickable */
+    CV_VEC(char *) links; /* link targets; NULL for one that is shown but not clickable;
+                           * "#name" for one inside the document */
+    CV_VEC(int32_t) link_dest; /* per link, the anchor it jumps to, or -1 (cv_anchors_resolve) */
+    CV_VEC(cv_anchor) anchors; /* HTML ids and names, then (when resolved) heading slugs */
     CV_VEC(cv_image) images;
     CV_VEC(cv_table) tables;
     char *first_heading;  /* text of the first heading, for the title */
     int dir;              /* the document's direction (CV_DIR_*): front matter `dir:`, else
                            * from its strong characters; a paragraph without one takes it */
     bool dir_forced;      /* front matter set it: every paragraph without HTML dir= takes it */
+    bool title_heading;   /* its first block is the front matter's title, shown as Jekyll's
+                           * page layout does (not the author's name) */
 } cv_model;
 
 void cv_model_free(cv_model *model);
+/* Puts title before the first block as a level-1 heading written at line:col. 0, -1 on OOM. */
+int cv_model_title(cv_model *model, const char *title, int line, int col);
 
 #endif

@@ -58,8 +58,9 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
         cvu x = st->margin_l + d * st->quote_indent + st->quote_indent / 4;
         if (it->rtl)
             x = st->page_w - x; /* the bars of a right-to-left quote stand at its right */
-        cv_prule r = {.x0 = x, .y0 = top, .x1 = x, .y1 = top + it->height, .width = CVU_R(3, 2),
-                      .color = 0xBBBBBB};
+        bool alert = it->bar_color && d == it->quote_depth - 1;
+        cv_prule r = {.x0 = x, .y0 = top, .x1 = x, .y1 = top + it->height, .width = alert ? CVU_R(5, 2) : CVU_R(3, 2),
+                      .color = alert ? it->bar_color : 0xBBBBBB};
         if (CV_PUSH(pg->rules, r))
             return -1;
     }
@@ -78,7 +79,7 @@ static int place(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, c
         return CV_PUSH(pg->rules, r);
     }
     case CV_V_MARK: {
-        cv_pmark m = {it->level, top, it->text, it->tlen};
+        cv_pmark m = {it->level, it->anchor, top, it->text, it->tlen};
         return CV_PUSH(pg->marks, m);
     }
     default:

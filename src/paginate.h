@@ -40,7 +40,8 @@ typedef struct cv_plink {
 } cv_plink;
 
 typedef struct cv_pmark {
-    int level;
+    int level;      /* 0: a link target, anchor `anchor`, its name in text */
+    int32_t anchor;
     cvu y;
     const char *text;
     uint32_t tlen;

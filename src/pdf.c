@@ -140,6 +140,13 @@ static void subset_ahead(cv_memo *memo, cv_fonts *fonts, const glyph_list *glyph
 }
 
 
+/* A link to an anchor, on page `page`. */
+typedef struct goto_link {
+    size_t page;
+    HPDF_Rect r;
+    int32_t anchor;
+} goto_link;
+
 /* An outline entry, met on a page. */
 typedef struct mark_at {
     size_t page;
@@ -164,6 +171,9 @@ typedef struct writer {
     cv_buf content;
     CV_VEC(HPDF_Page) hp;
     CV_VEC(mark_at) marks;
+    size_t *anchor_page;     /* per anchor, the page its mark is on, or SIZE_MAX */
+    cvu *anchor_y;           /* and its place, from the page's top */
+    CV_VEC(goto_link) gotos; /* links inside the document, made once every page exists */
 } writer;
 
 /* A synthetic face's glyphs are its base face's, drawn emboldened or slanted. */
@@ -330,7 +340,20 @@ static void add_links(writer *w, HPDF_Page page)
         const cv_plink *lk = &pg->links.v[k];
         if (lk->link < 0 || (size_t)lk->link >= w->info->nlinks)
             continue;
-        char *uri = link_uri(w->info->links[lk->link]);
+        const char *target = w->info->links[lk->link];
+        if (target && target[0] == '#') {
+            /* inside the document: its page may come later, so it is made at the end */
+            int32_t a = w->info->link_dest ? w->info->link_dest[lk->link] : -1;
+            goto_link g = {w->hp.n - 1,
+                           {(HPDF_REAL)pt(lk->x0), (HPDF_REAL)pt(h - lk->y1), (HPDF_REAL)pt(lk->x1), (HPDF_REAL)pt(h - lk->y0)},
+                           a};
+            if (a >= 0 && (size_t)a < w->info->nanchors && w->anchor_page[a] != SIZE_MAX && CV_PUSH(w->gotos, g)) {
+                w->ctx->oom = true;
+                return;
+            }
+            continue;
+        }
+        char *uri = link_uri(target);
         if (!uri && w->info->links[lk->link]) {
             w->ctx->oom = true; /* a clickable link whose URI could not be made */
             return;
@@ -396,6 +419,59 @@ static int write_pages(writer *w)
     return 0;
 }
 
+/* [page /XYZ left top null]: null keeps the reader's zoom, which libharu's
+ * HPDF_Destination_SetXYZ cannot express. y from the page's top. */
+static HPDF_Destination xyz_dest(writer *w, HPDF_Page page, cvu y)
+{
+    HPDF_Destination d = HPDF_Page_CreateDestination(page);
+    if (d) {
+        HPDF_Array_Clear(d);
+        HPDF_Array_Add(d, page);
+        HPDF_Array_AddName(d, "XYZ");
+        HPDF_Array_AddNumber(d, 0);
+        HPDF_Array_AddNumber(d, (HPDF_INT32)((w->pages->height - y) / CVU_PT));
+        HPDF_Array_Add(d, HPDF_Null_New(w->pdf->mmgr));
+    }
+    return d;
+}
+
+/* Where each anchor's mark landed (the plans say, before any page is written). */
+static int place_anchors(writer *w)
+{
+    size_t n = w->info->nanchors;
+    w->anchor_page = malloc((n ? n : 1) * sizeof *w->anchor_page);
+    w->anchor_y = malloc((n ? n : 1) * sizeof *w->anchor_y);
+    if (!w->anchor_page || !w->anchor_y) {
+        w->ctx->oom = true;
+        return -1;
+    }
+    for (size_t a = 0; a < n; a++)
+        w->anchor_page[a] = SIZE_MAX;
+    const cv_pages *pg = w->pages;
+    for (size_t p = 0; p < pg->pages.n; p++)
+        for (size_t j = pg->pages.v[p].p0; j < pg->pages.v[p].p1; j++) {
+            const cv_vitem *it = &pg->vl->items.v[pg->placed.v[j].item];
+            if (it->kind == CV_V_MARK && !it->level && it->anchor >= 0 && (size_t)it->anchor < n &&
+                w->anchor_page[it->anchor] == SIZE_MAX) {
+                w->anchor_page[it->anchor] = p;
+                w->anchor_y[it->anchor] = pg->placed.v[j].top;
+            }
+        }
+    return 0;
+}
+
+/* The links inside the document, now that every page they may jump to exists. */
+static void write_gotos(writer *w)
+{
+    for (size_t k = 0; k < w->gotos.n; k++) {
+        const goto_link *g = &w->gotos.v[k];
+        HPDF_Destination d = xyz_dest(w, w->hp.v[w->anchor_page[g->anchor]], w->anchor_y[g->anchor]);
+        HPDF_Annotation a = d ? HPDF_Page_CreateLinkAnnot(w->hp.v[g->page], g->r, d) : NULL;
+        if (a)
+            HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    }
+}
+
 /* 3. The outline: headings nest by level. */
 static void write_outline(writer *w)
 {
@@ -404,6 +480,8 @@ static void write_outline(writer *w)
     int depth = 0;
     for (size_t k = 0; k < w->marks.n; k++) {
         const cv_pmark *m = &w->marks.v[k].m;
+        if (!m->level)
+            continue; /* a link target */
         HPDF_Page page = w->hp.v[w->marks.v[k].page];
         while (depth > 0 && stack_level[depth - 1] >= m->level)
             depth--;
@@ -414,18 +492,9 @@ static void write_outline(writer *w)
         void *title = text_string(w->pdf->mmgr, m->text, m->tlen);
         if (title)
             HPDF_Dict_Add(o, "Title", title);
-        HPDF_Destination d = HPDF_Page_CreateDestination(page);
-        if (d) {
-            /* [page /XYZ left top null]: null keeps the reader's zoom, which libharu's
-             * HPDF_Destination_SetXYZ cannot express */
-            HPDF_Array_Clear(d);
-            HPDF_Array_Add(d, page);
-            HPDF_Array_AddName(d, "XYZ");
-            HPDF_Array_AddNumber(d, 0);
-            HPDF_Array_AddNumber(d, (HPDF_INT32)((w->pages->height - m->y) / CVU_PT));
-            HPDF_Array_Add(d, HPDF_Null_New(w->pdf->mmgr));
+        HPDF_Destination d = xyz_dest(w, page, m->y);
+        if (d)
             HPDF_Outline_SetDestination(o, d);
-        }
         HPDF_Outline_SetOpened(o, HPDF_TRUE);
         if (depth < 7) {
             stack[depth] = o;
@@ -520,8 +589,9 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
         goto done;
     }
     HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
-    if (collect_glyphs(&w) || build_fonts(&w) || write_pages(&w))
+    if (place_anchors(&w) || collect_glyphs(&w) || build_fonts(&w) || write_pages(&w))
         goto done;
+    write_gotos(&w);
     write_outline(&w);
     /* 4. ToUnicode maps, now that every page has registered its text */
     for (int fi = 0; fi < nf; fi++)
@@ -551,6 +621,9 @@ done:
     free(w.ppems);
     free(w.hp.v);
     free(w.marks.v);
+    free(w.anchor_page);
+    free(w.anchor_y);
+    free(w.gotos.v);
     cv_page_free(&w.page);
     cv_buf_free(&w.content);
     HPDF_Free(w.pdf);

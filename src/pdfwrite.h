@@ -9,8 +9,10 @@
 typedef struct cv_docinfo {
     const char *title, *author, *lang, *producer;
     long long date; /* -1: none */
-    const char *const *links; /* NULL entries are not clickable */
+    const char *const *links; /* NULL entries are not clickable; "#name" jumps inside */
+    const int32_t *link_dest; /* per link, the anchor a "#name" one jumps to, or -1 */
     size_t nlinks;
+    size_t nanchors;          /* the anchors link_dest counts in (layout marks the used ones) */
     const cv_image *images;
     size_t nimages;
 } cv_docinfo;

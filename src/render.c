@@ -20,9 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anchors.h"
 #include "bidi.h"
 #include "cache.h"
 #include "check.h"
+#include "smartpunct.h"
 #include "fit.h"
 #include "fonts.h"
 #include "hyph.h"
@@ -112,6 +114,23 @@ static void block_languages(render *r)
         if (lo < ls->n && ls->v[lo].start <= off)
             snprintf(b->lang, sizeof b->lang, "%s", ls->v[lo].lang);
     }
+}
+
+/* A document without a level-1 heading shows its front matter's title (else its name) as
+ * one, as Jekyll's page layout does. 0, -1 on OOM. */
+static int front_title(render *r)
+{
+    const cv_model *m = &r->model;
+    for (size_t i = 0; i < m->blocks.n; i++)
+        if (m->blocks.v[i].kind == CV_B_HEADING && m->blocks.v[i].level == 1)
+            return 0;
+    const cv_kv *use = NULL;
+    for (size_t i = 0; i < r->meta.keys.n; i++) {
+        const cv_kv *kv = &r->meta.keys.v[i];
+        if (kv->value && *kv->value && (!strcmp(kv->key, "title") || (!strcmp(kv->key, "name") && !use)))
+            use = kv;
+    }
+    return use ? cv_model_title(&r->model, use->value, use->vline, use->vcol) : 0;
 }
 
 /* A Chinese document whose `lang` names one script variant written in the other ("zh-CN" in
@@ -291,6 +310,8 @@ static cvpdf_status parse(render *r)
         return CVPDF_ERR_NOMEM;
     block_languages(r);
     set_direction(r, md, len);
+    if (front_title(r) || cv_anchors_resolve(ctx, &r->model))
+        return CVPDF_ERR_NOMEM;
     if (ctx->remote_images > 3)
         cv_diag(ctx, CVPDF_WARNING, CVPDF_D_IMAGE_REMOTE, 0, 0, "%d more images are not on this computer and are not fetched; their alt text is shown",
                 ctx->remote_images - 3);
@@ -310,6 +331,8 @@ static cvpdf_status prepare(render *r)
         cv_style_dump(&r->style, &sb);
         return give(r, &sb);
     }
+    if (r->style.smart && cv_smart_punct(&r->model, r->lang))
+        return CVPDF_ERR_NOMEM;
     /* the patterns load beside the fonts and the first paragraphs; fitting changes sizes,
      * never whether to hyphenate, so one dictionary serves every --fit-pages trial */
     if (r->style.hyphenate) {
@@ -420,7 +443,7 @@ static cvpdf_status output(render *r)
     const char *title = r->meta.title ? r->meta.title : m->first_heading;
     const char *author = r->meta.author;
     /* a résumé's first level-1 heading is its author's name */
-    for (size_t i = 0; !author && i < m->blocks.n; i++)
+    for (size_t i = m->title_heading; !author && i < m->blocks.n; i++)
         if (m->blocks.v[i].kind == CV_B_HEADING) {
             if (m->blocks.v[i].level == 1)
                 author = m->blocks.v[i].text;
@@ -429,7 +452,7 @@ static cvpdf_status output(render *r)
     char producer[64];
     snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION_STRING);
     cv_docinfo info = {title, author, r->lang, producer, cv_date(opts), (const char *const *)m->links.v,
-                       m->links.n, m->images.v, m->images.n};
+                       m->link_dest.v, m->links.n, m->anchors.n, m->images.v, m->images.n};
     cv_stage(ctx, CV_T_WRITE);
     if (cv_pdf_write(ctx, r->fonts, &r->pages, &info, r->out, r->out_len))
         return ctx->oom ? CVPDF_ERR_NOMEM : CVPDF_ERR_PDF;

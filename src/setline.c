@@ -41,7 +41,7 @@ static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const b
         const char *alt = l->model->images.v[g->image].alt;
         if (alt && *alt) {
             size_t from = out->glyphs.n;
-            if (cv_layout_text(l, alt, strlen(alt), g->size, g->color, out) < 0)
+            if (cv_lay_text_runs(l, alt, strlen(alt), g->size, g->color, out) < 0)
                 return 0;
             for (size_t k = from; k < out->glyphs.n; k++) {
                 out->glyphs.v[k].x = x;
@@ -141,7 +141,7 @@ static int add_marker(setting *s)
         mk[0] = p;
     }
     s->marker_g0 = s->out->glyphs.n;
-    cvu w = cv_layout_text(l, mk, strlen(mk), l->st->body_size, l->st->text_color, &tmp);
+    cvu w = cv_lay_text_runs(l, mk, strlen(mk), l->st->body_size, l->st->text_color, &tmp);
     s->marker_w = w > 0 ? w : 0;
     for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
         cv_lglyph g = tmp.glyphs.v[k];
@@ -428,6 +428,7 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     s.line.g0 = out->glyphs.n;
     s.line.b0 = out->boxes.n;
     s.line.quote_depth = blk->quote_depth;
+    s.line.bar_color = blk->alert ? l->st->alert_color[blk->alert] : 0;
     s.line.hyphen = hyph;
     glue_set(&s, it, from, to, hyph ? brk_item->width : 0, measure, justify);
     s.maxsize = cv_lay_block_size(l->st, blk);

@@ -56,11 +56,17 @@ static const key_def keys[] = {
     {"link-color", T_COLOR, F(link_color), "#rrggbb"},
     {"rule-color", T_COLOR, F(rule_color), "#rrggbb"},
     {"muted-color", T_COLOR, F(muted_color), "#rrggbb: page numbers"},
+    {"alert-note-color", T_COLOR, F(alert_color[CV_ALERT_NOTE]), "#rrggbb: > [!NOTE] alerts"},
+    {"alert-tip-color", T_COLOR, F(alert_color[CV_ALERT_TIP]), "#rrggbb: > [!TIP] alerts"},
+    {"alert-important-color", T_COLOR, F(alert_color[CV_ALERT_IMPORTANT]), "#rrggbb: > [!IMPORTANT] alerts"},
+    {"alert-warning-color", T_COLOR, F(alert_color[CV_ALERT_WARNING]), "#rrggbb: > [!WARNING] alerts"},
+    {"alert-caution-color", T_COLOR, F(alert_color[CV_ALERT_CAUTION]), "#rrggbb: > [!CAUTION] alerts"},
     {"section-case", T_CASE, F(h2_upper), "none, upper"},
     {"section-rule", T_BOOL, F(h2_rule), "true, false"},
     {"name-align", T_ALIGN, F(name_align), "left, center, right"},
     {"contact-align", T_ALIGN, F(contact_align), "left, center, right"},
     {"justify", T_BOOL, F(justify), "true, false"},
+    {"smart-punctuation", T_BOOL, F(smart), "true, false: \"quotes\" as the language writes them, -- and --- as dashes, ... as …"},
     {"hyphenate", T_BOOL, F(hyphenate), "true, false"},
     {"page-numbers", T_BOOL, F(page_numbers), "true, false"},
     {"footer-name", T_BOOL, F(footer_name), "true, false"},
@@ -107,12 +113,21 @@ void cv_style_default(cv_style *st, const char *lang)
     st->rule_color = 0x8C8C8C;
     st->link_color = 0x1F4E79;
     st->muted_color = 0x666666;
+    /* GitHub's */
+    st->alert_color[CV_ALERT_NONE] = 0xBBBBBB;
+    st->alert_color[CV_ALERT_NOTE] = 0x0969DA;
+    st->alert_color[CV_ALERT_TIP] = 0x1A7F37;
+    st->alert_color[CV_ALERT_IMPORTANT] = 0x8250DF;
+    st->alert_color[CV_ALERT_WARNING] = 0x9A6700;
+    st->alert_color[CV_ALERT_CAUTION] = 0xCF222E;
     st->image_max_h = CVU_R(180, 1);
-    st->cell_pad_x = CVU_R(4, 1);
+    /* LaTeX's \\tabcolsep: a 12 pt gutter, which pdftotext needs to read columns apart */
+    st->cell_pad_x = CVU_R(6, 1);
     st->cell_pad_y = CVU_R(5, 2);
     st->table_rule_color = 0xC8C8C8;
     st->table_header_fill = 0xF0F0F0;
     st->justify = true;
+    st->smart = true;
     st->hyphenate = !cv_lang_is_cjk(lang);
     st->h2_rule = true;
     st->page_numbers = true;

@@ -22,7 +22,9 @@ struct cv_style {
     cvu image_max_h;   /* the tallest an image may be */
     cvu cell_pad_x, cell_pad_y;
     uint32_t table_rule_color, table_header_fill;
+    uint32_t alert_color[6]; /* by enum cv_alert: an alert's bar and title (GitHub's colours) */
     bool justify;    /* paragraphs set flush on both sides (headings and code stay ragged) */
+    bool smart;      /* typographic quotes, dashes and ellipses (smartpunct.c) */
     bool hyphenate;  /* when the language has patterns */
     bool h2_upper;   /* section headings in capitals */
     bool h2_rule;    /* a rule under section headings, in the accent colour */

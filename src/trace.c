@@ -83,7 +83,10 @@ int cv_trace(const cv_pages *pages, cv_buf *out)
         const cv_page *pg = &page;
         cv_buf_printf(out, "page %zu\n", p + 1);
         for (size_t k = 0; k < pg->marks.n; k++) {
-            cv_buf_printf(out, "  mark h%d y=", pg->marks.v[k].level);
+            if (pg->marks.v[k].level)
+                cv_buf_printf(out, "  mark h%d y=", pg->marks.v[k].level);
+            else
+                cv_buf_puts(out, "  anchor y=");
             pt(out, pg->marks.v[k].y);
             cv_buf_puts(out, " | ");
             text(out, pg->marks.v[k].text, pg->marks.v[k].tlen);

@@ -199,6 +199,25 @@ pdf_text() {
 	pdftotext -enc UTF-8 "$@" "$pdf" "$txt" 2>"$CASE/pdftotext.err" || fail "pdftotext $pdf failed: $(head -n 1 "$CASE/pdftotext.err")"
 }
 
+# pdf_gotos PDF: one line per link annotation that jumps inside the document: its page and the
+# top of its /XYZ destination ("1 684"), from qpdf's QDF form.
+pdf_gotos() {
+	need qpdf
+	qpdf --qdf --object-streams=disable "$1" "$CASE/gotos.qdf" || fail "qpdf cannot read $1"
+	python3 - "$CASE/gotos.qdf" <<-'EOF'
+	import re, sys
+	src = open(sys.argv[1], encoding="latin-1").read()
+	objs = {int(m.group(1)): m.group(2) for m in re.finditer(r"^(\d+) 0 obj\n(.*?)\nendobj", src, re.S | re.M)}
+	pages = [n for n, o in sorted(objs.items()) if re.search(r"/Type /Page\b", o)]
+	for n, o in sorted(objs.items()):
+	    if "/Subtype /Link" in o:
+	        m = re.search(r"/Dest (\d+) 0 R", o)
+	        if m:
+	            d = re.findall(r"-?[\d.]+ 0 R|/XYZ|-?[\d.]+|null", objs[int(m.group(1))])
+	            print(pages.index(int(d[0].split()[0])) + 1, d[3])
+	EOF
+}
+
 # info_field PDF KEY: prints the value of KEY in `pdfinfo PDF` (call as VAR=$(info_field ...);
 # check the result, since a failure inside $(...) does not end the check).
 info_field() {
@@ -1090,6 +1109,176 @@ check "scripts: a footer name in Chinese or Arabic drawn in a face that has it" 
 
 # ---------------------------------------------------------------------------------------------
 # Real-world Markdown: tables, images, raw HTML, links.
+
+# ---- Markdown as GitHub and Jekyll show it ----------------------------------------------------
+
+# "#slug" links jump to the heading GitHub's slugs name (and to <a name>), at the heading's
+# place; an unknown one is a warning at its position and stays text.
+t_md_links() {
+	need qpdf
+	run cvpdf tests/cases/md-links.md -o "$CASE/l.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "md-links.md:4:73: warning: link to '#publications' jumps nowhere" "the unknown target's warning"
+	[ "$(grep -c warning "$CASE/stderr")" -eq 1 ] || { show_stderr; fail "expected exactly one warning"; }
+	pdf_gotos "$CASE/l.pdf" >"$CASE/gotos"
+	[ "$(wc -l <"$CASE/gotos")" -eq 6 ] || { cat "$CASE/gotos" >&2; fail "expected 6 links inside the document"; }
+	pdfinfo -url "$CASE/l.pdf" 2>/dev/null | grep -q "#" && fail "a fragment became a URI"
+	# each destination's top is the page height less its anchor's y in the trace
+	local name y top
+	for name in skills work-experience work-experience-1 award 技能; do
+		y=$(grep -F "anchor y=" tests/cases/md-links.trace | grep -F "| $name" | head -n 1 | sed 's/.*y=\([0-9.]*\) .*/\1/')
+		[ -n "$y" ] || fail "no anchor $name in the trace"
+		top=$(awk -v y="$y" 'BEGIN { printf "%d", 841.89 - y }')
+		grep -q " $top$" "$CASE/gotos" || { cat "$CASE/gotos" >&2; fail "no destination at the top of $name ($top)"; }
+	done
+	# with no "#" link the PDF has no anchors at all (nothing changes for other files)
+	grep -q "anchor y=" tests/cases/md-tasklist.trace && fail "anchors in a file without internal links"
+	return 0
+}
+
+t_md_slugs() {
+	cat >"$CASE/s.md" <<-'EOF'
+	# Name
+
+	[a](#skills--tools) [b](#c-and-go) [c](#über-uns) [d](#a) [e](#a-1) [g](#a-1-1) [h](#snake_case-name)
+
+	## Skills & Tools
+	## C++ and Go!
+	## Über uns
+	## A
+	## A
+	## A-1
+	## snake_case name
+	EOF
+	run cvpdf "$CASE/s.md" -o "$CASE/s.pdf"
+	expect_rc 0
+	grep -q "jumps nowhere" "$CASE/stderr" && { show_stderr; fail "a GitHub slug did not resolve"; }
+	[ "$(pdf_gotos "$CASE/s.pdf" | wc -l)" -eq 7 ] || fail "expected 7 links inside the document"
+}
+
+# - [ ] and - [x] print ballot boxes that extract, not the brackets.
+t_md_tasklist() {
+	run cvpdf tests/cases/md-tasklist.md -o "$CASE/t.pdf"
+	expect_rc 0
+	pdf_text "$CASE/t.pdf" "$CASE/t.txt"
+	expect_grep "$CASE/t.txt" "^☑ Update the résumé" "a done task"
+	expect_grep "$CASE/t.txt" "^☐ Finish the AWS" "an open task"
+	expect_grep "$CASE/t.txt" "^☐ Practice test 3" "a nested open task"
+	expect_grep "$CASE/t.txt" "^2\. Numbered, a plain item" "an ordered list still counts its task item"
+	grep -q '\[[ x]\]' "$CASE/t.txt" && fail "the brackets are printed"
+	return 0
+}
+
+# > [!NOTE] and its kin: a title in the alert's colour over a bar in it; the style's key
+# changes the colour; a marker with text after it is a plain quote.
+t_md_alerts() {
+	need qpdf
+	run cvpdf tests/cases/md-alerts.md -o "$CASE/a.pdf"
+	expect_rc 0
+	pdf_text "$CASE/a.pdf" "$CASE/a.txt"
+	local t
+	for t in Note Tip Important Warning Caution; do
+		expect_grep "$CASE/a.txt" "^$t$" "the $t title"
+	done
+	grep -q '\[!' "$CASE/a.txt" && ! grep -q '^\[!note\] lower case' "$CASE/a.txt" && fail "an alert marker is printed"
+	expect_grep "$CASE/a.txt" '^\[!note\] lower case' "the marker with text after it"
+	qpdf --qdf --object-streams=disable "$CASE/a.pdf" "$CASE/q.pdf"
+	# GitHub's blue #0969da and red #cf222e, for the bar (RG) and the title (rg)
+	grep -aq "^0.035 0.412 0.855 RG" "$CASE/q.pdf" || fail "no blue note bar"
+	grep -aq "^0.035 0.412 0.855 rg" "$CASE/q.pdf" || fail "no blue note title"
+	grep -aq "^0.812 0.133 0.18 RG" "$CASE/q.pdf" || fail "no red caution bar"
+	run cvpdf --set alert-note-color='#ff0000' tests/cases/md-alerts.md -o "$CASE/b.pdf"
+	qpdf --qdf --object-streams=disable "$CASE/b.pdf" "$CASE/qb.pdf"
+	grep -aq "^1 0 0 RG" "$CASE/qb.pdf" || fail "alert-note-color did not colour the bar"
+}
+
+# kramdown's definition lists: terms, then definitions indented under them, no ": ".
+t_md_deflist() {
+	local tr=tests/cases/md-deflist.trace x_term x_def
+	x_term=$(grep -F "| Languages" "$tr" | sed 's/.* x=\([0-9.]*\) .*/\1/')
+	x_def=$(grep -F "| Go, Python, C, SQL" "$tr" | sed 's/.* x=\([0-9.]*\) .*/\1/')
+	[ -n "$x_term" ] && [ -n "$x_def" ] || fail "the term or its definition is missing from the trace"
+	awk -v a="$x_term" -v b="$x_def" 'BEGIN { exit !(b - a > 10) }' || fail "the definition ($x_def) is not indented from its term ($x_term)"
+	grep -q "| : " "$tr" && fail "a definition keeps its ': '"
+	expect_grep "$tr" "\| Some Rust, learned while porting a parser at work$" "a definition's continuation line"
+	expect_grep "$tr" "\| AWS Solutions Architect" "a definition after a blank line"
+	# a paragraph without definition lines is not a list
+	printf 'Plain\ntext: with a colon\n' >"$CASE/p.md"
+	run cvpdf -q --trace "$CASE/p.md" -o "$CASE/p.trace"
+	expect_grep "$CASE/p.trace" "\| Plain text: with a colon$" "a plain paragraph"
+}
+
+# No level-1 heading: the front matter's title is printed as one (Jekyll's page layout);
+# with one, nothing is added; it is not taken for the author.
+t_md_front_title() {
+	expect_grep tests/cases/md-front-title.trace "mark h1 .*\| Jane Doe$" "the title heading"
+	run cvpdf tests/cases/md-front-title.md -o "$CASE/t.pdf"
+	expect_rc 0
+	[ "$(info_field "$CASE/t.pdf" Author)" = "" ] || fail "the page title became the Author"
+	printf -- '---\nname: Li Lei\n---\n\nEngineer.\n' >"$CASE/n.md"
+	run cvpdf -q --trace "$CASE/n.md" -o "$CASE/n.trace"
+	expect_grep "$CASE/n.trace" "mark h1 .*\| Li Lei$" "the name key as the heading"
+	printf -- '---\ntitle: Resume\n---\n\n# Li Lei\n' >"$CASE/h.md"
+	run cvpdf -q --trace "$CASE/h.md" -o "$CASE/h.trace"
+	[ "$(grep -c "mark h1" "$CASE/h.trace")" -eq 1 ] || fail "a title added beside the document's own heading"
+	return 0
+}
+
+# Liquid and Hugo tags are reported at their position by --check and by a render.
+t_md_template() {
+	printf '# A\n\n{%% include base_path %%}\n\nHi {{ site.author }} and {{< figure src="x" >}}, `{%% raw %%}`.\n\n    {%% code %%}\n' >"$CASE/t.md"
+	run cvpdf --check "$CASE/t.md"
+	expect_rc 1
+	expect_grep "$CASE/stderr" "t.md:3:1: warning: Liquid tag '\{% include base_path %\}'" "the include's position"
+	expect_grep "$CASE/stderr" "t.md:5:4: warning: Liquid tag '\{\{ site.author \}\}'" "the output tag's position"
+	expect_grep "$CASE/stderr" "t.md:5:26: warning: Hugo shortcode" "the shortcode's position"
+	[ "$(grep -c "warning" "$CASE/stderr")" -eq 3 ] || { show_stderr; fail "code was reported too"; }
+	run cvpdf "$CASE/t.md" -o "$CASE/t.pdf"
+	[ "$(grep -c "template\|Liquid\|Hugo" "$CASE/stderr")" -eq 3 ] || { show_stderr; fail "a render does not report them"; }
+	return 0
+}
+
+# Runs of spaces collapse as HTML's do; &nbsp;, code and hard breaks stay.
+t_md_whitespace() {
+	local tr=tests/cases/md-whitespace.trace
+	expect_grep "$tr" "\| Padded with spaces: a tab, and a mix\. Kept" "collapsed spaces"
+	grep -q "Kept$(printf '\u00a0\u00a0\u00a0\u00a0')wide" "$tr" || fail "no-break spaces collapsed"
+	grep -q "code   stays   as   typed" "$tr" || fail "a code span's spaces collapsed"
+	expect_grep "$tr" "\| and this one starts the next\.$" "the hard break"
+}
+
+# Quotes as each language writes them, dashes, ellipses; code and URLs as typed; a style key
+# turns it off.
+t_md_smart() {
+	run cvpdf tests/cases/md-smart.md -o "$CASE/s.pdf"
+	expect_rc 0
+	pdf_text "$CASE/s.pdf" "$CASE/s.txt"
+	expect_grep "$CASE/s.txt" "Jane “JD” Doe" "English quotes in the name"
+	expect_grep "$CASE/s.txt" "I’ve led teams of 5–8 and “shipped on time”…" "apostrophe, en dash, quotes, ellipsis"
+	expect_grep "$CASE/s.txt" "The ’90s" "the apostrophe before a year"
+	expect_grep "$CASE/s.txt" "back — not" "the em dash"
+	expect_grep "$CASE/s.txt" "https://jane.example.org/talks--2024" "the URL as typed"
+	expect_grep "$CASE/s.txt" 'make check -- --verbose "all"' "the code span as typed"
+	run cvpdf tests/cases/md-smart-de.md -o "$CASE/d.pdf"
+	pdf_text "$CASE/d.pdf" "$CASE/d.txt"
+	expect_grep "$CASE/d.txt" "„pünktlich geliefert“ und ‚gern wieder‘" "German quotes"
+	run cvpdf tests/cases/md-smart-fr.md -o "$CASE/f.pdf"
+	pdf_text "$CASE/f.pdf" "$CASE/f.txt"
+	expect_grep "$CASE/f.txt" "« ?livré à temps ?» pour l’équipe" "French guillemets"
+	run cvpdf --set smart-punctuation=false tests/cases/md-smart.md -o "$CASE/n.pdf"
+	pdf_text "$CASE/n.pdf" "$CASE/n.txt"
+	expect_grep "$CASE/n.txt" "I've led teams of 5--8 and \"shipped on time\"\.\.\." "smart-punctuation: false"
+}
+
+check "markdown: smart punctuation by language; code and URLs as typed; a key turns it off" t_md_smart
+check "markdown: #slug links jump to headings and <a name>; an unknown one warns" t_md_links
+check "markdown: GitHub's slugs: punctuation, Unicode, duplicates" t_md_slugs
+check "markdown: task lists print ☐ and ☑" t_md_tasklist
+check "markdown: GitHub alerts: titles and bars in their colours, a style key" t_md_alerts
+check "markdown: definition lists: terms, indented definitions" t_md_deflist
+check "markdown: front matter title printed when there is no level-1 heading" t_md_front_title
+check "markdown: Liquid and Hugo tags reported at their position" t_md_template
+check "markdown: white space collapses; &nbsp;, code and hard breaks stay" t_md_whitespace
 
 t_images_embedded() {
 	need pdfimages

@@ -17,6 +17,8 @@
 #include "memo.h"
 #include "mojibake.h"
 #include "shape.h"
+#include "smartpunct.h"
+#include "anchors.h"
 #include "style.h"
 #include "util.h"
 #include "yamlmap.h"
@@ -422,6 +424,76 @@ static void test_langid(void)
           !cv_line_breaks(ko, strlen(ko), "ko", brk) && !brk[2] && !brk[5] && brk[9] && !brk[15]);
 }
 
+/* Typographic punctuation: one text with its spans; the span offsets move with the text. */
+static char *smart(const char *t, const char *lang, cv_span *sp, size_t n)
+{
+    char *out = NULL;
+    uint32_t len = 0;
+    cv_span whole = {0, (uint32_t)strlen(t), 0, -1, -1, 1, 1};
+    if (!sp) {
+        sp = &whole;
+        n = 1;
+    }
+    return cv_smart_text(t, (uint32_t)strlen(t), sp, n, NULL, 0, lang, &out, &len) ? NULL : out;
+}
+
+static void test_smartpunct(void)
+{
+    struct {
+        const char *in, *lang, *want;
+    } c[] = {
+        {"She said \"it's done\".", "en", "She said \xE2\x80\x9Cit\xE2\x80\x99s done\xE2\x80\x9D."},
+        {"'single' and '90s", "en", "\xE2\x80\x98single\xE2\x80\x99 and \xE2\x80\x99" "90s"},
+        {"Er sagte \"hallo\".", "de-DE", "Er sagte \xE2\x80\x9Ehallo\xE2\x80\x9C."},
+        {"Il a dit \"oui\".", "fr", "Il a dit \xC2\xAB\xE2\x80\xAFoui\xE2\x80\xAF\xC2\xBB."},
+        {"Он сказал \"да\".", "ru", "Он сказал \xC2\xABда\xC2\xBB."},
+        {"\"\xE4\xBD\xA0\xE5\xA5\xBD\"", "zh-TW", "\xE3\x80\x8C\xE4\xBD\xA0\xE5\xA5\xBD\xE3\x80\x8D"},
+        {"2021--2025 a---b c----d x-y", "en", "2021\xE2\x80\x93" "2025 a\xE2\x80\x94" "b c\xE2\x80\x93\xE2\x80\x93" "d x-y"},
+        {"wait... no.... ok", "en", "wait\xE2\x80\xA6 no.... ok"},
+        {"see https://a.org/x--y...z and www.b.com/\"q\" or a--b@c.org", "en",
+         "see https://a.org/x--y...z and www.b.com/\"q\" or a--b@c.org"},
+        {"a \" b", "en", "a \" b"},
+        /* Hebrew: ” … ”, and the gershayim of צה"ל stays */
+        {"\"\xD7\x92\xD7\x9C\" \xD7\xA6\xD7\x94\"\xD7\x9C", "he", "\xE2\x80\x9D\xD7\x92\xD7\x9C\xE2\x80\x9D \xD7\xA6\xD7\x94\"\xD7\x9C"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        char *got = smart(c[i].in, c[i].lang, NULL, 0);
+        char name[96];
+        snprintf(name, sizeof name, "smartpunct: %.60s (%s)", c[i].in, c[i].lang);
+        CHECK(name, got && !strcmp(got, c[i].want));
+        if (got && strcmp(got, c[i].want))
+            printf("#   got  %s\n#   want %s\n", got, c[i].want);
+        free(got);
+    }
+    /* a code span is copied as written, and the spans after it move: "a" `"x"--` "b" */
+    const char *t = "\"a\" \"x\"-- \"b\"";
+    cv_span sp[3] = {{0, 4, 0, -1, -1, 1, 1}, {4, 9, CV_S_CODE, -1, -1, 1, 5}, {9, 13, 0, -1, -1, 1, 10}};
+    char *got = smart(t, "en", sp, 3);
+    CHECK("smartpunct: code copied, spans moved",
+          got && !strcmp(got, "\xE2\x80\x9C" "a\xE2\x80\x9D \"x\"-- \xE2\x80\x9C" "b\xE2\x80\x9D") && sp[0].end == 8 &&
+              sp[1].start == 8 && sp[1].end == 13 && sp[2].start == 13 && sp[2].end == 21);
+    free(got);
+}
+
+/* GitHub's slugs. */
+static void test_slug(void)
+{
+    struct {
+        const char *in, *want;
+    } c[] = {{"Skills & Tools", "skills--tools"}, {"C++ and Go!", "c-and-go"}, {"\xC3\x9C" "ber uns", "\xC3\xBC" "ber-uns"},
+             {"snake_case name", "snake_case-name"}, {"2021 \xE2\x80\x93 2025", "2021--2025"},
+             {"\xE6\x8A\x80\xE8\x83\xBD", "\xE6\x8A\x80\xE8\x83\xBD"}, {"\xF0\x9F\x9A\x80 Summary", "-summary"}};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        cv_buf b = {0};
+        cv_slug(c[i].in, strlen(c[i].in), &b);
+        cv_buf_add(&b, "", 0);
+        char name[96];
+        snprintf(name, sizeof name, "slug: %s -> %s", c[i].in, c[i].want);
+        CHECK(name, b.p && !strcmp(b.p, c[i].want));
+        cv_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     test_fixed();
@@ -437,6 +509,8 @@ int main(void)
     test_shape_rtl();
     test_hyphen();
     test_langid();
+    test_smartpunct();
+    test_slug();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
