@@ -89,7 +89,7 @@ SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl
 LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c bidi.c shape.c font.c layout.c \
            facepick.c itemize.c items.c block.c setline.c table.c paginate.c \
            cff.c subset.c pdffont.c pdfcontent.c pdf.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
-           html.c image.c mojibake.c check.c emoji.c cache.c memo.c langid.c anchors.c smartpunct.c
+           html.c image.c mojibake.c check.c emoji.c cache.c memo.c langid.c anchors.c smartpunct.c shortcode.c
 # the one C++ file, CLD2's client (CLD2 has only a C++ interface): a thin wrapper built once,
 # without sanitizers, and linked into every build
 CLD2_OBJ = build/cld2/cld2.o
@@ -330,12 +330,17 @@ $(O)/bench: tests/bench.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 bench: $(BIN) $(O)/bench
 	$(O)/bench $(abspath $(BIN)) $(or $(RUNS),7)
 
-# Regenerates src/hanvariant.inc from ICU's transliterators (scripts/gen-hanvariant.c).
+# Regenerates src/hanvariant.inc from ICU's transliterators (scripts/gen-hanvariant.c) and
+# src/gemoji.inc, GitHub's emoji shortcodes, from the npm package gemoji (needs npm and node).
+GEMOJI_VERSION = 8.1.0
 regen-tables:
 	@mkdir -p build
 	$(CC) -O2 scripts/gen-hanvariant.c -o build/gen-hanvariant $$($(PKG_CONFIG) --cflags --libs icu-i18n icu-uc)
 	build/gen-hanvariant >src/hanvariant.inc.new && mv src/hanvariant.inc.new src/hanvariant.inc
-	@git --no-pager diff --stat -- src/hanvariant.inc
+	rm -rf build/gemoji && mkdir -p build/gemoji
+	cd build/gemoji && npm pack --silent gemoji@$(GEMOJI_VERSION) >/dev/null && tar xzf gemoji-$(GEMOJI_VERSION).tgz
+	node scripts/gen-gemoji.mjs build/gemoji/package/index.js $(GEMOJI_VERSION) >src/gemoji.inc.new && mv src/gemoji.inc.new src/gemoji.inc
+	@git --no-pager diff --stat -- src/hanvariant.inc src/gemoji.inc
 
 # Regenerates the golden traces of tests/cases and shows what changed: review before committing.
 regen: $(BIN)

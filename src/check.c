@@ -37,10 +37,7 @@ void cv_check_source(cv_ctx *ctx)
 
 /* ---- Markdown: what CommonMark did that the writer probably did not mean -------------- */
 
-/* A text node holding "**" or "__" that is not an escape: emphasis that did not parse, and
- * prints literally. The node's literal is walked beside its source (from the node's start),
- * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
- * the check never guesses. */
+/* Liquid and Hugo tags in a text node: each reported once, at its column in the file. */
 void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col)
 {
     /* a closing mark not found once is not found later either: each is searched for at most
@@ -59,7 +56,7 @@ void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col)
         size_t n = close ? (size_t)(close - p) + (hugo ? 3 : 2) : strlen(p);
         /* its column in the file: the text node's start plus where it is in the line */
         int c = col;
-        size_t len;
+        size_t len = 0;
         const char *src = line ? cv_source_line(ctx, line, &len) : NULL;
         /* (escapes and entities make the source longer than the text, never shorter) */
         size_t from = col >= 1 ? (size_t)(col - 1) + (size_t)(p - lit) : len;
@@ -77,6 +74,10 @@ void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col)
     }
 }
 
+/* A text node holding "**" or "__" that is not an escape: emphasis that did not parse, and
+ * prints literally. The node's literal is walked beside its source (from the node's start),
+ * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
+ * the check never guesses. */
 void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
 {
     if (!lit || (!strstr(lit, "**") && !strstr(lit, "__")) || !ctx->src)

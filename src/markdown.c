@@ -19,6 +19,7 @@
 #include "check.h"
 #include "html.h"
 #include "markdown.h"
+#include "shortcode.h"
 
 /* Blocks (quotes, lists) nest at most this deep; deeper ones are reported, not rendered. */
 #define MAX_NESTING 100
@@ -79,6 +80,39 @@ static void image_alt(cmark_node *n, cv_buf *alt)
     cmark_iter_free(it);
 }
 
+/* Whether text node n is an autolink's text (a URL or an address, which stays as typed). */
+static bool in_autolink(cmark_node *n)
+{
+    cmark_node *p = cmark_node_parent(n);
+    if (!p || cmark_node_get_type(p) != CMARK_NODE_LINK || cmark_node_first_child(p) != n)
+        return false;
+    const char *url = cmark_node_get_url(p), *lit = cmark_node_get_literal(n);
+    if (!url || !lit)
+        return false;
+    if (!strncmp(url, "mailto:", 7) && strcmp(lit, url))
+        url += 7;
+    return !strcmp(url, lit) || strstr(lit, "://") || !strncmp(lit, "www.", 4);
+}
+
+/* Text with GitHub's emoji shortcodes (:rocket:) as the emoji they name. */
+static void add_shortcodes(cv_bld *b, const char *s, size_t n)
+{
+    size_t from = 0;
+    for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', n - (size_t)(c + 1 - s))) {
+        const char *emoji;
+        size_t k = cv_shortcode_at(s, n, (size_t)(c - s), &emoji);
+        if (!k)
+            continue;
+        cv_bld_add(b, s + from, (size_t)(c - s) - from);
+        cv_bld_add(b, emoji, strlen(emoji));
+        from = (size_t)(c - s) + k;
+        c += k - 1;
+        if (c + 1 >= s + n)
+            break;
+    }
+    cv_bld_add(b, s + from, n - from);
+}
+
 /* Adds style bits to the current style. */
 static void add_style(cv_bld *b, uint16_t bits) { cv_bld_style(b, (uint16_t)(cv_bld_save(b).style | bits)); }
 
@@ -98,9 +132,13 @@ static bool inline_leaf(walker *w, cmark_node *n, cv_html_stack *html)
         if (lit) {
             /* white space collapses as HTML's does (GitHub and Jekyll show a run of spaces
              * typed for padding as one); a no-break space (&nbsp;) is not white space */
+            bool codes = !in_autolink(n);
             for (const char *p = lit; *p;) {
                 size_t k = strcspn(p, " \t\n\r");
-                cv_bld_add(b, p, k);
+                if (codes)
+                    add_shortcodes(b, p, k);
+                else
+                    cv_bld_add(b, p, k);
                 p += k;
                 if (*p) {
                     p += strspn(p, " \t\n\r");
@@ -452,9 +490,10 @@ static void def_part(walker *w, cmark_node *para, cmark_node *from, cmark_node *
  * with one, so this one may be terms only. Returns whether it was one (then it is walked). */
 static bool deflist(walker *w, cmark_node *para, bool after_term, bool defs_next)
 {
-    cmark_node *first[4096];
-    size_t n = para_lines(para, first, sizeof first / sizeof *first);
-    if (!n || n == sizeof first / sizeof *first)
+    enum { MAX_LINES = 4096 }; /* a longer paragraph is not a definition list */
+    cmark_node *first[MAX_LINES];
+    size_t n = para_lines(para, first, MAX_LINES);
+    if (!n || n == MAX_LINES)
         return false;
     bool any = false;
     for (size_t i = 1; i < n; i++)

@@ -160,10 +160,10 @@ static void rewrite(rewriter *r, uint32_t s, uint32_t e)
             }
             bool after_open = is_space(prev) || is_opening(prev);
             const char *o = c == '"' ? r->q.open2 : r->q.open1, *cl = c == '"' ? r->q.close2 : r->q.close1;
-            if (c == '\'' && is_wordchar(prev) && is_wordchar(next))
-                put(r, "\xE2\x80\x99"); /* don't, l'équipe */
-            else if (c == '\'' && after_open && next >= '0' && next <= '9')
-                put(r, "\xE2\x80\x99"); /* '90s */
+            /* an apostrophe: don't, l'équipe, '90s */
+            bool apostrophe = c == '\'' && ((is_wordchar(prev) && is_wordchar(next)) || (after_open && next >= '0' && next <= '9'));
+            if (apostrophe)
+                put(r, "\xE2\x80\x99");
             else if (after_open && !is_space(next))
                 put(r, o);
             else if (!is_space(prev))

@@ -1270,6 +1270,26 @@ t_md_smart() {
 	expect_grep "$CASE/n.txt" "I've led teams of 5--8 and \"shipped on time\"\.\.\." "smart-punctuation: false"
 }
 
+# GitHub's emoji shortcodes become their emoji (extracted as such); not in code or URLs.
+t_md_shortcodes() {
+	run cvpdf tests/cases/md-shortcodes.md -o "$CASE/e.pdf"
+	expect_rc 0
+	pdf_text "$CASE/e.pdf" "$CASE/e.txt"
+	expect_grep "$CASE/e.txt" "Jane Doe 🚀" "the rocket in the name"
+	expect_grep "$CASE/e.txt" "📱 \+44 7700 900123 · 📧 jane@example.org · 🏠 Leeds" "the contact line's emoji"
+	expect_grep "$CASE/e.txt" "🏆 Winner, internal hack week 2023 🎉" "trophy and tada"
+	expect_grep "$CASE/e.txt" "👍 Mentored" ":+1:"
+	expect_grep "$CASE/e.txt" ":octocat:" "a name gemoji does not have, as typed"
+	expect_grep "$CASE/e.txt" ":rocket: code" "the code span as typed"
+	expect_grep "$CASE/e.txt" "https://example.org/:rocket:/x" "the URL as typed"
+	expect_grep "$CASE/e.txt" "12:30:45" "a time"
+	# every emoji drawn in colour (a Type 3 face), none as .notdef
+	pdffonts "$CASE/e.pdf" | grep -q "Type 3" || fail "no colour emoji face"
+	grep -q "warning" "$CASE/stderr" && { show_stderr; fail "a warning"; }
+	return 0
+}
+
+check "markdown: GitHub's emoji shortcodes; not in code or URLs" t_md_shortcodes
 check "markdown: smart punctuation by language; code and URLs as typed; a key turns it off" t_md_smart
 check "markdown: #slug links jump to headings and <a name>; an unknown one warns" t_md_links
 check "markdown: GitHub's slugs: punctuation, Unicode, duplicates" t_md_slugs

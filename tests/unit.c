@@ -18,6 +18,7 @@
 #include "mojibake.h"
 #include "shape.h"
 #include "smartpunct.h"
+#include "shortcode.h"
 #include "anchors.h"
 #include "style.h"
 #include "util.h"
@@ -475,6 +476,19 @@ static void test_smartpunct(void)
     free(got);
 }
 
+/* GitHub's shortcodes: known names only, closed by a colon. */
+static void test_shortcodes(void)
+{
+    const char *e = NULL;
+    CHECK("shortcode: :rocket:", cv_shortcode_at("a :rocket: b", 12, 2, &e) == 8 && !strcmp(e, "\xF0\x9F\x9A\x80"));
+    CHECK("shortcode: :+1: and :-1:", cv_shortcode_at(":+1:", 4, 0, &e) == 4 && cv_shortcode_at(":-1:", 4, 0, &e) == 4);
+    CHECK("shortcode: unknown, unclosed, empty, upper case",
+          !cv_shortcode_at(":octocat:", 9, 0, &e) && !cv_shortcode_at(":smile", 6, 0, &e) && !cv_shortcode_at("::", 2, 0, &e) &&
+              !cv_shortcode_at(":Smile:", 7, 0, &e));
+    /* the first and the last name of the table are found (the bisection's ends) */
+    CHECK("shortcode: table ends", cv_shortcode_at(":+1:", 4, 0, &e) && cv_shortcode_at(":zzz:", 5, 0, &e));
+}
+
 /* GitHub's slugs. */
 static void test_slug(void)
 {
@@ -511,6 +525,7 @@ int main(void)
     test_langid();
     test_smartpunct();
     test_slug();
+    test_shortcodes();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
