@@ -4,11 +4,13 @@
  * items swallowed by a paragraph, lists printed with other numbers than written, skipped
  * heading levels, empty sections. markdown.c calls these as its walk meets the nodes; none
  * of them needs cmark: they read the source through the line table. */
+#include <stdio.h>
 #include <string.h>
 
 #include "breaks.h"
 
 #include "check.h"
+#include "fix.h"
 #include "mojibake.h"
 
 typedef struct moji {
@@ -74,6 +76,40 @@ void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col)
     }
 }
 
+/* The repair of emphasis with spaces inside (** Team **), on a line where such emphasis was
+ * reported: each ** or __ followed by spaces, with a closing pair of the same after it on the
+ * line, loses the spaces after it and before its closer. Code spans are left alone. (A pair
+ * with spaces inside never parses as emphasis, so only literal text changes.) */
+static void fix_emphasis(cv_ctx *ctx, int line, const char *s, size_t len)
+{
+    if (!ctx->fixes)
+        return;
+    bool code = false;
+    for (size_t i = 0; i + 2 < len; i++) {
+        if (s[i] == '`')
+            code = !code;
+        char c = s[i];
+        if (code || (c != '*' && c != '_') || s[i + 1] != c || (i && s[i - 1] == c) || (s[i + 2] != ' ' && s[i + 2] != '\t'))
+            continue;
+        size_t j = i + 2;
+        while (j < len && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        /* the closing pair: the next two of c, not part of a longer run, before any code */
+        size_t q = j;
+        while (q + 1 < len && s[q] != '`' && !(s[q] == c && s[q + 1] == c))
+            q++;
+        if (q + 1 >= len || s[q] == '`' || (q + 2 < len && s[q + 2] == c) || j >= q)
+            continue;
+        size_t p = q;
+        while (p > j && (s[p - 1] == ' ' || s[p - 1] == '\t'))
+            p--;
+        cv_fix_add(ctx, CVPDF_D_EMPHASIS_LITERAL, "spaces inside emphasis", line, (int)(i + 3), s + i + 2, j - i - 2, "");
+        if (q > p)
+            cv_fix_add(ctx, CVPDF_D_EMPHASIS_LITERAL, "spaces inside emphasis", line, (int)(p + 1), s + p, q - p, "");
+        i = q + 1;
+    }
+}
+
 /* A text node holding "**" or "__" that is not an escape: emphasis that did not parse, and
  * prints literally. The node's literal is walked beside its source (from the node's start),
  * where an escaped \* takes two bytes; any other difference (an entity) ends the walk, so
@@ -103,6 +139,8 @@ void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
                     "'%c%c' prints literally: this emphasis did not parse (%s)", lit[k], lit[k],
                     cjk ? "CommonMark does not see ** next to CJK punctuation as emphasis; write <b>…</b> instead"
                         : "no space may follow an opening ** or precede a closing **");
+            if (!cjk)
+                fix_emphasis(ctx, line, s, len);
             return;
         }
         i++;
@@ -111,7 +149,37 @@ void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col)
 
 /* A line inside a paragraph that starts like a list item: CommonMark made it paragraph text,
  * usually because it is indented further than a nested item may be. */
-void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1)
+/* The repair of an item indented too far (line l, its marker at column i + 1, inside a
+ * paragraph whose text starts at column pc + 1): the indent of the next item line that
+ * nests under the paragraph's item (pc to pc + 3 spaces), else pc. */
+static void fix_indent(cv_ctx *ctx, int l, const char *s, size_t i, int pc)
+{
+    if (!ctx->fixes || pc < 0 || memchr(s, '>', i))
+        return;
+    size_t want = (size_t)pc;
+    for (int k = l + 1; k <= l + 50; k++) {
+        size_t n;
+        const char *t = cv_source_line(ctx, k, &n);
+        if (!t)
+            break;
+        size_t d = 0;
+        while (d < n && t[d] == ' ')
+            d++;
+        if (d < n && (t[d] == '*' || t[d] == '-' || t[d] == '+') && d + 1 < n && t[d + 1] == ' ' &&
+            d >= (size_t)pc && d <= (size_t)pc + 3) {
+            want = d;
+            break;
+        }
+    }
+    char sp[64];
+    if (want >= sizeof sp || want == i)
+        return;
+    memset(sp, ' ', want);
+    sp[want] = 0;
+    cv_fix_add(ctx, CVPDF_D_ITEM_SWALLOWED, "an item indented too far", l, 1, s, i, sp);
+}
+
+void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1, int col)
 {
     if (!ctx->src)
         return;
@@ -139,11 +207,27 @@ void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1)
                 "this line looks like a list item but is part of the paragraph above%s",
                 i >= 4 ? " (indented too far to start a nested item: indent it like the items above, or less)"
                        : " (an ordered item other than 1. cannot interrupt a paragraph: leave a blank line before it)");
+        if (i >= 4)
+            fix_indent(ctx, l, s, i, col - 1);
+        else if (!memchr(s, '>', i))
+            cv_fix_add(ctx, CVPDF_D_ITEM_SWALLOWED, "an item that cannot interrupt a paragraph", l, 1, "", 0, "\n");
     }
 }
 
 void cv_check_renumbered(cv_ctx *ctx, int line, int col, int written, int printed, char delim)
 {
+    /* the repair, for a list that follows another after a blank line: an HTML comment
+     * between them (CommonMark's way to end a list), at the item's indent */
+    size_t n, pn;
+    const char *s = ctx->fixes ? cv_source_line(ctx, line, &n) : NULL, *prev = s ? cv_source_line(ctx, line - 1, &pn) : NULL;
+    bool blank = prev != NULL;
+    for (size_t k = 0; prev && k < pn; k++)
+        blank &= prev[k] == ' ' || prev[k] == '\t' || prev[k] == '\r';
+    if (s && blank && col >= 1 && (size_t)col <= n && !memchr(s, '>', (size_t)col - 1) && col <= 40) {
+        char ins[64];
+        snprintf(ins, sizeof ins, "%.*s<!-- -->\n\n", col - 1, s);
+        cv_fix_add(ctx, CVPDF_D_LIST_RENUMBERED, "a list that continued the one before", line, 1, "", 0, ins);
+    }
     cv_diag(ctx, CVPDF_WARNING, CVPDF_D_LIST_RENUMBERED, line, col,
             "this item is written as %d%c but printed as %d%c: the list continues "
             "(CommonMark numbers items from the first); renumber it, or separate the "

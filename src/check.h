@@ -15,7 +15,7 @@ void cv_check_emphasis(cv_ctx *ctx, const char *lit, int line, int col);
  * node at line:col: the site generator would have run them; here they print as written. */
 void cv_check_template(cv_ctx *ctx, const char *lit, int line, int col);
 /* Lines l0+1..l1 of a paragraph that start like a list item. */
-void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1);
+void cv_check_swallowed_items(cv_ctx *ctx, int l0, int l1, int col);
 /* An ordered item written as `written` and printed as `printed`. */
 void cv_check_renumbered(cv_ctx *ctx, int line, int col, int written, int printed, char delim);
 /* Headings in document order: a skipped level. */

@@ -92,6 +92,7 @@ typedef struct cv_ctx {
     int warnings;
     int quiet;           /* > 0: diagnostics are not delivered (trial layouts of --fit-pages) */
     int remote_images;   /* images not fetched, counted past the first few warnings */
+    struct cv_fixes *fixes; /* cvpdf_fix: where the checks put the repairs they know (fix.h) */
     bool oom;
     /* the library's own stage timers (option "timings"): the time since stage_mark is charged
      * to `stage`; cv_stage switches, so nested stages are charged exclusively and the stages

@@ -248,6 +248,17 @@ CVPDF_API void cvpdf_buffer_free(void *buf);
 CVPDF_API cvpdf_status cvpdf_fix_encoding(const char *text, size_t len, char **out, size_t *out_len,
                                           int *fixed);
 
+/* Repairs what the checks of a render find and know how to repair, leaving every other byte
+ * as it was: mojibake (as cvpdf_fix_encoding), spaces inside ** or __ (** Team ** becomes
+ * **Team**), a list item indented too far to nest (re-indented like the items after it), an
+ * ordered item that cannot interrupt a paragraph (a blank line before it), a list that
+ * continued the one before it (an HTML comment between them, so each numbers as written).
+ * Each repair is a note (CVPDF_NOTE) at its line:col through the options' callbacks. *out
+ * gets the repaired text; with diff non-NULL, *diff a unified diff of the change (both freed
+ * with cvpdf_buffer_free); *fixed counts the repairs. */
+CVPDF_API cvpdf_status cvpdf_fix(const cvpdf_options *opts, const char *name, const char *text, size_t len,
+                                 char **out, size_t *out_len, char **diff, size_t *diff_len, int *fixed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,10 @@ static const char usage[] =
     "                      PDF; exit 0 when clean, 1 when there are warnings\n"
     "      --fix-encoding  write a repaired copy of INPUT (UTF-8 read as Mac Roman, Windows-1252\n"
     "                      or Latin-1) to -o OUTPUT; the input is never changed\n"
+    "      --fix           write a copy of INPUT to -o OUTPUT with what --check finds and can\n"
+    "                      repair repaired (mojibake, spaces inside **, an item indented too\n"
+    "                      far, a list that continues the one before); the rest byte for byte\n"
+    "      --diff          with --fix: print the change as a unified diff instead\n"
     "      --safe          for untrusted input: no files outside INPUT's directory, no\n"
     "                      images from raw HTML, at most 1 MB and 20 pages\n"
     "      --max-input SIZE  refuse an input larger than SIZE bytes (K and M suffixes;\n"
@@ -138,6 +142,68 @@ static cvpdf_status check_file(const cvpdf_options *opts, const char *in)
     return st;
 }
 
+/* data to out ("-": standard output), through a temporary file beside it renamed into place. */
+static int write_out(const char *out, const char *data, size_t n)
+{
+    if (!strcmp(out, "-"))
+        return fwrite(data, 1, n, stdout) == n && !fflush(stdout) ? 0 : 1;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", out);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f || fwrite(data, 1, n, f) != n || fclose(f) || rename(tmp, out)) {
+        fprintf(stderr, "cvpdf: %s: error: cannot write: %s\n", out, strerror(errno));
+        if (fd >= 0)
+            unlink(tmp);
+        return 1;
+    }
+    return 0;
+}
+
+/* Whether out names the file in (another path to it too). */
+static bool same_file(const char *in, const char *out)
+{
+    struct stat si, so;
+    return strcmp(in, "-") && strcmp(out, "-") && stat(in, &si) == 0 && stat(out, &so) == 0 &&
+           si.st_dev == so.st_dev && si.st_ino == so.st_ino;
+}
+
+/* --fix IN -o OUT (or --diff): the repairs --check knows, as a copy or as a diff. */
+static int fix_file(const cvpdf_options *opts, const char *in, const char *out, bool diff)
+{
+    if (!in || (!out && !diff)) {
+        fprintf(stderr, "cvpdf: --fix needs one INPUT and -o OUTPUT (or --diff)\n");
+        return 2;
+    }
+    if (!diff && same_file(in, out)) {
+        fprintf(stderr, "cvpdf: %s: error: --fix never changes its input; choose another -o\n", in);
+        return 1;
+    }
+    size_t len;
+    char *text = read_file(in, &len);
+    if (!text) {
+        fprintf(stderr, "cvpdf: %s: error: cannot read: %s\n", in, strerror(errno));
+        return 1;
+    }
+    char *fixed = NULL, *d = NULL;
+    size_t fl = 0, dl = 0;
+    int n = 0;
+    cvpdf_status st = cvpdf_fix(opts, strcmp(in, "-") ? in : "<stdin>", text, len, &fixed, &fl, diff ? &d : NULL,
+                                diff ? &dl : NULL, &n);
+    free(text);
+    if (st != CVPDF_OK) {
+        fprintf(stderr, "cvpdf: %s: error: cannot repair: %s\n", in, cvpdf_status_string(st));
+        return 1;
+    }
+    int rc = diff ? write_out("-", d, dl) : write_out(out, fixed, fl);
+    cvpdf_buffer_free(fixed);
+    cvpdf_buffer_free(d);
+    if (!rc)
+        fprintf(stderr, "cvpdf: %s: %d repair%s%s\n", in, n, n == 1 ? "" : "s",
+                n && !diff ? "; run cvpdf --check on the copy for what is left" : "");
+    return rc;
+}
+
 /* --fix-encoding IN -o OUT: a repaired copy, written beside OUT and renamed into place. */
 static int fix_encoding(const char *in, const char *out)
 {
@@ -145,9 +211,7 @@ static int fix_encoding(const char *in, const char *out)
         fprintf(stderr, "cvpdf: --fix-encoding needs one INPUT and -o OUTPUT\n");
         return 2;
     }
-    struct stat si, so;
-    if (strcmp(in, "-") && strcmp(out, "-") && stat(in, &si) == 0 && stat(out, &so) == 0 &&
-        si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+    if (same_file(in, out)) {
         fprintf(stderr, "cvpdf: %s: error: --fix-encoding never overwrites its input; choose another -o\n", in);
         return 1;
     }
@@ -165,21 +229,7 @@ static int fix_encoding(const char *in, const char *out)
         return 1;
     }
     free(text);
-    int rc = 0;
-    if (!strcmp(out, "-")) {
-        rc = fwrite(fixed, 1, fl, stdout) == fl ? 0 : 1;
-    } else {
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s.XXXXXX", out);
-        int fd = mkstemp(tmp);
-        FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-        if (!f || fwrite(fixed, 1, fl, f) != fl || fclose(f) || rename(tmp, out)) {
-            fprintf(stderr, "cvpdf: %s: error: cannot write: %s\n", out, strerror(errno));
-            if (fd >= 0)
-                unlink(tmp);
-            rc = 1;
-        }
-    }
+    int rc = write_out(out, fixed, fl);
     cvpdf_buffer_free(fixed);
     if (!rc)
         fprintf(stderr, "cvpdf: %s: repaired %d stretch%s of mojibake\n", in, n, n == 1 ? "" : "es");
@@ -448,12 +498,14 @@ int main(int argc, char **argv)
         {"fix-encoding", no_argument, NULL, 'E'}, {"fonts", no_argument, NULL, 'U'},
         {"safe", no_argument, NULL, 'X'},         {"watch", no_argument, NULL, 'W'},
         {"timings", no_argument, NULL, 'M'},      {"max-input", required_argument, NULL, 'I'},
+        {"fix", no_argument, NULL, 'R'},          {"diff", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL, *max_input = NULL;
     const char *sets[64];
     int nsets = 0;
     int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0, watch = 0;
+    int repair = 0, diff = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:s:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -476,6 +528,8 @@ int main(int argc, char **argv)
         case 'Y': show_style = 1; break;
         case 'C': check = 1; break;
         case 'E': fix = 1; break;
+        case 'R': repair = 1; break;
+        case 'D': diff = repair = 1; break;
         case 'U': fonts_used = 1; break;
         case 'X': safe = 1; break;
         case 'W': watch = 1; break;
@@ -496,7 +550,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int ninputs = argc - optind;
-    if (watch && (ninputs != 1 || !strcmp(argv[optind], "-") || fix || check ||
+    if (watch && (ninputs != 1 || !strcmp(argv[optind], "-") || fix || repair || check ||
                   (out ? !strcmp(out, "-") : trace || show_style || fonts_used))) {
         fprintf(stderr, "cvpdf: --watch needs one INPUT file and an output file, not standard input or output\n"
                         "Try 'cvpdf --help'.\n");
@@ -549,6 +603,11 @@ int main(int argc, char **argv)
     if (bad) {
         cvpdf_options_free(opts);
         return 1;
+    }
+    if (repair) {
+        int rc = fix_file(opts, ninputs == 1 ? argv[optind] : NULL, out, diff);
+        cvpdf_options_free(opts);
+        return rc;
     }
     if (to_dir && mkdir(out, 0777) && errno != EEXIST) {
         fprintf(stderr, "cvpdf: %s: cannot create the directory: %s\n", out, strerror(errno));

@@ -597,7 +597,7 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
             paragraph_inlines(w, n);
             cv_bld_trim(b);
             if (w->ctx->src)
-                cv_check_swallowed_items(w->ctx, line, src_line(w, cmark_node_get_end_line(n)));
+                cv_check_swallowed_items(w->ctx, line, src_line(w, cmark_node_get_end_line(n)), col);
             cv_bld_block(b, CV_B_PARA, 0, line, col);
             break;
         }

@@ -24,6 +24,7 @@
 #include "bidi.h"
 #include "cache.h"
 #include "check.h"
+#include "fix.h"
 #include "smartpunct.h"
 #include "fit.h"
 #include "fonts.h"
@@ -512,6 +513,25 @@ struct cvpdf_result {
 
 /* One render, its output in *pdf (*pdf_len bytes) and, when res is not NULL, what it made
  * and chose in res. */
+static void init_render(render *r, const cvpdf_options *opts, const char *name, const char *md, size_t len,
+                        unsigned char **out, size_t *out_len)
+{
+    memset(r, 0, sizeof *r);
+    r->opts = opts;
+    r->name = name;
+    r->md = md;
+    r->len = len;
+    r->hyph_owned = true;
+    r->out = out;
+    r->out_len = out_len;
+    cv_ctx *ctx = &r->ctx;
+    ctx->opts = opts;
+    ctx->name = name ? name : "-";
+    ctx->src = md;
+    ctx->src_len = len;
+    cv_stage(ctx, CV_T_PARSE);
+}
+
 static cvpdf_status run(const cvpdf_options *opts, const char *name, const char *md, size_t len,
                         unsigned char **pdf, size_t *pdf_len, cvpdf_result *res)
 {
@@ -530,20 +550,8 @@ static cvpdf_status run(const cvpdf_options *opts, const char *name, const char 
         len -= 3;
     }
     render r;
-    memset(&r, 0, sizeof r);
-    r.opts = opts;
-    r.name = name;
-    r.md = md;
-    r.len = len;
-    r.hyph_owned = true;
-    r.out = pdf;
-    r.out_len = pdf_len;
+    init_render(&r, opts, name, md, len, pdf, pdf_len);
     cv_ctx *ctx = &r.ctx;
-    ctx->opts = opts;
-    ctx->name = name ? name : "-";
-    ctx->src = md;
-    ctx->src_len = len;
-    cv_stage(ctx, CV_T_PARSE);
     size_t max_input = opts->max_input ? opts->max_input : opts->safe ? CV_MAX_INPUT_SAFE : CV_MAX_INPUT;
     if (len > max_input) {
         cv_diag(ctx, CVPDF_ERROR, CVPDF_D_INPUT_TOO_LARGE, 0, 0, "%sthe input has %zu bytes, more than the %zu allowed%s",
@@ -642,4 +650,80 @@ void cvpdf_result_free(cvpdf_result *r)
         return;
     free(r->data);
     free(r);
+}
+
+cvpdf_status cvpdf_fix(const cvpdf_options *opts, const char *name, const char *text, size_t len, char **out,
+                       size_t *out_len, char **diff, size_t *diff_len, int *fixed)
+{
+    if (!out || !out_len || !fixed || (!text && len) || (diff && !diff_len))
+        return CVPDF_ERR_USAGE;
+    *out = NULL;
+    *out_len = 0;
+    *fixed = 0;
+    if (diff) {
+        *diff = NULL;
+        *diff_len = 0;
+    }
+    cvpdf_options defaults;
+    if (!opts) {
+        cv_options_defaults(&defaults);
+        opts = &defaults;
+    }
+    /* the encoding first: the other checks read the text as it was meant */
+    char *enc = NULL;
+    size_t elen = 0;
+    int nenc = 0;
+    cvpdf_status st = cvpdf_fix_encoding(text ? text : "", len, &enc, &elen, &nenc);
+    if (st != CVPDF_OK)
+        return st;
+    size_t bom = elen >= 3 && !memcmp(enc, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    /* a parse, its warnings unsaid, collects the repairs the checks know */
+    cv_fixes fx = {0};
+    render r;
+    unsigned char *none = NULL;
+    size_t none_len = 0;
+    init_render(&r, opts, name, enc + bom, elen - bom, &none, &none_len);
+    r.ctx.fixes = &fx;
+    r.ctx.quiet = 1;
+    st = parse(&r);
+    r.ctx.quiet = 1; /* (finish says nothing either: a failure is returned) */
+    st = finish(&r, st);
+    cv_buf o = {0}, d = {0};
+    int applied = 0;
+    if (st == CVPDF_OK) {
+        cv_buf_add(&o, enc, bom);
+        size_t obom = len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+        if (cv_fixes_apply(&fx, enc + bom, elen - bom, text + obom, len - obom, &o, diff ? &d : NULL, name ? name : "-",
+                           &applied))
+            st = CVPDF_ERR_NOMEM;
+    }
+    if (st == CVPDF_OK) {
+        if (nenc) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "repaired: %d stretch%s of mojibake", nenc, nenc == 1 ? "" : "es");
+            cv_emit(opts, CVPDF_NOTE, CVPDF_D_MOJIBAKE, name ? name : "-", 0, 0, msg);
+        }
+        for (size_t k = 0; k < fx.v.n; k++)
+            if (fx.v.v[k].applied) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "repaired: %s", fx.v.v[k].what);
+                cv_emit(opts, CVPDF_NOTE, fx.v.v[k].code, name ? name : "-", fx.v.v[k].line, fx.v.v[k].col, msg);
+            }
+        *fixed = nenc + applied;
+        *out = o.p ? o.p : cv_strndup("", 0);
+        *out_len = o.len;
+        o.p = NULL;
+        if (diff) {
+            *diff = d.p ? d.p : cv_strndup("", 0);
+            *diff_len = d.len;
+            d.p = NULL;
+        }
+        if (!*out || (diff && !*diff))
+            st = CVPDF_ERR_NOMEM;
+    }
+    cv_buf_free(&o);
+    cv_buf_free(&d);
+    cv_fixes_free(&fx);
+    cvpdf_buffer_free(enc);
+    return st;
 }

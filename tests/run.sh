@@ -450,10 +450,14 @@ t_deterministic() {
 	expect_same "$OUT/$name.pdf" "$CASE/again/$name.pdf" "two renderings of $src differ"
 }
 
+# The second list of publications numbers as written (1. to 8.), not on from the first.
 t_en_numbering() {
 	render en content/en.md
 	pdf_text "$OUT/en.pdf" "$CASE/en.txt" -layout
-	expect_grep "$CASE/en.txt" '^[[:space:]]*12\.' "en.pdf text (a line starting with 12.)"
+	expect_grep "$CASE/en.txt" '^[[:space:]]*1\. Team, Meituan LongCat' "en.pdf text (the second list starts at 1.)"
+	expect_grep "$CASE/en.txt" '^[[:space:]]*8\. Zhao, Weijie' "en.pdf text (its eighth item)"
+	grep -q '^[[:space:]]*12\.' "$CASE/en.txt" && fail "the second list still continues the first"
+	return 0
 }
 
 t_renders() {
@@ -1611,13 +1615,80 @@ t_fix_encoding() {
 	cp "$seed" "$CASE/orig"
 	run cvpdf --fix-encoding "$CASE/seed.md" -o "$CASE/fixed.md"
 	expect_rc 0
-	expect_same "$CASE/fixed.md" content/en.md "--fix-encoding of the seed is not content/en.md"
 	expect_same "$CASE/seed.md" "$CASE/orig" "--fix-encoding changed its input"
+	run cvpdf --check "$CASE/fixed.md"
+	grep -q "mojibake\|looks like UTF-8" "$CASE/stderr" && { show_stderr; fail "mojibake left after --fix-encoding"; }
+	[ "$(wc -l <"$CASE/fixed.md")" -eq "$(wc -l <"$seed")" ] || fail "--fix-encoding changed the line count"
+	# what it leaves is what --fix repairs next: the two together are --fix
+	run cvpdf --fix "$CASE/fixed.md" -o "$CASE/both.md"
+	expect_same "$CASE/both.md" content/en.md "--fix after --fix-encoding is not content/en.md"
 	run cvpdf --fix-encoding "$CASE/seed.md" -o "$CASE/seed.md"
 	expect_rc 1
 	expect_same "$CASE/seed.md" "$CASE/orig" "--fix-encoding overwrote its input"
 	run cvpdf --fix-encoding content/zh.md -o "$CASE/zh.md"
 	expect_same "$CASE/zh.md" content/zh.md "--fix-encoding changed text that was fine"
+}
+
+# --fix on the damaged seed: content/en.md, which --check passes and which prints no literal
+# **; the input never changes; --diff is a patch that makes the same file.
+t_fix_seed() {
+	local seed=$SHARED/seeds/000_2820b381119d14b1.txt
+	cp "$seed" "$CASE/seed.md"
+	cp "$seed" "$CASE/orig"
+	run cvpdf --fix "$CASE/seed.md" -o "$CASE/fixed.md"
+	expect_rc 0
+	expect_same "$CASE/fixed.md" content/en.md "--fix of the seed is not content/en.md"
+	expect_same "$CASE/seed.md" "$CASE/orig" "--fix changed its input"
+	expect_grep "$CASE/stderr" "seed.md:17:1: note: repaired: an item indented too far" "the re-indent's note"
+	expect_grep "$CASE/stderr" "seed.md:34:1: note: repaired: a list that continued the one before" "the list's note"
+	[ "$(grep -c "spaces inside emphasis" "$CASE/stderr")" -eq 16 ] || { show_stderr; fail "expected 16 emphasis repairs"; }
+	run cvpdf --check "$CASE/fixed.md"
+	[ "$RC" -eq 0 ] || { show_stderr; fail "--check does not pass on the repaired file"; }
+	run cvpdf "$CASE/fixed.md" -o "$CASE/fixed.pdf"
+	pdf_text "$CASE/fixed.pdf" "$CASE/fixed.txt"
+	grep -q '\*\*' "$CASE/fixed.txt" && fail "a literal ** is printed"
+	run cvpdf --fix "$CASE/seed.md" -o "$CASE/seed.md"
+	expect_rc 1
+	expect_same "$CASE/seed.md" "$CASE/orig" "--fix overwrote its input"
+	# the diff, applied by patch, gives the same file
+	need patch
+	cvpdf --fix --diff "$CASE/seed.md" >"$CASE/d.patch" 2>/dev/null || fail "--diff failed"
+	cp "$seed" "$CASE/p.md"
+	patch -s "$CASE/p.md" "$CASE/d.patch" || fail "patch refused the diff"
+	expect_same "$CASE/p.md" content/en.md "the patched file"
+	# nothing to repair: byte for byte, and an empty diff
+	run cvpdf --fix content/zh.md -o "$CASE/zh.md"
+	expect_same "$CASE/zh.md" content/zh.md "--fix changed a clean file"
+	[ -s "$(cvpdf --fix --diff content/zh.md 2>/dev/null)" ] && fail "a diff for a clean file"
+	return 0
+}
+
+# Each repair on its own, and what it must leave alone.
+t_fix_kinds() {
+	printf 'A ** spaced ** phrase, a __ also __ one and a ** lone one.\r\nNext line ** b **.\r\n' >"$CASE/e.md"
+	run cvpdf --fix "$CASE/e.md" -o "$CASE/e.out"
+	printf 'A **spaced** phrase, a __also__ one and a ** lone one.\r\nNext line **b**.\r\n' >"$CASE/e.want"
+	expect_same "$CASE/e.out" "$CASE/e.want" "emphasis repaired, CRLF kept, a lone ** left"
+	printf -- '- Parent item\n        - Nested too far\n  - A proper nested item\n' >"$CASE/i.md"
+	run cvpdf --fix "$CASE/i.md" -o "$CASE/i.out"
+	printf -- '- Parent item\n  - Nested too far\n  - A proper nested item\n' >"$CASE/i.want"
+	expect_same "$CASE/i.out" "$CASE/i.want" "re-indented like the item after it"
+	printf 'Some text\n2. an item that cannot interrupt\n' >"$CASE/o.md"
+	run cvpdf --fix "$CASE/o.md" -o "$CASE/o.out"
+	printf 'Some text\n\n2. an item that cannot interrupt\n' >"$CASE/o.want"
+	expect_same "$CASE/o.out" "$CASE/o.want" "a blank line before the ordered item"
+	printf -- '- item\n\n  1. one\n  2. two\n\n  1. again\n' >"$CASE/r.md"
+	run cvpdf --fix "$CASE/r.md" -o "$CASE/r.out"
+	printf -- '- item\n\n  1. one\n  2. two\n\n  <!-- -->\n\n  1. again\n' >"$CASE/r.want"
+	expect_same "$CASE/r.out" "$CASE/r.want" "a nested list separated at its indent"
+	run cvpdf --check "$CASE/r.out"
+	[ "$RC" -eq 0 ] || { show_stderr; fail "the separated lists still warn"; }
+	# a tight list with a jump is not guessed at; code is never touched
+	printf '1. one\n2. two\n5. five\n\n```\n** code **\n```\n' >"$CASE/t.md"
+	run cvpdf --fix "$CASE/t.md" -o "$CASE/t.out"
+	expect_same "$CASE/t.out" "$CASE/t.md" "a tight list with a jump, code"
+	run cvpdf --fix "$CASE/t.md"
+	expect_rc 2
 }
 
 t_check_mojibake() {
@@ -1673,7 +1744,9 @@ t_check_others() {
 }
 
 check "check: the seed's mojibake, emphasis, swallowed item and numbering, with lines" t_check_seed
-check "check: --fix-encoding reproduces content/en.md, never touches its input" t_fix_encoding
+check "check: --fix-encoding repairs the seed's mojibake, never touches its input" t_fix_encoding
+check "check: --fix on the seed gives content/en.md: --check clean, no literal **; --diff patches to it" t_fix_seed
+check "check: --fix repairs emphasis, indent, interruption, continued lists; leaves the rest" t_fix_kinds
 check "check: mojibake (Windows-1252 too); correct accents and CJK stay quiet" t_check_mojibake
 check "check: emphasis that prints literally; escaped \\*\\* stays quiet" t_check_emphasis
 check "check: a list item swallowed by a paragraph; proper nesting stays quiet" t_check_swallowed
