@@ -126,13 +126,30 @@ int main(int argc, char **argv)
           cvpdf_options_set(o, "max-input", "2M") == CVPDF_OK && cvpdf_options_set(o, "max-input", "2X") == CVPDF_ERR_USAGE &&
               cvpdf_options_set(o, "max-input", "x") == CVPDF_ERR_USAGE);
 
+    /* repairs: the text repaired, a note per repair with its code and place, a diff */
+    memset(&s, 0, sizeof s);
+    const char broken[] = "Intro\n\n- ** Bold ** item\n";
+    char *fixed = NULL, *diff = NULL;
+    size_t fl = 0, dl = 0;
+    int nfix = -1;
+    st = cvpdf_fix(o, "f.md", broken, sizeof broken - 1, &fixed, &fl, &diff, &dl, &nfix);
+    k = find(&s, CVPDF_D_EMPHASIS_LITERAL);
+    CHECK("fix: ** Bold ** repaired, the rest as it was",
+          st == CVPDF_OK && fixed && fl == strlen("Intro\n\n- **Bold** item\n") && !memcmp(fixed, "Intro\n\n- **Bold** item\n", fl));
+    CHECK("fix: two repairs, noted at 3:5 with their code", nfix == 2 && k >= 0 && s.sev[k] == CVPDF_NOTE && s.line[k] == 3 && s.col[k] == 5);
+    CHECK("fix: the diff", diff && strstr(diff, "@@ -3 +3,1 @@\n-- ** Bold ** item\n+- **Bold** item\n"));
+    cvpdf_buffer_free(fixed);
+    cvpdf_buffer_free(diff);
+    CHECK("fix: usage errors", cvpdf_fix(o, "f.md", broken, 3, NULL, &fl, NULL, NULL, &nfix) == CVPDF_ERR_USAGE);
+
     /* every code has a distinct name */
     static const cvpdf_code all[] = {
         CVPDF_D_NONE, CVPDF_D_INPUT_TOO_LARGE, CVPDF_D_INVALID_UTF8, CVPDF_D_NUL_BYTES, CVPDF_D_CONTROL_CHARS,
         CVPDF_D_RTL_LOGICAL_ORDER, CVPDF_D_MOJIBAKE, CVPDF_D_FRONTMATTER_INVALID, CVPDF_D_FRONTMATTER_UNCLOSED,
         CVPDF_D_FRONTMATTER_VALUE, CVPDF_D_LANG_MISMATCH,
         CVPDF_D_EMPHASIS_LITERAL, CVPDF_D_ITEM_SWALLOWED, CVPDF_D_LIST_RENUMBERED, CVPDF_D_HEADING_SKIPPED,
-        CVPDF_D_SECTION_EMPTY, CVPDF_D_NESTED_TOO_DEEP, CVPDF_D_HTML_DROPPED, CVPDF_D_LINK_NOT_CLICKABLE,
+        CVPDF_D_SECTION_EMPTY, CVPDF_D_NESTED_TOO_DEEP, CVPDF_D_HTML_DROPPED, CVPDF_D_TEMPLATE_TAG,
+        CVPDF_D_LINK_NOT_CLICKABLE, CVPDF_D_LINK_TARGET_MISSING,
         CVPDF_D_IMAGE_UNREADABLE, CVPDF_D_IMAGE_REMOTE, CVPDF_D_IMAGE_NO_SOURCE, CVPDF_D_IMAGE_UNDECODABLE,
         CVPDF_D_SAFE_MODE_REFUSED, CVPDF_D_STYLE_KEY_UNKNOWN, CVPDF_D_STYLE_VALUE_BAD, CVPDF_D_STYLE_NOT_FOUND,
         CVPDF_D_STYLE_INVALID, CVPDF_D_SET_SYNTAX, CVPDF_D_FIT_VALUE_BAD, CVPDF_D_FONT_MISSING,
