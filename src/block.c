@@ -57,6 +57,8 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
     }
     int stage = cv_stage(l->ctx, CV_T_BREAK);
     int failed = cv_grapheme_breaks(blk->text, len, gb) || cv_line_breaks(blk->text, len, l->lang, brk);
+    if (!failed && l->model && l->model->maths.n)
+        cv_lay_keep_math(blk, brk);
     /* embedding levels, only for a block that can need them: a left-to-right block without a
      * right-to-left character is all level 0 */
     int dir = cv_lay_dir(l, blk);

@@ -62,24 +62,25 @@ struct cv_bld {
 typedef struct cv_bld builder;
 
 
-static void add_span_text(builder *b, const char *s, size_t n, int32_t image)
+static void add_span_obj(builder *b, const char *s, size_t n, int32_t image, int32_t math)
 {
     if (!n)
         return;
     uint32_t start = (uint32_t)b->text.len;
     cv_buf_add(&b->text, s, n);
     cv_span *last = b->spans.n ? &b->spans.v[b->spans.n - 1] : NULL;
-    if (image < 0 && last && last->end == start && last->style == b->style && last->link == b->link &&
-        last->image < 0 && last->line == b->node_line && last->col == b->node_col) {
+    if (image < 0 && !math && last && last->end == start && last->style == b->style && last->link == b->link &&
+        last->image < 0 && !last->math && last->line == b->node_line && last->col == b->node_col) {
         last->end = (uint32_t)b->text.len;
         return;
     }
-    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col};
+    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col, math};
     if (CV_PUSH(b->spans, sp)) /* NOLINT(clang-analyzer-core.NullDereference): v is set whenever cap > n */
         b->ctx->oom = true;
 }
 
-static void add_text(builder *b, const char *s, size_t n) { add_span_text(b, s, n, -1); }
+static void add_span_text(builder *b, const char *s, size_t n, int32_t image) { add_span_obj(b, s, n, image, 0); }
+static void add_text(builder *b, const char *s, size_t n) { add_span_obj(b, s, n, -1, 0); }
 
 /* Wide on both sides of a soft break: drop the space. */
 static bool is_wide(uint32_t cp) { return cp && (cv_char_eaw(cp) == 'W' || cv_char_is_cjk_ideo(cp)); }
@@ -393,6 +394,29 @@ void cv_bld_anchor(builder *b, const char *name)
 }
 
 void cv_bld_join(builder *b) { b->join_next = true; }
+
+void cv_bld_math(builder *b, const char *tex, size_t len, bool display, int line, int col)
+{
+    cv_math m = {cv_strndup(tex, len), (uint32_t)len, display, line ? line : b->node_line, line ? col : b->node_col};
+    if (!m.tex || CV_PUSH(b->model->maths, m)) {
+        free(m.tex);
+        b->ctx->oom = true;
+        return;
+    }
+    add_span_obj(b, "\xEF\xBF\xBC", 3, -1, (int32_t)b->model->maths.n);
+}
+
+void cv_bld_display_math(builder *b, const char *tex, size_t len, int line, int col)
+{
+    cv_bld_end_para(b);
+    int old = cv_bld_align(b, CV_ALIGN_CENTER);
+    cv_bld_pos(b, line, col);
+    cv_bld_math(b, tex, len, true, line, col);
+    finish_block(b, CV_B_PARA, 0, line, col);
+    if (b->model->blocks.n && !b->in_cell)
+        b->model->blocks.v[b->model->blocks.n - 1].display = true;
+    cv_bld_align(b, old);
+}
 
 void cv_bld_alert(builder *b, int alert)
 {

@@ -67,6 +67,11 @@ void cv_bld_anchor(cv_bld *b, const char *name);
 void cv_bld_alert(cv_bld *b, int alert);
 /* The next block follows the one before without paragraph spacing. */
 void cv_bld_join(cv_bld *b);
+/* A formula (TeX source, written from line:col; 0: the current node's place) in the text;
+ * display: in display style. */
+void cv_bld_math(cv_bld *b, const char *tex, size_t len, bool display, int line, int col);
+/* A display formula as a block of its own, centred, written at line:col. */
+void cv_bld_display_math(cv_bld *b, const char *tex, size_t len, int line, int col);
 void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h, bool from_html);
 void cv_bld_table(cv_bld *b, bool begin);
 void cv_bld_row(cv_bld *b, bool begin, bool header);

@@ -60,6 +60,7 @@ const char *cvpdf_code_name(cvpdf_code code)
     case CVPDF_D_NESTED_TOO_DEEP: return "nested-too-deep";
     case CVPDF_D_HTML_DROPPED: return "html-dropped";
     case CVPDF_D_TEMPLATE_TAG: return "template-tag";
+    case CVPDF_D_MATH_UNKNOWN: return "math-unknown";
     case CVPDF_D_LINK_NOT_CLICKABLE: return "link-not-clickable";
     case CVPDF_D_LINK_TARGET_MISSING: return "link-target-missing";
     case CVPDF_D_IMAGE_UNREADABLE: return "image-unreadable";

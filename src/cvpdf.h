@@ -78,6 +78,7 @@ typedef enum {
     CVPDF_D_NESTED_TOO_DEEP = 205,   /* blocks or HTML past the nesting limit: not rendered */
     CVPDF_D_HTML_DROPPED = 206,      /* <script>, <style>: not rendered */
     CVPDF_D_TEMPLATE_TAG = 207,      /* a Liquid or Hugo tag the site generator would have run */
+    CVPDF_D_MATH_UNKNOWN = 208,      /* a TeX command in math that is not known: set as written */
     CVPDF_D_LINK_NOT_CLICKABLE = 210, /* an unsafe or unknown link scheme: shown as text */
     CVPDF_D_LINK_TARGET_MISSING = 211, /* "#name" that no heading or HTML id has */
     CVPDF_D_IMAGE_UNREADABLE = 220,  /* missing, not a file, too large, not PNG or JPEG */

@@ -139,14 +139,15 @@ int cv_fixes_apply(cv_fixes *fx, const char *text, size_t len, const char *orig,
                 cv_buf_printf(diff, "--- %s\n+++ %s\n", name, name);
             head = true;
             long added = 0;
+            const char *np = nl.p ? nl.p : "";
             for (size_t i = 0; i < nl.len; i++)
-                added += nl.p[i] == '\n';
+                added += np[i] == '\n';
             cv_buf_printf(diff, "@@ -%zu +%ld,%ld @@\n-", line, (long)line + delta, added + 1);
             cv_buf_add(diff, orig + o0, o1 - o0);
             cv_buf_puts(diff, "\n+");
             for (size_t i = 0; i < nl.len; i++) {
-                cv_buf_add(diff, nl.p + i, 1);
-                if (nl.p[i] == '\n')
+                cv_buf_add(diff, np + i, 1);
+                if (np[i] == '\n')
                     cv_buf_puts(diff, "+");
             }
             cv_buf_puts(diff, "\n");

@@ -61,7 +61,8 @@ static const char *debian_package(const char *family)
     static const char *map[][2] = {
         {"Noto Sans CJK", "fonts-noto-cjk"}, {"Noto Serif CJK", "fonts-noto-cjk"},
         {"Noto Sans Mono CJK", "fonts-noto-cjk"}, {"Noto Sans", "fonts-noto-core"},
-        {"Noto Serif", "fonts-noto-core"}, {"DejaVu", "fonts-dejavu-core"},
+        {"Noto Serif", "fonts-noto-core"}, {"DejaVu Math", "fonts-dejavu-extra"}, {"DejaVu", "fonts-dejavu-core"},
+        {"TeX Gyre Termes Math", "fonts-texgyre-math"}, {"TeX Gyre Pagella Math", "fonts-texgyre-math"},
         {"Liberation", "fonts-liberation2"}, {"TeX Gyre", "fonts-texgyre"},
         {"EB Garamond", "fonts-ebgaramond"}, {"Lato", "fonts-lato"}, {"Inter", "fonts-inter"},
         {"Fira Code", "fonts-firacode"}, {"Symbola", "fonts-symbola"}, {"IPAex", "fonts-ipaexfont"},
@@ -103,6 +104,7 @@ cv_fonts *cv_fonts_new(cv_ctx *ctx, const char *dir, const char *lang, const cv_
     snprintf(f->family[CV_F_HEADING], 64, "%s", head);
     cjk_family(f->lang, st ? st->font_cjk : "Noto Sans CJK", f->family[CV_F_CJK], 64);
     snprintf(f->family[CV_F_EMOJI], 64, "Noto Color Emoji");
+    snprintf(f->family[CV_F_MATH], 64, "%s", st ? st->font_math : "DejaVu Math TeX Gyre");
     snprintf(f->family[CV_F_CJKBOLD], 64, "%s", f->family[CV_F_CJK]);
     for (int r = 0; r < CV_F_NROLES; r++)
         f->role_id[r] = -1;
@@ -301,7 +303,7 @@ static int role_find(cv_fonts *f, int role)
         id = fc_find(f, fam, var == 3, false);
     if (id < 0 && !f->ctx->oom) {
         const char *pkg = debian_package(fam);
-        bool cjk = role == CV_F_CJK || role == CV_F_CJKBOLD;
+        bool cjk = role == CV_F_CJK || role == CV_F_CJKBOLD || role == CV_F_MATH; /* (warnings: there is a way on) */
         cv_diag(f->ctx, cjk ? CVPDF_WARNING : CVPDF_ERROR, CVPDF_D_FONT_MISSING, 0, 0,
                 "font family '%s' is not installed (%s%s)", fam, pkg ? "Debian package " : "find its Debian package with: apt-cache search ",
                 pkg ? pkg : fam);

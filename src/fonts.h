@@ -13,6 +13,7 @@ enum cv_role {
     CV_F_CJK, CV_F_CJKBOLD,
     CV_F_HEADING,
     CV_F_EMOJI,
+    CV_F_MATH,   /* an OpenType MATH font, for $...$ */
     CV_F_NROLES
 };
 

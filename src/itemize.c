@@ -38,6 +38,62 @@ static void image_box(const cv_layout *l, const cv_image *im, bool standalone, c
     *h = ih > 0 ? ih : 1;
 }
 
+const lay_math *cv_lay_math(cv_layout *l, size_t k, cvu size, bool display)
+{
+    const cv_model *m = l->model;
+    if (!m || k >= m->maths.n)
+        return NULL;
+    while (l->maths.n < m->maths.n) {
+        lay_math z;
+        memset(&z, 0, sizeof z);
+        if (CV_PUSH(l->maths, z)) {
+            l->ctx->oom = true;
+            return NULL;
+        }
+    }
+    lay_math *lm = &l->maths.v[k];
+    if (lm->made && lm->size == size && lm->display == display)
+        return lm;
+    cv_mathbox_free(&lm->box);
+    lm->made = true;
+    lm->size = size;
+    lm->display = display;
+    lm->fallback = false;
+    const cv_math *mt = &m->maths.v[k];
+    int id = cv_fonts_role(l->fonts, CV_F_MATH);
+    cv_face *face = id >= 0 ? cv_fonts_face(l->fonts, id) : NULL;
+    if (!face || !cv_face_has_math(face)) {
+        /* no math font: the TeX as written, in the text face (its width measured here) */
+        lm->fallback = true;
+        cv_vlist tmp;
+        memset(&tmp, 0, sizeof tmp);
+        cvu w = cv_lay_text_runs(l, mt->tex, mt->len, size, 0, &tmp);
+        cv_vlist_free(&tmp);
+        lm->box.w = w > 0 ? w : 0;
+        lm->box.h = size * 8 / 10;
+        lm->box.d = size * 2 / 10;
+        return lm;
+    }
+    if (cv_math_layout(l->ctx, face, mt->tex, mt->len, size, display, mt->line, mt->col, &lm->box))
+        return NULL;
+    return lm;
+}
+
+void cv_lay_keep_math(const cv_block *blk, uint8_t *brk)
+{
+    for (size_t k = 0; k < blk->spans.n; k++) {
+        const cv_span *sp = &blk->spans.v[k];
+        if (!sp->math || sp->end < sp->start + 3)
+            continue;
+        uint32_t a = sp->start, e = sp->start + 3;
+        /* "($x$)", "$x$-based": the formula is a word with what touches it */
+        if (a > 0 && blk->text[a - 1] != ' ' && blk->text[a - 1] != '\n' && brk[a] != CV_BRK_MUST)
+            brk[a] = CV_BRK_NONE;
+        if (e < blk->len && blk->text[e] != ' ' && blk->text[e] != '\n' && brk[e] != CV_BRK_MUST)
+            brk[e] = CV_BRK_NONE;
+    }
+}
+
 /* Whether the block holds only images (and spaces): then each is shown at its own size. */
 static bool only_images(const cv_block *blk)
 {
@@ -93,13 +149,29 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
         int sline = sp ? sp->line : blk->line, scol = sp ? sp->col : blk->col;
         if (!sline)
             sline = blk->line, scol = blk->col;
+        if (sp && sp->start <= a && sp->math && a + 3 <= len) {
+            /* a formula: one box, standing for its U+FFFC */
+            const lay_math *lm = cv_lay_math(l, (size_t)sp->math - 1, base, blk->display);
+            if (!lm)
+                return pen;
+            bglyph bgl = {0, FACE_MATH, (uint32_t)a, (uint32_t)a + 3, pen, 0, 0, lm->box.w, base,
+                          st->text_color, link, false, true, 1, sp->math - 1, lm->box.h, lm->box.d};
+            px[a] = pen;
+            pen += lm->box.w;
+            if (CV_PUSH(l->bg, bgl)) {
+                l->ctx->oom = true;
+                return pen;
+            }
+            a += 3;
+            continue;
+        }
         if (sp && sp->start <= a && sp->image >= 0 && l->model &&
             (size_t)sp->image < l->model->images.n && a + 3 <= len) {
             /* an image: one box, standing for its U+FFFC */
             cvu iw, ih;
             image_box(l, &l->model->images.v[sp->image], standalone, measure, base, &iw, &ih);
             bglyph bgl = {0, FACE_IMAGE, (uint32_t)a, (uint32_t)a + 3, pen, 0, 0, iw, base,
-                          st->text_color, link, false, true, 1, sp->image, ih};
+                          st->text_color, link, false, true, 1, sp->image, ih, 0};
             px[a] = pen;
             pen += iw;
             if (CV_PUSH(l->bg, bgl)) {
@@ -167,7 +239,7 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
         for (size_t k = 0; k < l->sg.n; k++) {
             cv_sglyph *s = &l->sg.v[k];
             bglyph bgl = {s->gid, (uint16_t)face, s->cluster, (uint32_t)b, pen, s->dx, s->dy + dy,
-                          s->adv, size, color, link, (style & CV_S_STRIKE) != 0, false, 0, -1, 0};
+                          s->adv, size, color, link, (style & CV_S_STRIKE) != 0, false, 0, -1, 0, 0};
             if (px[s->cluster] < 0)
                 px[s->cluster] = pen;
             pen += s->adv;

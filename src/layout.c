@@ -51,6 +51,9 @@ void cv_layout_free(cv_layout *l)
     free(l->breaks.v);
     free(l->pieces.v);
     free(l->used.v);
+    for (size_t i = 0; i < l->maths.n; i++)
+        cv_mathbox_free(&l->maths.v[i].box);
+    free(l->maths.v);
     free(l);
 }
 

@@ -18,6 +18,7 @@
 #include "breaks.h"
 #include "layout.h"
 #include "linebreak.h"
+#include "math.h"
 #include "shape.h"
 
 /* A shaped glyph of the block being laid out. */
@@ -30,11 +31,21 @@ typedef struct bglyph {
     int32_t link;
     bool strike, first;
     uint16_t ncl;
-    int32_t image;  /* an image box (U+FFFC): model image index, adv × ih */
-    cvu ih;
+    int32_t image;  /* an image box (U+FFFC): model image index, adv × ih; a formula
+                     * (FACE_MATH): model math index, adv × ih above the baseline, idp below */
+    cvu ih, idp;
 } bglyph;
 
 #define FACE_IMAGE 0xFFFF
+#define FACE_MATH 0xFFFE
+
+/* A formula laid out for a layout (math.c), at the size it was asked at. */
+typedef struct lay_math {
+    cv_mathbox box;
+    cvu size;
+    bool made, display;
+    bool fallback;  /* no math font: its TeX is set as text */
+} lay_math;
 
 /* A stretch of a line being set, for its visual reordering (UAX #9 L2): a cluster's glyphs
  * out->glyphs[g0, g1) over [x0, x1) in logical order, or a gap (glue, no glyphs). */
@@ -69,6 +80,7 @@ struct cv_layout {
     bool rtl;                /* the block's base direction is right-to-left */
     const char *block_lang;  /* the block's language when not the document's (the model's) */
     CV_VEC(cv_bpiece) pieces;/* the line being set, when lv is set */
+    CV_VEC(lay_math) maths;  /* the model's formulas, as laid out (itemize.c) */
     const char *word_text;   /* the last word measured by push_join_penalty */
     uint32_t word_ws, word_we;
 };
@@ -103,6 +115,10 @@ int cv_lay_pick_face(cv_layout *l, const cv_block *blk, uint16_t style, const ch
 /* One line of text, no breaking, no reordering, each character in the regular face or a
  * fallback that has it: safe inside a block's layout (list markers, an image's alt text). */
 cvu cv_lay_text_runs(cv_layout *l, const char *text, size_t len, cvu size, uint32_t color, cv_vlist *out);
+/* Formula k of the model at size (display style or not), laid out once: NULL on OOM. */
+const lay_math *cv_lay_math(cv_layout *l, size_t k, cvu size, bool display);
+/* No line break next to a formula but where a space is (brk as cv_line_breaks gives it). */
+void cv_lay_keep_math(const cv_block *blk, uint8_t *brk);
 cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, cvu measure);
 /* items.c: hyphenation points of the block (hy[p] = 1: a hyphen may go before byte p), and
  * the block's item list in l->items (emerg: the final pass's cuts, or NULL). 0, -1 on OOM. */

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "html.h"
 #include "markdown.h"
+#include "mathsrc.h"
 #include "shortcode.h"
 
 /* Blocks (quotes, lists) nest at most this deep; deeper ones are reported, not rendered. */
@@ -29,7 +30,27 @@ typedef struct walker {
     cv_bld *b;
     cv_model *model;
     cv_heading_check headings;
+    const char *md;         /* the body as written (the formulas' TeX is read from it) */
+    const cv_mathspans *maths; /* the formulas mathsrc.c took out */
+    size_t at, at_line, at_bol; /* a cursor in md: offset, its line (1-based), that line's start */
 } walker;
+
+/* The file line and column of body offset off: the cursor moves forward (formulas come in
+ * order), so all of them cost one pass over the body. */
+static void body_pos(walker *w, size_t off, int *line, int *col)
+{
+    if (off < w->at) {
+        w->at = w->at_bol = 0;
+        w->at_line = 1;
+    }
+    for (; w->at < off; w->at++)
+        if (w->md[w->at] == '\n') {
+            w->at_line++;
+            w->at_bol = w->at + 1;
+        }
+    *line = (int)w->at_line + w->ctx->body_line - 1;
+    *col = (int)(off - w->at_bol) + 1;
+}
 
 /* A cmark line (of the body) as a line of the file. */
 static int src_line(const walker *w, int cm_line) { return cm_line ? cm_line + w->ctx->body_line - 1 : 0; }
@@ -113,6 +134,49 @@ static void add_shortcodes(cv_bld *b, const char *s, size_t n)
     cv_bld_add(b, s + from, n - from);
 }
 
+/* The formula whose placeholder (mathsrc.h) starts at s[i], with the length of the
+ * placeholder and its padding; NULL when s[i] starts none. */
+static const cv_mathspan *placeholder(const walker *w, const char *s, size_t n, size_t i, size_t *plen)
+{
+    if (!w->maths || i + 4 > n || (unsigned char)s[i] != 0xF3 || ((unsigned char)s[i + 1] & 0xF0) != 0xB0)
+        return NULL;
+    size_t q = i;
+    uint32_t cp = cv_utf8_next(s, n, &q);
+    if (cp < CV_MATH_PUA || cp - CV_MATH_PUA >= w->maths->n)
+        return NULL;
+    const cv_mathspan *m = &w->maths->v[cp - CV_MATH_PUA];
+    size_t pad = m->len > 4 ? m->len - 4 : 0, k = 0;
+    while (k < pad && q + k < n && s[q + k] == 'x')
+        k++;
+    *plen = 4 + k;
+    return m;
+}
+
+/* Text with its formulas and shortcodes. */
+static void add_text_objects(walker *w, const char *s, size_t n, bool codes)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t pl;
+        const cv_mathspan *m = placeholder(w, s, n, i, &pl);
+        if (!m)
+            continue;
+        if (codes)
+            add_shortcodes(w->b, s + from, i - from);
+        else
+            cv_bld_add(w->b, s + from, i - from);
+        int ml, mc;
+        body_pos(w, m->toff, &ml, &mc);
+        cv_bld_math(w->b, w->md + m->toff, m->tlen, m->display, ml, mc);
+        i += pl - 1;
+        from = i + 1;
+    }
+    if (codes)
+        add_shortcodes(w->b, s + from, n - from);
+    else
+        cv_bld_add(w->b, s + from, n - from);
+}
+
 /* Adds style bits to the current style. */
 static void add_style(cv_bld *b, uint16_t bits) { cv_bld_style(b, (uint16_t)(cv_bld_save(b).style | bits)); }
 
@@ -135,10 +199,7 @@ static bool inline_leaf(walker *w, cmark_node *n, cv_html_stack *html)
             bool codes = !in_autolink(n);
             for (const char *p = lit; *p;) {
                 size_t k = strcspn(p, " \t\n\r");
-                if (codes)
-                    add_shortcodes(b, p, k);
-                else
-                    cv_bld_add(b, p, k);
+                add_text_objects(w, p, k, codes);
                 p += k;
                 if (*p) {
                     p += strspn(p, " \t\n\r");
@@ -337,6 +398,12 @@ static void code_block(walker *w, cmark_node *n, int line, int col)
     size_t l = lit ? strlen(lit) : 0;
     while (l && (lit[l - 1] == '\n' || lit[l - 1] == '\r'))
         l--;
+    const char *info = cmark_node_get_fence_info(n);
+    if (info && !strncmp(info, "math", 4) && (!info[4] || info[4] == ' ')) {
+        /* ```math (and $$ lines): a display formula */
+        cv_bld_display_math(w->b, lit ? lit : "", l, line + 1, col); /* (its TeX starts under the fence) */
+        return;
+    }
     cv_bld_style(w->b, CV_S_CODE);
     int column = 0;
     for (size_t i = 0; i < l; i++) {
@@ -594,6 +661,18 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
                 after_term = true;
                 break;
             }
+            cmark_node *only = cmark_node_first_child(n);
+            const char *ol = only && !cmark_node_next(only) && cmark_node_get_type(only) == CMARK_NODE_TEXT
+                                 ? cmark_node_get_literal(only) : NULL;
+            size_t pl;
+            const cv_mathspan *dm = ol ? placeholder(w, ol, strlen(ol), 0, &pl) : NULL;
+            if (dm && dm->display && pl == strlen(ol)) {
+                /* a paragraph of only $$...$$: a display formula */
+                int ml, mc;
+                body_pos(w, dm->toff, &ml, &mc);
+                cv_bld_display_math(b, w->md + dm->toff, dm->tlen, ml, mc);
+                break;
+            }
             paragraph_inlines(w, n);
             cv_bld_trim(b);
             if (w->ctx->src)
@@ -662,20 +741,34 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
         if (e)
             cmark_parser_attach_syntax_extension(p, e);
     }
-    cmark_parser_feed(p, md, len);
+    /* the formulas out first: their TeX is not Markdown */
+    cv_mathspans maths;
+    memset(&maths, 0, sizeof maths);
+    char *scanned = NULL;
+    size_t slen = 0;
+    if (cv_math_scan(md, len, &scanned, &slen, &maths)) {
+        free(maths.v);
+        cmark_parser_free(p);
+        return -1;
+    }
+    cmark_parser_feed(p, scanned ? scanned : md, scanned ? slen : len);
     cmark_node *root = cmark_parser_finish(p);
     cv_bld *b = root ? cv_bld_new(ctx, model, base_dir) : NULL;
     if (!b) {
         cmark_node_free(root);
         cmark_parser_free(p);
+        free(scanned);
+        free(maths.v);
         return -1;
     }
-    walker w = {ctx, b, model, {0}};
+    walker w = {ctx, b, model, {0}, md, maths.n ? &maths : NULL, 0, 1, 0};
     walk_blocks(&w, root, 0);
     if (cv_bld_finish(b))
         ctx->oom = true;
     cv_check_sections(ctx, model);
     cmark_node_free(root);
     cmark_parser_free(p);
+    free(scanned);
+    free(maths.v);
     return ctx->oom ? -1 : 0;
 }

@@ -32,6 +32,9 @@ void cv_model_free(cv_model *m)
         free(m->tables.v[i].cells.v);
     }
     free(m->tables.v);
+    for (size_t i = 0; i < m->maths.n; i++)
+        free(m->maths.v[i].tex);
+    free(m->maths.v);
     free(m->first_heading);
     memset(m, 0, sizeof *m);
 }
@@ -47,7 +50,7 @@ int cv_model_title(cv_model *m, const char *title, int line, int col)
     b.text = cv_strndup(title, b.len);
     b.line = line;
     b.col = col;
-    cv_span sp = {0, b.len, 0, -1, -1, line, col};
+    cv_span sp = {0, b.len, 0, -1, -1, line, col, 0};
     if (!b.text || CV_PUSH(b.spans, sp) || CV_PUSH(m->blocks, b)) {
         free(b.text);
         free(b.spans.v);

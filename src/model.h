@@ -24,7 +24,16 @@ typedef struct cv_span {
     int32_t link;  /* index into cv_model.links, or -1 */
     int32_t image; /* index into cv_model.images for a U+FFFC object, or -1 */
     int line, col; /* source position of the span's first byte */
+    int32_t math;  /* 1 + index into cv_model.maths for a U+FFFC formula, or 0 */
 } cv_span;
+
+/* A formula: TeX source ($...$, $$...$$, ```math), laid out by math.c. */
+typedef struct cv_math {
+    char *tex;
+    uint32_t len;
+    bool display;
+    int line, col;
+} cv_math;
 
 enum cv_block_kind { CV_B_PARA, CV_B_HEADING, CV_B_CODE, CV_B_RULE, CV_B_TABLE };
 /* GitHub's alerts (> [!NOTE] ...): the kind of alert a block belongs to. */
@@ -48,6 +57,7 @@ typedef struct cv_block {
     int32_t table;   /* CV_B_TABLE: index into cv_model.tables */
     uint8_t alert;   /* enum cv_alert: inside an alert, whose colour its innermost quote bar takes */
     bool alert_title;/* the alert's title line ("Note"), set in its colour */
+    bool display;    /* a display formula alone: centred, in display style */
     int line, col;   /* source position of the block */
 } cv_block;
 
@@ -94,6 +104,7 @@ typedef struct cv_model {
     CV_VEC(cv_anchor) anchors; /* HTML ids and names, then (when resolved) heading slugs */
     CV_VEC(cv_image) images;
     CV_VEC(cv_table) tables;
+    CV_VEC(cv_math) maths;
     char *first_heading;  /* text of the first heading, for the title */
     int dir;              /* the document's direction (CV_DIR_*): front matter `dir:`, else
                            * from its strong characters; a paragraph without one takes it */

@@ -21,9 +21,79 @@ static size_t glyph_at(const cv_layout *l, uint32_t a)
     return lo;
 }
 
+/* A formula at x: its glyphs in the math face, each extracting as what it stands for, the
+ * whole marked with its linear form (/ActualText); its rules (fraction bars) go to the line,
+ * y from the baseline for now (finish_line moves them under the line's top). */
+static int push_math(cv_layout *l, cv_vlist *out, const bglyph *g, cvu x)
+{
+    const lay_math *lm = (size_t)g->image < l->maths.n ? &l->maths.v[g->image] : NULL;
+    const cv_math *mt = &l->model->maths.v[g->image];
+    if (!lm || lm->fallback) {
+        size_t from = out->glyphs.n;
+        if (cv_lay_text_runs(l, mt->tex, mt->len, g->size, g->color, out) < 0)
+            return -1;
+        for (size_t k = from; k < out->glyphs.n; k++)
+            out->glyphs.v[k].x += x;
+        return 0;
+    }
+    const cv_mathbox *b = &lm->box;
+    /* glyphs keep a pointer to their text until the PDF is written: give it a home */
+    char *text = cv_strndup(b->text.p ? b->text.p : "", b->text.len);
+    if (!text || CV_PUSH(out->strings, text)) {
+        free(text);
+        l->ctx->oom = true;
+        return -1;
+    }
+    int face = cv_fonts_role(l->fonts, CV_F_MATH);
+    size_t first = out->glyphs.n;
+    /* left to right: an /ActualText span reaches from its first glyph to the end of its last
+     * (poppler), and a fraction's or a radical's parts come out in the order they stand */
+    size_t *order = malloc((b->glyphs.n ? b->glyphs.n : 1) * sizeof *order);
+    if (!order) {
+        l->ctx->oom = true;
+        return -1;
+    }
+    for (size_t k = 0; k < b->glyphs.n; k++) {
+        size_t j = k;
+        while (j > 0 && b->glyphs.v[order[j - 1]].x > b->glyphs.v[k].x) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = k;
+    }
+    for (size_t q = 0; q < b->glyphs.n; q++) {
+        const cv_mglyph *m = &b->glyphs.v[order[q]];
+        cv_lglyph lg = {.x = x + m->x, .dy = g->dy + m->y, .size = m->size, .gid = m->gid, .face = (uint16_t)face,
+                        .ncl = 1, .color = g->color, .text = m->tlen ? text + m->toff : NULL, .tlen = m->tlen,
+                        .mode = CV_GM_TEXT, .image = -1};
+        if (CV_PUSH(out->glyphs, lg)) {
+            free(order);
+            l->ctx->oom = true;
+            return -1;
+        }
+    }
+    free(order);
+    if (out->glyphs.n > first) {
+        out->glyphs.v[first].aspan = (uint16_t)(out->glyphs.n - first > 0xFFFF ? 0xFFFF : out->glyphs.n - first);
+        out->glyphs.v[first].atext = text + b->linear;
+        out->glyphs.v[first].alen = (uint32_t)strlen(text + b->linear);
+    }
+    for (size_t k = 0; k < b->rules.n; k++) {
+        const cv_mrule *r = &b->rules.v[k];
+        cv_lrule lr = {x + r->x0, -r->y1, x + r->x1, -r->y0, 0, g->color, true};
+        if (CV_PUSH(out->rules, lr)) {
+            l->ctx->oom = true;
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const bglyph *g, cvu x,
                        int mode)
 {
+    if (g->face == FACE_MATH)
+        return push_math(l, out, g, x);
     cv_lglyph lg = {.x = x, .dy = g->dy, .size = g->size, .gid = g->gid, .face = g->face,
                     .ncl = g->first ? g->ncl : 0, .color = g->color,
                     .text = g->first ? blk->text + g->cluster : NULL,
@@ -74,7 +144,7 @@ typedef struct setting {
     cv_vitem line;
     cvu delta, Y, Z;   /* the glue set: delta spread over stretch Y or shrink Z */
     cvu x;             /* the pen */
-    cvu maxsize, img_h;
+    cvu maxsize, img_h, img_d; /* the tallest object on the line, the deepest below it */
     size_t text_g0;    /* the line's first glyph after the marker */
     size_t marker_g0;  /* the marker's first glyph */
     cvu marker_w;
@@ -183,6 +253,8 @@ static int place_box(setting *s, const cv_item *c, uint32_t carry_we)
             s->maxsize = g->size;
         if (g->image >= 0 && g->ih > s->img_h)
             s->img_h = g->ih;
+        if (g->face == FACE_MATH && g->idp > s->img_d)
+            s->img_d = g->idp;
         int mode = carry_we && g->cluster < carry_we ? CV_GM_PATH : CV_GM_TEXT;
         cvu gx = s->x + c->shift + (g->pen - c->pen0);
         size_t at = s->out->glyphs.n;
@@ -373,11 +445,18 @@ static int finish_line(setting *s, cvu measure)
     cvu maxsize = s->maxsize;
     line->g1 = s->out->glyphs.n;
     line->b1 = s->out->boxes.n;
+    line->r1 = s->out->rules.n;
     line->width = s->x;
     line->height = maxsize * st->leading_num / st->leading_den;
     if (blk->kind == CV_B_HEADING || blk->kind == CV_B_CODE)
         line->height = maxsize * 13 / 10;
     line->ascent = (line->height - maxsize) / 2 + maxsize * 8 / 10;
+    if (s->img_d) {
+        /* a formula's depth (a denominator, a subscript) grows the line below */
+        cvu gap = maxsize / 10, below = line->height - line->ascent;
+        if (s->img_d + gap > below)
+            line->height += s->img_d + gap - below;
+    }
     if (s->img_h) {
         /* an image stands on the baseline: the line grows to hold it, with a little air */
         cvu gap = maxsize / 5;
@@ -385,6 +464,10 @@ static int finish_line(setting *s, cvu measure)
             line->height += s->img_h + gap - line->ascent;
             line->ascent = s->img_h + gap;
         }
+    }
+    for (size_t k = line->r0; k < line->r1; k++) { /* a formula's rules: from the baseline to the top */
+        s->out->rules.v[k].y0 += line->ascent;
+        s->out->rules.v[k].y1 += line->ascent;
     }
     /* centred and right-aligned lines (HTML align, <center>); a right-to-left paragraph's
      * lines end flush right, and its marker hangs right of them */
@@ -427,6 +510,7 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     s.line.x0 = x0;
     s.line.g0 = out->glyphs.n;
     s.line.b0 = out->boxes.n;
+    s.line.r0 = s.line.r1 = out->rules.n;
     s.line.quote_depth = blk->quote_depth;
     s.line.bar_color = blk->alert ? l->st->alert_color[blk->alert] : 0;
     s.line.hyphen = hyph;

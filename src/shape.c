@@ -224,6 +224,64 @@ bool cv_face_ink(const cv_face *f, uint32_t gid, int *x0, int *x1)
     return true;
 }
 
+bool cv_face_box(const cv_face *f, uint32_t gid, int *x0, int *y0, int *x1, int *y1)
+{
+    hb_glyph_extents_t e;
+    if (!hb_font_get_glyph_extents(f->font, gid, &e) || (e.width == 0 && e.height == 0))
+        return false;
+    *x0 = e.x_bearing;
+    *x1 = e.x_bearing + e.width;
+    *y1 = e.y_bearing;            /* (HarfBuzz: y_bearing is the top, height negative) */
+    *y0 = e.y_bearing + e.height;
+    return true;
+}
+
+bool cv_face_has_math(const cv_face *f) { return hb_ot_math_has_data(f->face); }
+
+int cv_math_constant(const cv_face *f, cv_math_const c)
+{
+    static const hb_ot_math_constant_t map[CV_MC_N] = {
+        HB_OT_MATH_CONSTANT_SCRIPT_PERCENT_SCALE_DOWN, HB_OT_MATH_CONSTANT_SCRIPT_SCRIPT_PERCENT_SCALE_DOWN,
+        HB_OT_MATH_CONSTANT_AXIS_HEIGHT, HB_OT_MATH_CONSTANT_ACCENT_BASE_HEIGHT,
+        HB_OT_MATH_CONSTANT_SUBSCRIPT_SHIFT_DOWN, HB_OT_MATH_CONSTANT_SUBSCRIPT_TOP_MAX,
+        HB_OT_MATH_CONSTANT_SUBSCRIPT_BASELINE_DROP_MIN, HB_OT_MATH_CONSTANT_SUPERSCRIPT_SHIFT_UP,
+        HB_OT_MATH_CONSTANT_SUPERSCRIPT_SHIFT_UP_CRAMPED, HB_OT_MATH_CONSTANT_SUPERSCRIPT_BOTTOM_MIN,
+        HB_OT_MATH_CONSTANT_SUPERSCRIPT_BASELINE_DROP_MAX, HB_OT_MATH_CONSTANT_SUB_SUPERSCRIPT_GAP_MIN,
+        HB_OT_MATH_CONSTANT_SUPERSCRIPT_BOTTOM_MAX_WITH_SUBSCRIPT, HB_OT_MATH_CONSTANT_SPACE_AFTER_SCRIPT,
+        HB_OT_MATH_CONSTANT_UPPER_LIMIT_GAP_MIN, HB_OT_MATH_CONSTANT_UPPER_LIMIT_BASELINE_RISE_MIN,
+        HB_OT_MATH_CONSTANT_LOWER_LIMIT_GAP_MIN, HB_OT_MATH_CONSTANT_LOWER_LIMIT_BASELINE_DROP_MIN,
+        HB_OT_MATH_CONSTANT_FRACTION_NUMERATOR_SHIFT_UP, HB_OT_MATH_CONSTANT_FRACTION_NUMERATOR_DISPLAY_STYLE_SHIFT_UP,
+        HB_OT_MATH_CONSTANT_FRACTION_DENOMINATOR_SHIFT_DOWN,
+        HB_OT_MATH_CONSTANT_FRACTION_DENOMINATOR_DISPLAY_STYLE_SHIFT_DOWN,
+        HB_OT_MATH_CONSTANT_FRACTION_NUMERATOR_GAP_MIN, HB_OT_MATH_CONSTANT_FRACTION_NUM_DISPLAY_STYLE_GAP_MIN,
+        HB_OT_MATH_CONSTANT_FRACTION_RULE_THICKNESS, HB_OT_MATH_CONSTANT_FRACTION_DENOMINATOR_GAP_MIN,
+        HB_OT_MATH_CONSTANT_FRACTION_DENOM_DISPLAY_STYLE_GAP_MIN, HB_OT_MATH_CONSTANT_RADICAL_VERTICAL_GAP,
+        HB_OT_MATH_CONSTANT_RADICAL_DISPLAY_STYLE_VERTICAL_GAP, HB_OT_MATH_CONSTANT_RADICAL_RULE_THICKNESS,
+        HB_OT_MATH_CONSTANT_RADICAL_EXTRA_ASCENDER, HB_OT_MATH_CONSTANT_DISPLAY_OPERATOR_MIN_HEIGHT,
+        HB_OT_MATH_CONSTANT_DELIMITED_SUB_FORMULA_MIN_HEIGHT};
+    return c < CV_MC_N ? (int)hb_ot_math_get_constant(f->font, map[c]) : 0;
+}
+
+int cv_math_italic(const cv_face *f, uint32_t gid) { return (int)hb_ot_math_get_glyph_italics_correction(f->font, gid); }
+
+int cv_math_top_accent(const cv_face *f, uint32_t gid)
+{
+    /* HarfBuzz answers half the advance when the glyph has none */
+    return (int)hb_ot_math_get_glyph_top_accent_attachment(f->font, gid);
+}
+
+int cv_math_variants(const cv_face *f, uint32_t gid, bool vertical, uint32_t *gids, int *sizes, int max)
+{
+    hb_ot_math_glyph_variant_t v[32];
+    unsigned n = max > 32 ? 32 : (unsigned)max;
+    hb_ot_math_get_glyph_variants(f->font, gid, vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR, 0, &n, v);
+    for (unsigned i = 0; i < n; i++) {
+        gids[i] = v[i].glyph;
+        sizes[i] = (int)v[i].advance;
+    }
+    return (int)n;
+}
+
 uint32_t cv_face_glyph(const cv_face *f, uint32_t cp)
 {
     hb_codepoint_t g;

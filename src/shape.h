@@ -33,6 +33,34 @@ bool cv_face_ink(const cv_face *face, uint32_t gid, int *x0, int *x1);
 /* The nominal glyph of cp, 0 when the face has none. */
 uint32_t cv_face_glyph(const cv_face *face, uint32_t cp);
 
+/* ---- the OpenType MATH table (for math.c) ---------------------------------------------- */
+
+/* The constants math.c uses, in font units (the two percentages as numbers). */
+typedef enum {
+    CV_MC_SCRIPT_PERCENT, CV_MC_SCRIPTSCRIPT_PERCENT, CV_MC_AXIS_HEIGHT, CV_MC_ACCENT_BASE_HEIGHT,
+    CV_MC_SUB_SHIFT_DOWN, CV_MC_SUB_TOP_MAX, CV_MC_SUB_BASELINE_DROP_MIN, CV_MC_SUP_SHIFT_UP,
+    CV_MC_SUP_SHIFT_UP_CRAMPED, CV_MC_SUP_BOTTOM_MIN, CV_MC_SUP_BASELINE_DROP_MAX, CV_MC_SUBSUP_GAP_MIN,
+    CV_MC_SUP_BOTTOM_MAX_WITH_SUB, CV_MC_SPACE_AFTER_SCRIPT, CV_MC_UPPER_LIMIT_GAP_MIN,
+    CV_MC_UPPER_LIMIT_RISE_MIN, CV_MC_LOWER_LIMIT_GAP_MIN, CV_MC_LOWER_LIMIT_DROP_MIN,
+    CV_MC_FRAC_NUM_SHIFT_UP, CV_MC_FRAC_NUM_DISPLAY_SHIFT_UP, CV_MC_FRAC_DEN_SHIFT_DOWN,
+    CV_MC_FRAC_DEN_DISPLAY_SHIFT_DOWN, CV_MC_FRAC_NUM_GAP_MIN, CV_MC_FRAC_NUM_DISPLAY_GAP_MIN,
+    CV_MC_FRAC_RULE, CV_MC_FRAC_DEN_GAP_MIN, CV_MC_FRAC_DEN_DISPLAY_GAP_MIN, CV_MC_RADICAL_GAP,
+    CV_MC_RADICAL_DISPLAY_GAP, CV_MC_RADICAL_RULE, CV_MC_RADICAL_EXTRA_ASCENDER, CV_MC_DISPLAY_OP_MIN_HEIGHT,
+    CV_MC_DELIMITED_SUB_FORMULA_MIN_HEIGHT, CV_MC_N
+} cv_math_const;
+
+/* Whether the face has a MATH table. */
+bool cv_face_has_math(const cv_face *face);
+int cv_math_constant(const cv_face *face, cv_math_const c);
+/* The glyph's italic correction and top accent attachment (INT32_MIN: none), font units. */
+int cv_math_italic(const cv_face *face, uint32_t gid);
+int cv_math_top_accent(const cv_face *face, uint32_t gid);
+/* The glyph's larger variants (vertical or horizontal), smallest first: up to max glyphs into
+ * gids, their advances (heights for vertical ones) into sizes; returns how many. */
+int cv_math_variants(const cv_face *face, uint32_t gid, bool vertical, uint32_t *gids, int *sizes, int max);
+/* The glyph's ink box in font units (y up); false for a blank glyph. */
+bool cv_face_box(const cv_face *face, uint32_t gid, int *x0, int *y0, int *x1, int *y1);
+
 typedef struct cv_sglyph {
     uint32_t gid;
     uint32_t cluster; /* byte offset into the text of the first character of the cluster */

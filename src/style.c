@@ -38,6 +38,7 @@ static const key_def keys[] = {
     {"font-heading", T_FONT, F(font_heading), "a font family"},
     {"font-code", T_FONT, F(font_code), "a font family"},
     {"font-cjk", T_FONT, F(font_cjk), "Noto Sans CJK, Noto Serif CJK (the region follows the language)"},
+    {"font-math", T_FONT, F(font_math), "a font with an OpenType MATH table: DejaVu Math TeX Gyre, TeX Gyre Termes Math, ..."},
     {"font-size", T_LEN, F(body_size), "a length: 10pt"},
     {"code-size", T_LEN, F(code_size), "a length"},
     {"leading", T_PERCENT, F(leading_num), "a line height as a multiple of the font size: 1.4"},
@@ -135,6 +136,7 @@ void cv_style_default(cv_style *st, const char *lang)
     snprintf(st->font_heading, sizeof st->font_heading, "Inter");
     snprintf(st->font_code, sizeof st->font_code, "Noto Sans Mono");
     snprintf(st->font_cjk, sizeof st->font_cjk, "Noto Sans CJK");
+    snprintf(st->font_math, sizeof st->font_math, "DejaVu Math TeX Gyre");
     snprintf(st->bullet, sizeof st->bullet, "\xE2\x80\xA2");
     st->fit_size_min = CVU_R(9, 1);
     st->fit_leading_min = cv_lang_is_cjk(lang) ? 140 : 120;

@@ -31,7 +31,7 @@ struct cv_style {
     int name_align, contact_align; /* the header block: the first heading and the line after */
     bool page_numbers, footer_name;
     int emoji;       /* enum cv_emoji_mode */
-    char font_body[64], font_heading[64], font_code[64], font_cjk[64];
+    char font_body[64], font_heading[64], font_code[64], font_cjk[64], font_math[64];
     char bullet[16];
     /* what --fit-pages may shrink to */
     cvu fit_size_min, fit_leading_min, fit_para_min, fit_margin_min;

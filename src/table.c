@@ -46,6 +46,7 @@ static int cell_widths(cv_layout *l, const cv_cell *c, cvu *minw, cvu *maxw)
         l->ctx->oom = !px || !brk || !gb;
         goto done;
     }
+    cv_lay_keep_math(&b, brk);
     cv_lay_shape_block(l, &b, px, gb, l->st->page_w);
     cvu seg0 = 0, line0 = 0, last = 0;
     for (size_t p = 1; p <= c->len; p++) {

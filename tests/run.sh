@@ -1293,6 +1293,42 @@ t_md_shortcodes() {
 	return 0
 }
 
+# $...$, $$...$$, ```math: math set with the MATH font, extracting as Unicode (the linear
+# form for poppler, each glyph's letter for MuPDF); money, code and escapes stay text; an
+# unknown command warns at its place; the user's own résumé prints its formula as math.
+t_md_math() {
+	need mutool
+	run cvpdf tests/cases/md-math.md -o "$CASE/m.pdf"
+	expect_rc 0
+	pdf_text "$CASE/m.pdf" "$CASE/m.txt"
+	expect_grep "$CASE/m.txt" "\(P_comp ∩ P_comm\)" "the intersection, linear"
+	expect_grep "$CASE/m.txt" "O\(n log n\)" "a function name, spaced"
+	expect_grep "$CASE/m.txt" "T_1/T_p ≈ 0.92p" "a fraction, linear"
+	expect_grep "$CASE/m.txt" "L = ∑_i α_iℓ_i" "a sum, Greek"
+	expect_grep "$CASE/m.txt" "Salary: \\\$5 and \\\$10" "money is not math"
+	expect_grep "$CASE/m.txt" 'Code stays: \$x\$, and so does \$escaped\$' "code and escapes stay text"
+	expect_grep "$CASE/m.txt" "throughput = \(∑_\(k = 1\)\^K b_k\)/√" "the display formula"
+	grep -q '\\frac\|\\cap\|\\sum' "$CASE/m.txt" && fail "TeX source is printed"
+	mutool draw -F txt -o "$CASE/mu.txt" "$CASE/m.pdf" 2>/dev/null
+	expect_grep "$CASE/mu.txt" "Pcomp ∩ Pcomm" "MuPDF reads each glyph as its letter"
+	pdffonts "$CASE/m.pdf" | grep -q "DejaVuMathTeXGyre" || fail "the math font is not embedded"
+	grep -q warning "$CASE/stderr" && { show_stderr; fail "a warning"; }
+	# an unknown command: a warning at its line and column, set as written
+	printf '# A\n\nSee $a + \\foo{b}$ here.\n' >"$CASE/u.md"
+	run cvpdf "$CASE/u.md" -o "$CASE/u.pdf"
+	expect_rc 0
+	expect_grep "$CASE/stderr" "u.md:3:10: warning: math: '\\\\foo' is not a command" "the unknown command's place"
+	pdf_text "$CASE/u.pdf" "$CASE/u.txt"
+	expect_grep "$CASE/u.txt" '\\foo' "the unknown command as written"
+	# the user's résumé
+	render en content/en.md
+	pdf_text "$OUT/en.pdf" "$CASE/en.txt"
+	expect_grep "$CASE/en.txt" "overlap \(P_comp ∩ P_comm\) strategies" "content/en.md's formula"
+	grep -q 'P_{comp}\|\\cap' "$CASE/en.txt" && fail "content/en.md prints TeX source"
+	return 0
+}
+
+check 'markdown: math ($, $$, ```math) set with the MATH font, extracted as Unicode' t_md_math
 check "markdown: GitHub's emoji shortcodes; not in code or URLs" t_md_shortcodes
 check "markdown: smart punctuation by language; code and URLs as typed; a key turns it off" t_md_smart
 check "markdown: #slug links jump to headings and <a name>; an unknown one warns" t_md_links

@@ -18,6 +18,8 @@
 #include "mojibake.h"
 #include "shape.h"
 #include "smartpunct.h"
+#include "math.h"
+#include "mathsrc.h"
 #include "shortcode.h"
 #include "anchors.h"
 #include "style.h"
@@ -430,7 +432,7 @@ static char *smart(const char *t, const char *lang, cv_span *sp, size_t n)
 {
     char *out = NULL;
     uint32_t len = 0;
-    cv_span whole = {0, (uint32_t)strlen(t), 0, -1, -1, 1, 1};
+    cv_span whole = {0, (uint32_t)strlen(t), 0, -1, -1, 1, 1, 0};
     if (!sp) {
         sp = &whole;
         n = 1;
@@ -468,7 +470,7 @@ static void test_smartpunct(void)
     }
     /* a code span is copied as written, and the spans after it move: "a" `"x"--` "b" */
     const char *t = "\"a\" \"x\"-- \"b\"";
-    cv_span sp[3] = {{0, 4, 0, -1, -1, 1, 1}, {4, 9, CV_S_CODE, -1, -1, 1, 5}, {9, 13, 0, -1, -1, 1, 10}};
+    cv_span sp[3] = {{0, 4, 0, -1, -1, 1, 1, 0}, {4, 9, CV_S_CODE, -1, -1, 1, 5, 0}, {9, 13, 0, -1, -1, 1, 10, 0}};
     char *got = smart(t, "en", sp, 3);
     CHECK("smartpunct: code copied, spans moved",
           got && !strcmp(got, "\xE2\x80\x9C" "a\xE2\x80\x9D \"x\"-- \xE2\x80\x9C" "b\xE2\x80\x9D") && sp[0].end == 8 &&
@@ -487,6 +489,112 @@ static void test_shortcodes(void)
               !cv_shortcode_at(":Smile:", 7, 0, &e));
     /* the first and the last name of the table are found (the bisection's ends) */
     CHECK("shortcode: table ends", cv_shortcode_at(":+1:", 4, 0, &e) && cv_shortcode_at(":zzz:", 5, 0, &e));
+}
+
+/* Where GitHub's math is in a Markdown source, and what stays text. */
+static void test_mathsrc(void)
+{
+    struct {
+        const char *in;
+        int n;          /* formulas found */
+        const char *tex; /* the first one's TeX */
+    } c[] = {
+        {"overlap ($P_{comp} \\cap P_{comm}$) strategies", 1, "P_{comp} \\cap P_{comm}"},
+        {"costs $5 and $10 a day", 0, NULL},
+        {"from $20,000 to $30,000", 0, NULL},
+        {"a $ b $ c", 0, NULL},
+        {"escaped \\$x\\$ and `$y$` in code", 0, NULL},
+        {"inline $`a_1`$ form", 1, "a_1"},
+        {"```\n$x$\n```\n", 0, NULL},
+        {"<div>$x$</div>\n", 0, NULL},
+        {"one $$\\sum x$$ display", 1, "\\sum x"},
+        {"$$\nE = mc^2\n$$\n", 0, NULL}, /* (a ```math fence, no placeholder) */
+        {"$a$ and $b$", 2, "a"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        cv_mathspans sp;
+        memset(&sp, 0, sizeof sp);
+        char *out = NULL;
+        size_t ol = 0;
+        int rc = cv_math_scan(c[i].in, strlen(c[i].in), &out, &ol, &sp);
+        char name[96];
+        snprintf(name, sizeof name, "mathsrc: %.60s", c[i].in);
+        bool ok = rc == 0 && (int)sp.n == c[i].n &&
+                  (!c[i].tex || (sp.n && sp.v[0].tlen == strlen(c[i].tex) && !memcmp(c[i].in + sp.v[0].toff, c[i].tex, sp.v[0].tlen)));
+        /* a placeholder as long as its formula (4 bytes or more): the columns after it stay */
+        if (ok && sp.n && sp.v[0].len >= 4)
+            ok = ol == strlen(c[i].in);
+        CHECK(name, ok);
+        free(out);
+        free(sp.v);
+    }
+    cv_mathspans sp;
+    memset(&sp, 0, sizeof sp);
+    char *out = NULL;
+    size_t ol = 0;
+    const char *d = "$$\nE = mc^2\n$$\n";
+    CHECK("mathsrc: $$ lines become a math fence",
+          !cv_math_scan(d, strlen(d), &out, &ol, &sp) && out && !strcmp(out, "```math\nE = mc^2\n```\n"));
+    free(out);
+    free(sp.v);
+}
+
+/* The layout of a few formulas with the MATH font. */
+static void test_math_layout(void)
+{
+    cv_face *f = cv_face_open("/usr/share/fonts/truetype/dejavu/DejaVuMathTeXGyre.ttf", 0);
+    CHECK("math: DejaVu Math TeX Gyre opens, with a MATH table", f && cv_face_has_math(f));
+    if (!f)
+        return;
+    cv_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    cvu pt = CVU_PT;
+    cv_mathbox b;
+    /* a fraction: the numerator above the bar, the denominator below, centred */
+    cv_math_layout(&ctx, f, "\\frac{a}{b}", 10, 10 * pt, false, 1, 1, &b);
+    CHECK("math: \\frac: numerator up, denominator down, a bar between",
+          b.glyphs.n == 2 && b.rules.n == 1 && b.glyphs.v[0].y > b.rules.v[0].y1 && b.glyphs.v[1].y < b.rules.v[0].y0 &&
+              b.h > 0 && b.d > 0);
+    CHECK("math: \\frac in text style: its parts at the script size", b.glyphs.v[0].size < 10 * pt);
+    CHECK("math: linear form a/b", !strcmp(b.text.p + b.linear, "a/b"));
+    cv_mathbox_free(&b);
+    /* scripts: the superscript raised, the subscript lowered, both smaller, after the base */
+    cv_math_layout(&ctx, f, "x_i^2", 5, 10 * pt, false, 1, 1, &b);
+    CHECK("math: x_i^2: the sub down, the sup up, right of x",
+          b.glyphs.n == 3 && b.glyphs.v[1].y < 0 && b.glyphs.v[2].y > 0 && b.glyphs.v[1].x > 0 && b.glyphs.v[2].x > 0 &&
+              b.glyphs.v[1].size < 10 * pt);
+    /* the italic x extracts as x */
+    CHECK("math: the italic 𝑥 extracts as x", b.glyphs.v[0].tlen == 1 && b.text.p[b.glyphs.v[0].toff] == 'x');
+    cv_mathbox_free(&b);
+    /* display style: a bigger sum, its limits above and below */
+    cv_mathbox t, d;
+    cv_math_layout(&ctx, f, "\\sum_{i=1}^n", 12, 10 * pt, false, 1, 1, &t);
+    cv_math_layout(&ctx, f, "\\sum_{i=1}^n", 12, 10 * pt, true, 1, 1, &d);
+    CHECK("math: the display sum is taller, its limits over and under it",
+          d.h + d.d > t.h + t.d && d.glyphs.n == 5 && d.glyphs.v[4].y > 0 && d.glyphs.v[1].y < 0 &&
+              t.glyphs.v[4].x > t.glyphs.v[0].x);
+    CHECK("math: linear ∑_(i = 1)^n", !strcmp(d.text.p + d.linear, "\xE2\x88\x91_(i = 1)^n"));
+    cv_mathbox_free(&t);
+    cv_mathbox_free(&d);
+    /* \\left( \\right) grow with what they hold */
+    cv_mathbox small, tall;
+    cv_math_layout(&ctx, f, "\\left(x\\right)", 15, 10 * pt, true, 1, 1, &small);
+    cv_math_layout(&ctx, f, "\\left(\\frac{a}{b}\\right)", 25, 10 * pt, true, 1, 1, &tall);
+    CHECK("math: \\left( grows around a fraction", tall.h + tall.d > small.h + small.d && tall.glyphs.v[2].gid != small.glyphs.v[1].gid);
+    cv_mathbox_free(&small);
+    cv_mathbox_free(&tall);
+    /* a radical: its bar over the body */
+    cv_math_layout(&ctx, f, "\\sqrt{x}", 8, 10 * pt, false, 1, 1, &b);
+    CHECK("math: \\sqrt: a bar over x", b.rules.n == 1 && b.rules.v[0].y0 > 0 && b.rules.v[0].x0 <= b.glyphs.v[0].x);
+    cv_mathbox_free(&b);
+    /* braces nested deeper than anyone writes: no crash, the rest as text */
+    char deep[400];
+    memset(deep, '{', 200);
+    memset(deep + 200, '}', 199);
+    deep[399] = 0;
+    CHECK("math: 200 nested braces lay out", !cv_math_layout(&ctx, f, deep, strlen(deep), 10 * pt, false, 1, 1, &b));
+    cv_mathbox_free(&b);
+    cv_face_free(f);
 }
 
 /* GitHub's slugs. */
@@ -526,6 +634,8 @@ int main(void)
     test_smartpunct();
     test_slug();
     test_shortcodes();
+    test_mathsrc();
+    test_math_layout();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
