@@ -57,6 +57,8 @@ struct cv_bld {
     bool alert_title;     /* the next block is an alert's title */
     bool join_next;       /* the next block follows the one before without a gap (an
                            * alert's title, a definition's term) */
+    uint16_t note;        /* the blocks being built are footnote `note`'s text */
+    uint16_t note_ref;    /* the text being added is the mark of footnote note_ref */
 };
 
 typedef struct cv_bld builder;
@@ -70,11 +72,12 @@ static void add_span_obj(builder *b, const char *s, size_t n, int32_t image, int
     cv_buf_add(&b->text, s, n);
     cv_span *last = b->spans.n ? &b->spans.v[b->spans.n - 1] : NULL;
     if (image < 0 && !math && last && last->end == start && last->style == b->style && last->link == b->link &&
-        last->image < 0 && !last->math && last->line == b->node_line && last->col == b->node_col) {
+        last->image < 0 && !last->math && last->note == b->note_ref && last->line == b->node_line &&
+        last->col == b->node_col) {
         last->end = (uint32_t)b->text.len;
         return;
     }
-    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col, math};
+    cv_span sp = {start, (uint32_t)b->text.len, b->style, b->link, image, b->node_line, b->node_col, math, b->note_ref};
     if (CV_PUSH(b->spans, sp)) /* NOLINT(clang-analyzer-core.NullDereference): v is set whenever cap > n */
         b->ctx->oom = true;
 }
@@ -168,6 +171,7 @@ static void push_block(builder *b, cv_block *blk)
         blk->align = b->align > 0 ? b->align : CV_ALIGN_DEFAULT;
     blk->dir = (uint8_t)b->dir;
     blk->alert = (uint8_t)b->alert;
+    blk->note = b->note;
     blk->alert_title = b->alert_title;
     b->join_next = b->alert_title;
     b->alert_title = false;
@@ -394,6 +398,51 @@ void cv_bld_anchor(builder *b, const char *name)
 }
 
 void cv_bld_join(builder *b) { b->join_next = true; }
+
+void cv_bld_note_ref(builder *b, int n, bool first)
+{
+    char num[16], name[24];
+    snprintf(num, sizeof num, "%d", n);
+    if (first) { /* the note's way back */
+        snprintf(name, sizeof name, "fnref-%d", n);
+        cv_bld_anchor(b, name);
+    }
+    snprintf(name, sizeof name, "#fn-%d", n);
+    uint16_t old = b->style;
+    int32_t old_link = b->link;
+    b->link = add_link(b, name);
+    b->style = (uint16_t)(old | CV_S_SUP | CV_S_LINK);
+    b->note_ref = (uint16_t)n;
+    add_text(b, num, strlen(num));
+    b->note_ref = 0;
+    b->style = old;
+    b->link = old_link;
+}
+
+void cv_bld_note(builder *b, int n)
+{
+    cv_bld_end_para(b);
+    b->note = (uint16_t)n;
+    if (n) {
+        char name[24];
+        snprintf(name, sizeof name, "fn-%d", n);
+        cv_bld_anchor(b, name);
+    }
+}
+
+void cv_bld_note_back(builder *b, int n)
+{
+    char name[24];
+    snprintf(name, sizeof name, "#fnref-%d", n);
+    int32_t old_link = b->link;
+    uint16_t old = b->style;
+    add_text(b, " ", 1);
+    b->link = add_link(b, name);
+    b->style = (uint16_t)(old | CV_S_LINK);
+    add_text(b, "\xE2\x86\xA9", 3); /* ↩ */
+    b->style = old;
+    b->link = old_link;
+}
 
 void cv_bld_math(builder *b, const char *tex, size_t len, bool display, int line, int col)
 {

@@ -67,6 +67,12 @@ void cv_bld_anchor(cv_bld *b, const char *name);
 void cv_bld_alert(cv_bld *b, int alert);
 /* The next block follows the one before without paragraph spacing. */
 void cv_bld_join(cv_bld *b);
+/* Footnotes: the mark of note n in the text (a superscript that links to the note; first:
+ * the first mark, which the note links back to); the blocks that follow are note n's text
+ * (0: the text again); a link back at the end of a note's last paragraph. */
+void cv_bld_note_ref(cv_bld *b, int n, bool first);
+void cv_bld_note(cv_bld *b, int n);
+void cv_bld_note_back(cv_bld *b, int n);
 /* A formula (TeX source, written from line:col; 0: the current node's place) in the text;
  * display: in display style. */
 void cv_bld_math(cv_bld *b, const char *tex, size_t len, bool display, int line, int col);

@@ -63,6 +63,7 @@ void cv_vlist_free(cv_vlist *vl)
     free(vl->glyphs.v);
     free(vl->boxes.v);
     free(vl->rules.v);
+    free(vl->refs.v);
     for (size_t i = 0; i < vl->strings.n; i++)
         free(vl->strings.v[i]);
     free(vl->strings.v);
@@ -209,7 +210,8 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             hb.text = up;
         }
         cvu sp = space_before(st, b, prev);
-        if (prev && push_space(l, out, sp, prev->kind == CV_B_HEADING))
+        size_t items0 = out->items.n; /* (a note's items are marked as its own below) */
+        if (prev && prev->note == b->note && push_space(l, out, sp, prev->kind == CV_B_HEADING))
             goto fail;
         for (; next_anchor < nanchors && anchors[next_anchor] >> 32 <= i; next_anchor++) {
             const cv_anchor *a = &m->anchors.v[anchors[next_anchor] & 0xFFFFFFFFu];
@@ -239,6 +241,8 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         if (b->kind == CV_B_RULE) {
             if (push_rule(out, x0, st->page_w - st->margin_r, CVU_R(1, 1), st->rule_color, false))
                 goto fail;
+            for (size_t k = items0; b->note && k < out->items.n; k++)
+                out->items.v[k].note = b->note;
             prev = &m->blocks.v[i];
             continue;
         }
@@ -256,6 +260,8 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         if (b->kind == CV_B_TABLE) {
             if (cv_lay_table(l, b, x0, text_w - indent, out))
                 goto fail;
+            for (size_t k = items0; b->note && k < out->items.n; k++)
+                out->items.v[k].note = b->note;
             prev = &m->blocks.v[i];
             continue;
         }
@@ -271,6 +277,8 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             goto fail;
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
             l->ctx->oom = true;
+        for (size_t k = items0; b->note && k < out->items.n; k++)
+            out->items.v[k].note = b->note;
         prev = &m->blocks.v[i];
     }
     keep_after_headings(out, heading_ends.v, heading_ends.n);

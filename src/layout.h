@@ -78,6 +78,8 @@ typedef struct cv_vitem {
     size_t r0, r1;   /* LINE: its rules and fills */
     int32_t table;   /* LINE: a table row: 1 + the table's index, else 0 */
     bool table_header; /* a header row, repeated at the top of each page the table runs onto */
+    uint16_t note;   /* of footnote `note`'s text: set at the foot of the page of its first mark */
+    uint32_t ref0, ref1; /* LINE: the notes it marks, refs[ref0, ref1) of the list */
 } cv_vitem;
 
 typedef struct cv_vlist {
@@ -86,6 +88,7 @@ typedef struct cv_vlist {
     CV_VEC(cv_lbox) boxes;
     CV_VEC(cv_lrule) rules;
     CV_VEC(char *) strings; /* text the items point into that no earlier stage owns */
+    CV_VEC(uint16_t) refs;  /* the notes lines mark (cv_vitem.ref0) */
 } cv_vlist;
 
 typedef struct cv_layout cv_layout;

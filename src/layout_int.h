@@ -94,7 +94,7 @@ static inline cvu cv_lay_block_size(const cv_style *st, const cv_block *b)
         return st->h_size[(b->level >= 1 && b->level <= 6 ? b->level : 6) - 1];
     if (b->kind == CV_B_CODE)
         return st->code_size;
-    return st->body_size;
+    return b->note ? st->footnote_size : st->body_size;
 }
 
 /* What em[] (the cuts of the final pass) holds at a byte: a cut offered inside a stretch

@@ -33,6 +33,9 @@ typedef struct walker {
     const char *md;         /* the body as written (the formulas' TeX is read from it) */
     const cv_mathspans *maths; /* the formulas mathsrc.c took out */
     size_t at, at_line, at_bol; /* a cursor in md: offset, its line (1-based), that line's start */
+    int notes;              /* footnote definitions met (cmark puts them last, in mark order) */
+    cmark_node *note;       /* the definition being walked */
+    CV_VEC(uint8_t) marked; /* per note number, whether a mark was met */
 } walker;
 
 /* The file line and column of body offset off: the cursor moves forward (formulas come in
@@ -235,13 +238,21 @@ static bool inline_leaf(walker *w, cmark_node *n, cv_html_stack *html)
         cv_buf_free(&alt);
         return true;
     }
-    case CMARK_NODE_FOOTNOTE_REFERENCE:
+    case CMARK_NODE_FOOTNOTE_REFERENCE: {
+        /* cmark numbers the notes in the order of their first marks */
         lit = cmark_node_get_literal(n);
-        if (lit) {
-            add_style(b, CV_S_SUP);
-            cv_bld_add(b, lit, strlen(lit));
-        }
+        long k = lit ? strtol(lit, NULL, 10) : 0;
+        if (k <= 0 || k > 65535)
+            return true;
+        while (w->marked.n <= (size_t)k)
+            if (CV_PUSH(w->marked, 0)) {
+                w->ctx->oom = true;
+                return true;
+            }
+        cv_bld_note_ref(b, (int)k, !w->marked.v[k]);
+        w->marked.v[k] = 1;
         return true;
+    }
     default:
         return true;
     }
@@ -675,6 +686,8 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
             }
             paragraph_inlines(w, n);
             cv_bld_trim(b);
+            if (w->note && cmark_node_parent(n) == w->note && !cmark_node_next(n))
+                cv_bld_note_back(b, w->notes); /* a note's last paragraph leads back to its mark */
             if (w->ctx->src)
                 cv_check_swallowed_items(w->ctx, line, src_line(w, cmark_node_get_end_line(n)), col);
             cv_bld_block(b, CV_B_PARA, 0, line, col);
@@ -714,6 +727,25 @@ static void walk_blocks(walker *w, cmark_node *parent, int depth)
         case CMARK_NODE_LIST:
             walk_list(w, n, depth);
             break;
+        case CMARK_NODE_FOOTNOTE_DEFINITION: {
+            /* note k: numbered like an ordered list's item, at the foot of its mark's page */
+            int k = ++w->notes;
+            char marker[24];
+            snprintf(marker, sizeof marker, "%d.", k);
+            cv_bld_note(b, k);
+            cv_bld_list_state ls = cv_bld_md_list(b, true);
+            cv_bld_marker(b, marker);
+            cmark_node *outer = w->note;
+            w->note = n;
+            size_t before = w->model->blocks.n;
+            walk_blocks(w, n, depth + 1);
+            if (w->model->blocks.n == before) /* an empty note still shows its number */
+                cv_bld_block(b, CV_B_PARA, 0, line, col);
+            w->note = outer;
+            cv_bld_md_list_end(b, ls);
+            cv_bld_note(b, 0);
+            break;
+        }
         default: {
             const char *ty = cmark_node_get_type_string(n);
             if (ty && !strcmp(ty, "table"))
@@ -732,7 +764,7 @@ static void register_extensions(void) { cmark_gfm_core_extensions_ensure_registe
 int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_model *model)
 {
     pthread_once(&ext_once, register_extensions);
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_UNSAFE);
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_UNSAFE | CMARK_OPT_FOOTNOTES);
     if (!p)
         return -1;
     static const char *exts[] = {"table", "autolink", "strikethrough", "tasklist"};
@@ -761,7 +793,7 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
         free(maths.v);
         return -1;
     }
-    walker w = {ctx, b, model, {0}, md, maths.n ? &maths : NULL, 0, 1, 0};
+    walker w = {ctx, b, model, {0}, md, maths.n ? &maths : NULL, 0, 1, 0, 0, NULL, {0}};
     walk_blocks(&w, root, 0);
     if (cv_bld_finish(b))
         ctx->oom = true;
@@ -770,5 +802,6 @@ int cv_build(cv_ctx *ctx, const char *md, size_t len, const char *base_dir, cv_m
     cmark_parser_free(p);
     free(scanned);
     free(maths.v);
+    free(w.marked.v);
     return ctx->oom ? -1 : 0;
 }

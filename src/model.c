@@ -50,7 +50,7 @@ int cv_model_title(cv_model *m, const char *title, int line, int col)
     b.text = cv_strndup(title, b.len);
     b.line = line;
     b.col = col;
-    cv_span sp = {0, b.len, 0, -1, -1, line, col, 0};
+    cv_span sp = {0, b.len, 0, -1, -1, line, col, 0, 0};
     if (!b.text || CV_PUSH(b.spans, sp) || CV_PUSH(m->blocks, b)) {
         free(b.text);
         free(b.spans.v);

@@ -25,6 +25,7 @@ typedef struct cv_span {
     int32_t image; /* index into cv_model.images for a U+FFFC object, or -1 */
     int line, col; /* source position of the span's first byte */
     int32_t math;  /* 1 + index into cv_model.maths for a U+FFFC formula, or 0 */
+    uint16_t note; /* a footnote's mark: the note's number, else 0 */
 } cv_span;
 
 /* A formula: TeX source ($...$, $$...$$, ```math), laid out by math.c. */
@@ -58,6 +59,7 @@ typedef struct cv_block {
     uint8_t alert;   /* enum cv_alert: inside an alert, whose colour its innermost quote bar takes */
     bool alert_title;/* the alert's title line ("Note"), set in its colour */
     bool display;    /* a display formula alone: centred, in display style */
+    uint16_t note;   /* footnote n's text (set at the foot of the page of its mark), else 0 */
     int line, col;   /* source position of the block */
 } cv_block;
 

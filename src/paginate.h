@@ -84,6 +84,8 @@ typedef struct cv_page_plan {
     size_t p0, p1;   /* its items: placed[p0, p1) */
     cvu used;        /* the height they take */
     size_t footer;   /* its footer line: an item of footers, or (size_t)-1 */
+    size_t p2;       /* its footnotes: placed[p1, p2), at the foot of the page */
+    cvu notes_rule;  /* where the short rule over them stands (y from the top), 0: none */
 } cv_page_plan;
 
 typedef struct cv_pages {

@@ -449,7 +449,7 @@ static int place_anchors(writer *w)
         w->anchor_page[a] = SIZE_MAX;
     const cv_pages *pg = w->pages;
     for (size_t p = 0; p < pg->pages.n; p++)
-        for (size_t j = pg->pages.v[p].p0; j < pg->pages.v[p].p1; j++) {
+        for (size_t j = pg->pages.v[p].p0; j < pg->pages.v[p].p2; j++) {
             const cv_vitem *it = &pg->vl->items.v[pg->placed.v[j].item];
             if (it->kind == CV_V_MARK && !it->level && it->anchor >= 0 && (size_t)it->anchor < n &&
                 w->anchor_page[it->anchor] == SIZE_MAX) {

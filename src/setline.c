@@ -145,6 +145,7 @@ typedef struct setting {
     cvu delta, Y, Z;   /* the glue set: delta spread over stretch Y or shrink Z */
     cvu x;             /* the pen */
     cvu maxsize, img_h, img_d; /* the tallest object on the line, the deepest below it */
+    bool has_refs;     /* its block marks footnotes */
     size_t text_g0;    /* the line's first glyph after the marker */
     size_t marker_g0;  /* the marker's first glyph */
     cvu marker_w;
@@ -211,7 +212,9 @@ static int add_marker(setting *s)
         mk[0] = p;
     }
     s->marker_g0 = s->out->glyphs.n;
-    cvu w = cv_lay_text_runs(l, mk, strlen(mk), l->st->body_size, l->st->text_color, &tmp);
+    /* (a footnote's number at the note's size) */
+    cvu w = cv_lay_text_runs(l, mk, strlen(mk), s->blk->note ? l->st->footnote_size : l->st->body_size,
+                             l->st->text_color, &tmp);
     s->marker_w = w > 0 ? w : 0;
     for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
         cv_lglyph g = tmp.glyphs.v[k];
@@ -240,9 +243,29 @@ static int add_box(setting *s, const bglyph *g, cvu gx0)
 
 /* A box's glyphs at the pen; the tail of a word hyphenated on the line before is drawn, not
  * text. */
+/* The footnotes the box [a, b) marks, into the line's refs (each once a line). */
+static int note_refs(setting *s, uint32_t a, uint32_t b)
+{
+    const cv_block *blk = s->blk;
+    cv_vlist *out = s->out;
+    for (size_t k = 0; k < blk->spans.n; k++) {
+        const cv_span *sp = &blk->spans.v[k];
+        if (!sp->note || sp->end <= a || sp->start >= b)
+            continue;
+        bool have = false;
+        for (size_t r = s->line.ref0; r < out->refs.n; r++)
+            have |= out->refs.v[r] == sp->note;
+        if (!have && CV_PUSH(out->refs, sp->note))
+            return oom(s);
+    }
+    return 0;
+}
+
 static int place_box(setting *s, const cv_item *c, uint32_t carry_we)
 {
     cv_layout *l = s->l;
+    if (s->has_refs && note_refs(s, c->a, c->b))
+        return -1;
     if (c->a < s->src_a)
         s->src_a = c->a;
     if (c->b > s->src_b)
@@ -446,6 +469,7 @@ static int finish_line(setting *s, cvu measure)
     line->g1 = s->out->glyphs.n;
     line->b1 = s->out->boxes.n;
     line->r1 = s->out->rules.n;
+    line->ref1 = (uint32_t)s->out->refs.n;
     line->width = s->x;
     line->height = maxsize * st->leading_num / st->leading_den;
     if (blk->kind == CV_B_HEADING || blk->kind == CV_B_CODE)
@@ -511,6 +535,9 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     s.line.g0 = out->glyphs.n;
     s.line.b0 = out->boxes.n;
     s.line.r0 = s.line.r1 = out->rules.n;
+    s.line.ref0 = s.line.ref1 = (uint32_t)out->refs.n;
+    for (size_t k = 0; k < blk->spans.n && !s.has_refs; k++)
+        s.has_refs = blk->spans.v[k].note != 0;
     s.line.quote_depth = blk->quote_depth;
     s.line.bar_color = blk->alert ? l->st->alert_color[blk->alert] : 0;
     s.line.hyphen = hyph;

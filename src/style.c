@@ -47,6 +47,7 @@ static const key_def keys[] = {
     {"h2-size", T_LEN, F(h_size[1]), "a length"},
     {"h3-size", T_LEN, F(h_size[2]), "a length"},
     {"h4-size", T_LEN, F(h_size[3]), "a length"},
+    {"footnote-size", T_LEN, F(footnote_size), "a length: the text of footnotes"},
     {"section-space", T_LEN, F(h_space_before[1]), "a length: the space above a section heading"},
     {"paragraph-spacing", T_LEN, F(para_space), "a length"},
     {"list-indent", T_LEN, F(list_indent), "a length"},
@@ -108,6 +109,7 @@ void cv_style_default(cv_style *st, const char *lang)
     st->quote_indent = CVU_R(12, 1);
     st->marker_gap = CVU_R(5, 1);
     st->footer_size = CVU_R(8, 1);
+    st->footnote_size = CVU_R(17, 2);
     st->text_color = 0x1A1A1A;
     st->heading_color = 0x111111;
     st->accent_color = 0x111111;

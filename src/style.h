@@ -18,6 +18,7 @@ struct cv_style {
     cvu h_space_before[6], h_space_after[6];
     cvu para_space, list_indent, quote_indent, marker_gap;
     cvu footer_size;
+    cvu footnote_size; /* the text of footnotes */
     uint32_t text_color, heading_color, accent_color, rule_color, link_color, muted_color;
     cvu image_max_h;   /* the tallest an image may be */
     cvu cell_pad_x, cell_pad_y;

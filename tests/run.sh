@@ -1328,6 +1328,49 @@ t_md_math() {
 	return 0
 }
 
+# Footnotes: numbered marks, the notes at the foot of the page where their first mark is, set
+# smaller under a short rule, linked both ways; a note too tall for a page's foot at the end.
+t_md_footnotes() {
+	need qpdf
+	local tr=tests/cases/md-footnotes.trace
+	expect_grep "$tr" "\| Led the payments team1 through the 2023 migration to Kafka2," "the marks, numbered"
+	expect_grep "$tr" "\| four hours. The team1 also" "a second mark of note 1, the same number"
+	expect_grep "$tr" "line y=7[0-9][0-9].* \| Eight engineers in Leeds and Lisbon; I hired five of them. ↩$" "note 1 at the foot"
+	expect_grep "$tr" "\| A second paragraph of the same note. ↩$" "a note of two paragraphs"
+	run cvpdf tests/cases/md-footnotes.md -o "$CASE/f.pdf"
+	expect_rc 0
+	pdf_gotos "$CASE/f.pdf" >"$CASE/gotos"
+	[ "$(wc -l <"$CASE/gotos")" -eq 7 ] || { cat "$CASE/gotos" >&2; fail "expected 4 marks and 3 links back"; }
+	grep -q " 9[0-9]$\| 8[0-9]$\| 6[0-9]$" "$CASE/gotos" || fail "no mark jumps to the foot of the page"
+	# a long document: each note on the page of its mark
+	{
+		printf '# Long\n\n'
+		for i in $(seq 1 70); do
+			if [ "$i" = 55 ]; then
+				printf 'Paragraph %s with a mark[^late] and more words to fill the line nicely.\n\n' "$i"
+			else
+				printf 'Paragraph %s of filler text, long enough to take a whole line of the page here.\n\n' "$i"
+			fi
+		done
+		printf '[^late]: The note of paragraph fifty-five.\n'
+	} >"$CASE/long.md"
+	run cvpdf -q --trace "$CASE/long.md" -o "$CASE/long.trace"
+	local pm pn
+	pm=$(awk '/^page /{p=$2} /Paragraph 55 with a mark1/{print p; exit}' "$CASE/long.trace")
+	pn=$(awk '/^page /{p=$2} /The note of paragraph fifty-five/{print p; exit}' "$CASE/long.trace")
+	[ -n "$pm" ] && [ "$pm" -gt 1 ] && [ "$pm" = "$pn" ] || fail "the mark is on page '$pm', its note on page '$pn'"
+	# a note taller than half a page: at the end, after the text
+	{
+		printf '# Tall\n\nText with a mark[^big].\n\nMore text after it.\n\n[^big]: Start of a tall note.\n'
+		for i in $(seq 1 45); do printf '\n    Paragraph %s of the tall note.\n' "$i"; done
+	} >"$CASE/tall.md"
+	run cvpdf -q --trace "$CASE/tall.md" -o "$CASE/tall.trace"
+	awk '/More text after it/{t=NR} /Start of a tall note/{n=NR} END{exit !(t && n && n > t)}' "$CASE/tall.trace" ||
+		fail "the tall note is not after the text"
+	return 0
+}
+
+check "markdown: footnotes at the foot of their mark's page, linked both ways" t_md_footnotes
 check 'markdown: math ($, $$, ```math) set with the MATH font, extracted as Unicode' t_md_math
 check "markdown: GitHub's emoji shortcodes; not in code or URLs" t_md_shortcodes
 check "markdown: smart punctuation by language; code and URLs as typed; a key turns it off" t_md_smart

@@ -432,7 +432,7 @@ static char *smart(const char *t, const char *lang, cv_span *sp, size_t n)
 {
     char *out = NULL;
     uint32_t len = 0;
-    cv_span whole = {0, (uint32_t)strlen(t), 0, -1, -1, 1, 1, 0};
+    cv_span whole = {0, (uint32_t)strlen(t), 0, -1, -1, 1, 1, 0, 0};
     if (!sp) {
         sp = &whole;
         n = 1;
@@ -470,7 +470,7 @@ static void test_smartpunct(void)
     }
     /* a code span is copied as written, and the spans after it move: "a" `"x"--` "b" */
     const char *t = "\"a\" \"x\"-- \"b\"";
-    cv_span sp[3] = {{0, 4, 0, -1, -1, 1, 1, 0}, {4, 9, CV_S_CODE, -1, -1, 1, 5, 0}, {9, 13, 0, -1, -1, 1, 10, 0}};
+    cv_span sp[3] = {{0, 4, 0, -1, -1, 1, 1, 0, 0}, {4, 9, CV_S_CODE, -1, -1, 1, 5, 0, 0}, {9, 13, 0, -1, -1, 1, 10, 0, 0}};
     char *got = smart(t, "en", sp, 3);
     CHECK("smartpunct: code copied, spans moved",
           got && !strcmp(got, "\xE2\x80\x9C" "a\xE2\x80\x9D \"x\"-- \xE2\x80\x9C" "b\xE2\x80\x9D") && sp[0].end == 8 &&
