@@ -51,6 +51,7 @@ struct cv_bld {
     int nested_tables;    /* tables inside a cell: their cells are text of the outer cell */
     bool in_cell, row_header;
     int cell_align;
+    int cell_colspan, cell_rowspan, cell_wpct, cell_wpx; /* the open cell's HTML attributes */
     int container_align[16]; /* <div align> opened in one HTML block, closed in a later one */
     int containers;
     int alert;            /* enum cv_alert of the blocks being built */
@@ -375,14 +376,25 @@ void cv_bld_item(builder *b)
     if (!b->html_lists) {
         /* an <li> outside a list still shows as an item */
         snprintf(b->marker, sizeof b->marker, "\xE2\x80\xA2");
-        return;
+    } else {
+        list_state *ls = &b->lists[(b->html_lists - 1) % MAX_NESTING];
+        static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x97\xA6"};
+        if (ls->ordered)
+            snprintf(b->marker, sizeof b->marker, "%d.", ls->next++);
+        else
+            snprintf(b->marker, sizeof b->marker, "%s", bullets[(b->list_depth - 1) % 3]);
     }
-    list_state *ls = &b->lists[(b->html_lists - 1) % MAX_NESTING];
-    static const char *bullets[] = {"\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x97\xA6"};
-    if (ls->ordered)
-        snprintf(b->marker, sizeof b->marker, "%d.", ls->next++);
-    else
-        snprintf(b->marker, sizeof b->marker, "%s", bullets[(b->list_depth - 1) % 3]);
+    if (b->in_cell) {
+        /* a cell's lines are its blocks: an item's marker starts its line, a no-break space
+         * after it, nested items indented by an em space a level */
+        if (b->text.len && b->text.p[b->text.len - 1] != '\n')
+            add_text(b, "\n", 1);
+        for (int d = 1; d < b->list_depth && d < 8; d++)
+            add_text(b, "\xE2\x80\x83", 3);
+        add_text(b, b->marker, strlen(b->marker));
+        add_text(b, "\xC2\xA0", 2);
+        b->marker[0] = 0;
+    }
 }
 
 void cv_bld_anchor(builder *b, const char *name)
@@ -526,6 +538,128 @@ void cv_bld_image(builder *b, const char *src, const char *alt, int w, int h, bo
     add_span_text(b, "\xEF\xBF\xBC", 3, (int32_t)b->model->images.n - 1);
 }
 
+/* Frees a cell's text. */
+static void drop_cell(cv_cell *c)
+{
+    free(c->text);
+    free(c->spans.v);
+}
+
+/* Places the cells of t, row by row (b->row_lens), on the grid of `fixed` as HTML's table
+ * model does: each at the first column its row has free, taking colspan × rowspan places
+ * (the places it covers are marked covered); a row short of cells is padded with empty ones.
+ * Every cell of t is either moved into fixed or freed. -1 on OOM. */
+static int grid(builder *b, cv_table *t, cv_table *fixed)
+{
+    enum { MAX_COLSPAN = 100, MAX_COLS = 1000 };
+    int rc = 0;
+    int nrows = t->nrows, ncols = 0;
+    /* the columns first: how wide the grid is */
+    int *occ = calloc(MAX_COLS, sizeof *occ); /* per column, the rows a span from above still covers */
+    if (!occ)
+        return -1;
+    size_t k = 0;
+    for (int r = 0; r < nrows && (size_t)r < b->row_lens.n; r++) {
+        int c = 0;
+        for (int i = 0; i < b->row_lens.v[r] && k < t->cells.n; i++, k++) {
+            cv_cell *ce = &t->cells.v[k];
+            if (ce->colspan > MAX_COLSPAN)
+                ce->colspan = MAX_COLSPAN;
+            if (ce->rowspan > nrows - r)
+                ce->rowspan = nrows - r;
+            while (c < MAX_COLS && occ[c] > 0)
+                c++;
+            if (c + ce->colspan > MAX_COLS)
+                ce->colspan = MAX_COLS - c > 0 ? MAX_COLS - c : 0;
+            for (int q = 0; q < ce->colspan; q++)
+                occ[c + q] = ce->rowspan;
+            c += ce->colspan;
+            if (c > ncols)
+                ncols = c;
+        }
+        for (int q = 0; q < MAX_COLS; q++) {
+            if (occ[q] > 1 && q + 1 > ncols)
+                ncols = q + 1;
+            if (occ[q] > 0)
+                occ[q]--;
+        }
+    }
+    free(occ);
+    if (ncols < 1)
+        ncols = 1;
+    /* then the places */
+    size_t places = (size_t)nrows * (size_t)ncols;
+    cv_cell *g = rc ? NULL : calloc(places, sizeof *g);
+    bool *taken = rc ? NULL : calloc(places, sizeof *taken);
+    if (!g || !taken)
+        rc = -1;
+    k = 0;
+    for (int r = 0; r < nrows && (size_t)r < b->row_lens.n && !rc; r++) {
+        int c = 0;
+        for (int i = 0; i < b->row_lens.v[r] && k < t->cells.n; i++, k++) {
+            cv_cell *ce = &t->cells.v[k];
+            while (c < ncols && taken[(size_t)r * ncols + c])
+                c++;
+            if (c >= ncols || ce->colspan <= 0) {
+                drop_cell(ce);
+                continue;
+            }
+            if (c + ce->colspan > ncols)
+                ce->colspan = ncols - c;
+            for (int y = 0; y < ce->rowspan; y++)
+                for (int x = 0; x < ce->colspan; x++) {
+                    size_t at = (size_t)(r + y) * ncols + (size_t)(c + x);
+                    taken[at] = true;
+                    g[at].covered = y || x;
+                    g[at].colspan = 1;
+                    g[at].rowspan = y ? 0 : 1; /* (0: covered from a row above) */
+                    g[at].header = ce->header;
+                }
+            g[(size_t)r * ncols + c] = *ce;
+            c += ce->colspan;
+        }
+    }
+    /* cells of rows that were cut, or of no row */
+    for (; k < t->cells.n; k++)
+        drop_cell(&t->cells.v[k]);
+    for (size_t at = 0; g && at < places && !rc; at++) {
+        if (!g[at].text && !(g[at].text = cv_strndup("", 0)))
+            rc = -1;
+        if (!g[at].colspan)
+            g[at].colspan = g[at].rowspan = 1;
+    }
+    if (!rc) {
+        fixed->cells.v = g;
+        fixed->cells.n = fixed->cells.cap = places;
+        fixed->ncols = ncols;
+        g = NULL;
+    } else if (g) {
+        for (size_t at = 0; at < places; at++)
+            drop_cell(&g[at]);
+    }
+    free(g);
+    free(taken);
+    return rc;
+}
+
+void cv_bld_cell_size(builder *b, int colspan, int rowspan, int width_pct, int width_px)
+{
+    if (!b->in_cell || b->nested_tables > 0)
+        return;
+    b->cell_colspan = colspan > 0 ? colspan : 1;
+    b->cell_rowspan = rowspan > 0 ? rowspan : 1;
+    b->cell_wpct = width_pct;
+    b->cell_wpx = width_px;
+}
+
+void cv_bld_table_width(builder *b, int width_pct, int width_px)
+{
+    if (b->table < 0 || b->nested_tables > 0)
+        return;
+    b->model->tables.v[b->table].width_pct = width_pct;
+    b->model->tables.v[b->table].width_px = width_px;
+}
+
 void cv_bld_table(builder *b, bool begin)
 {
     if (begin) {
@@ -571,40 +705,10 @@ void cv_bld_table(builder *b, bool begin)
     }
     if (!t->nrows || !t->ncols)
         return;
-    /* pad short rows and cut long ones: cells are row-major, ncols each */
     cv_table fixed = *t;
     memset(&fixed.cells, 0, sizeof fixed.cells);
-    size_t k = 0;
-    for (int r = 0; r < t->nrows && (size_t)r < b->row_lens.n; r++) {
-        for (int c = 0; c < b->row_lens.v[r] && k < t->cells.n; c++, k++) {
-            if (c < t->ncols) {
-                if (CV_PUSH(fixed.cells, t->cells.v[k])) { /* NOLINT(clang-analyzer-core.NullDereference): k < t->cells.n */
-                    b->ctx->oom = true;
-                    free(t->cells.v[k].text);
-                    free(t->cells.v[k].spans.v);
-                }
-            } else {
-                free(t->cells.v[k].text);
-                free(t->cells.v[k].spans.v);
-            }
-        }
-        /* the cells this row already has (a short row, or cells that ran out) */
-        int have = (int)(fixed.cells.n - (size_t)r * (size_t)t->ncols);
-        for (int c = have; c < t->ncols; c++) {
-            cv_cell e;
-            memset(&e, 0, sizeof e);
-            e.text = cv_strndup("", 0);
-            if (!e.text || CV_PUSH(fixed.cells, e)) {
-                free(e.text);
-                b->ctx->oom = true;
-            }
-        }
-    }
-    /* cells of a row that never ended */
-    for (; k < t->cells.n; k++) {
-        free(t->cells.v[k].text);
-        free(t->cells.v[k].spans.v);
-    }
+    if (grid(b, t, &fixed))
+        b->ctx->oom = true;
     free(t->cells.v);
     *t = fixed;
     b->row_lens.n = 0;
@@ -667,6 +771,8 @@ void cv_bld_cell(builder *b, bool begin, bool header, int align)
         cv_bld_end_para(b);
         b->in_cell = true;
         b->cell_align = align;
+        b->cell_colspan = b->cell_rowspan = 1;
+        b->cell_wpct = b->cell_wpx = 0;
         b->row_header = b->row_header || header;
         return;
     }
@@ -685,6 +791,10 @@ void cv_bld_cell(builder *b, bool begin, bool header, int align)
     c.header = header || b->row_header;
     c.line = b->node_line;
     c.col = b->node_col;
+    c.colspan = b->cell_colspan > 0 ? b->cell_colspan : 1;
+    c.rowspan = b->cell_rowspan > 0 ? b->cell_rowspan : 1;
+    c.width_pct = b->cell_wpct;
+    c.width_px = b->cell_wpx;
     cv_table *t = &b->model->tables.v[b->table];
     if (!c.text || CV_PUSH(t->cells, c)) {
         free(c.text);

@@ -82,6 +82,10 @@ void cv_bld_image(cv_bld *b, const char *src, const char *alt, int w, int h, boo
 void cv_bld_table(cv_bld *b, bool begin);
 void cv_bld_row(cv_bld *b, bool begin, bool header);
 void cv_bld_cell(cv_bld *b, bool begin, bool header, int align);
+/* The open cell's colspan, rowspan and width (tenths of a percent, or CSS pixels; 0: none). */
+void cv_bld_cell_size(cv_bld *b, int colspan, int rowspan, int width_pct, int width_px);
+/* The open table's width. */
+void cv_bld_table_width(cv_bld *b, int width_pct, int width_px);
 void cv_bld_warn(cv_bld *b, cvpdf_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

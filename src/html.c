@@ -52,6 +52,38 @@ static int attr_int(const xmlNode *n, const char *name)
     return r > 0 && r < 100000 ? (int)r : 0;
 }
 
+/* width="30%" (tenths of a percent into *pct) or width="200" / "200px" (CSS pixels into *px);
+ * also a style's width: 30%. */
+static void width_of(const xmlNode *n, int *pct, int *px)
+{
+    *pct = *px = 0;
+    char *v = attr(n, "width");
+    if (!v) {
+        char *st = attr(n, "style");
+        const char *w = st ? strstr(st, "width:") : NULL;
+        if (w) {
+            w += 6;
+            while (*w == ' ')
+                w++;
+            v = (char *)xmlStrdup((const xmlChar *)w);
+        }
+        xmlFree(st);
+    }
+    if (!v)
+        return;
+    char *end;
+    double d = strtod(v, &end);
+    if (d > 0 && d < 100000) {
+        while (*end == ' ')
+            end++;
+        if (*end == '%')
+            *pct = d > 100 ? 1000 : (int)(d * 10 + 0.5);
+        else if (!*end || *end == ';' || !strncmp(end, "px", 2))
+            *px = (int)(d + 0.5);
+    }
+    xmlFree(v);
+}
+
 /* dir="rtl|ltr|auto": CV_DIR_*, or -1 when not given (the direction is inherited) */
 static int dir_of(const xmlNode *n)
 {
@@ -244,6 +276,9 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
     if (is(n, "table")) {
         cv_bld_end_para(b);
         cv_bld_table(b, true);
+        int wp, wx;
+        width_of(n, &wp, &wx);
+        cv_bld_table_width(b, wp, wx);
         walk(b, n, depth + 1, pre);
         cv_bld_table(b, false);
         return;
@@ -266,6 +301,9 @@ static void element(cv_bld *b, const xmlNode *n, int depth, bool pre)
     }
     if (is(n, "td") || is(n, "th")) {
         cv_bld_cell(b, true, is(n, "th"), align_of(n));
+        int wp, wx;
+        width_of(n, &wp, &wx);
+        cv_bld_cell_size(b, attr_int(n, "colspan"), attr_int(n, "rowspan"), wp, wx);
         uint16_t old = cv_bld_style(b, 0);
         cv_bld_style(b, old | inline_style(n));
         walk(b, n, depth + 1, pre);

@@ -90,12 +90,18 @@ typedef struct cv_cell {
     int align;            /* enum cv_align */
     bool header;
     int line, col;
+    int colspan, rowspan; /* HTML's colspan and rowspan (1: none) */
+    bool covered;         /* a grid place another cell's span covers (it has no text) */
+    int width_pct;        /* HTML width="30%", in tenths of a percent, else 0 */
+    int width_px;         /* HTML width="200" (CSS pixels), else 0 */
 } cv_cell;
 
 typedef struct cv_table {
     int ncols, nrows;
     int header_rows;      /* leading rows that repeat on each page */
-    CV_VEC(cv_cell) cells;  /* row-major, nrows × ncols (missing cells are empty) */
+    CV_VEC(cv_cell) cells;  /* row-major, nrows × ncols: a spanning cell at its first place,
+                             * covered places after it (missing cells are empty) */
+    int width_pct, width_px; /* <table width> as for cells */
 } cv_table;
 
 typedef struct cv_model {

@@ -1470,6 +1470,41 @@ t_link_schemes() {
 	done
 }
 
+# HTML tables as a browser lays them out: a cell over four columns (a job's duties, a list with
+# its bullets), one over two rows (no rule through it, no page break inside), the table at
+# width="100%", a first column at 25%.
+t_table_spans() {
+	local tr=tests/cases/html-table-spans.trace
+	expect_grep "$tr" "line y=125.35 x=51.02 w=493.23 .*\| 公司 \| 職稱 \| 期間 \| 地點$" "the header, the table at the full measure"
+	grep -qF "| $(printf '•\u00a0')負責晶圓廠自動化系統的後端開發，導入 Kafka 與 Flink 串流處理↵$(printf '•\u00a0')帶領五人團隊" "$tr" ||
+		fail "the spanning cell's list is not bulleted"
+	expect_grep "$tr" "rule y=211.85 x=174.33..544.25$" "the rule under the first of two spanned rows stops short of the spanning cell"
+	run cvpdf tests/cases/html-table-spans.md -o "$CASE/t.pdf"
+	expect_rc 0
+	pdf_text "$CASE/t.pdf" "$CASE/t.txt"
+	expect_grep "$CASE/t.txt" "負責晶圓廠自動化系統的後端開發，導入 Kafka 與 Flink 串流處理$" "the duties on one line (four columns wide)"
+	# the spanning cell reads as one line, not one character a line
+	[ "$(grep -c '^.$' "$CASE/t.txt")" -le 2 ] || fail "cells squeezed to a character a line"
+	# the 25% column: "職稱" starts a quarter of the measure in
+	mutool draw -F stext -o "$CASE/t.xml" "$CASE/t.pdf" 2>/dev/null
+	local x
+	x=$(grep -o '<char quad="[^"]*" x="[0-9.]*" y="[0-9.]*"[^>]*c="&#x8077;"' "$CASE/t.xml" | head -n 1 | sed 's/.* x="\([0-9.]*\)".*/\1/')
+	awk -v x="$x" 'BEGIN { exit !(x > 51 + 493 * 0.25 && x < 51 + 493 * 0.25 + 20) }' || fail "職稱 at x=$x, not a quarter in"
+}
+
+t_table_spans_hostile() {
+	{
+		printf '<table>\n<tr><td colspan="100000" rowspan="100000">huge</td><td>b</td></tr>\n'
+		for i in $(seq 1 300); do printf '<tr><td rowspan="3">r%s</td><td colspan="7">x</td><td>y</td></tr>\n' "$i"; done
+		printf '<tr></tr><tr><td colspan="0" rowspan="-4">z</td>\n</table>\n'
+	} >"$CASE/h.md"
+	run cvpdf "$CASE/h.md" -o "$CASE/h.pdf"
+	expect_rc 0
+	expect_pdf "$CASE/h.pdf"
+	pdf_text "$CASE/h.pdf" "$CASE/h.txt"
+	for w in huge r1 r300 z; do grep -q "$w" "$CASE/h.txt" || fail "$w is lost"; done
+}
+
 # A right-aligned column: its numbers end at the same x.
 t_table_align() {
 	need pdftotext python3
@@ -1501,6 +1536,8 @@ check "html: script and style dropped with a warning" t_html_script
 check "links: only http, https, mailto, tel are clickable; the rest warn" t_link_schemes
 check "tables: right and centre alignment from the delimiter row" t_table_align
 check "tables: header row repeated on each page" t_table_header_repeats
+check "tables: HTML colspan, rowspan, width and lists in cells" t_table_spans
+check "tables: colspan and rowspan past any sense, uneven rows: no crash, linear" t_table_spans_hostile
 
 # ---------------------------------------------------------------------------------------------
 # Styles, fit to N pages, batch mode.
