@@ -457,8 +457,10 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
     int id = script_face(f, cp);
     if (id >= 0 && !cv_face_has(f->faces.v[id].face, cp))
         id = -1;
+    /* (not the colour emoji face: a character gets it only when it asks for emoji presentation,
+     * facepick.c, not for having met an emoji first) */
     for (size_t i = 0; i < f->faces.n && id < 0; i++)
-        if (cv_face_has(f->faces.v[i].face, cp))
+        if (cv_face_has(f->faces.v[i].face, cp) && !cv_face_get_info(f->faces.v[i].face)->color)
             id = (int)i;
     /* the budget counts lookups in the cache too: a render finds the same faces with a cache
      * as without */
