@@ -136,6 +136,19 @@ static void rewrite(rewriter *r, uint32_t s, uint32_t e)
                 continue;
             }
         }
+        if (c == '{' && i + 1 < e && (t[i + 1] == '{' || t[i + 1] == '%')) {
+            /* a Liquid or Hugo tag prints as written (check.c reports it): up to its close,
+             * looked for within 200 bytes */
+            char want = t[i + 1] == '%' ? '%' : '}';
+            uint32_t j = i + 2, lim = e - i > 200 ? i + 200 : e;
+            while (j + 1 < lim && !(t[j] == want && t[j + 1] == '}'))
+                j++;
+            if (j + 1 < lim) {
+                cv_buf_add(&r->out, t + i, j + 2 - i);
+                i = j + 2;
+                continue;
+            }
+        }
         if (c == '-' && i + 1 < e && t[i + 1] == '-') {
             uint32_t j = i;
             while (j < e && t[j] == '-')

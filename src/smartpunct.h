@@ -1,6 +1,6 @@
 /* smartpunct.h: typographic punctuation (smartpunct.c): "quotes" as the language writes them,
  * apostrophes, -- and --- as dashes, ... as an ellipsis, as kramdown, pandoc and Typst set
- * them. Never inside code, a URL or an autolink. */
+ * them. Never inside code, a URL, an autolink or a Liquid or Hugo tag. */
 #ifndef CVPDF_SMARTPUNCT_H
 #define CVPDF_SMARTPUNCT_H
 

@@ -456,6 +456,7 @@ static void test_smartpunct(void)
         {"see https://a.org/x--y...z and www.b.com/\"q\" or a--b@c.org", "en",
          "see https://a.org/x--y...z and www.b.com/\"q\" or a--b@c.org"},
         {"a \" b", "en", "a \" b"},
+        {"{{< figure src=\"x\" >}} and \"q\"", "en", "{{< figure src=\"x\" >}} and \xE2\x80\x9Cq\xE2\x80\x9D"},
         /* Hebrew: ” … ”, and the gershayim of צה"ל stays */
         {"\"\xD7\x92\xD7\x9C\" \xD7\xA6\xD7\x94\"\xD7\x9C", "he", "\xE2\x80\x9D\xD7\x92\xD7\x9C\xE2\x80\x9D \xD7\xA6\xD7\x94\"\xD7\x9C"},
     };
