@@ -556,8 +556,12 @@ static int grid(builder *b, cv_table *t, cv_table *fixed)
     int nrows = t->nrows, ncols = 0;
     /* the columns first: how wide the grid is */
     int *occ = calloc(MAX_COLS, sizeof *occ); /* per column, the rows a span from above still covers */
-    if (!occ)
+    if (!occ || nrows <= 0) {
+        free(occ);
+        for (size_t q = 0; q < t->cells.n; q++)
+            drop_cell(&t->cells.v[q]);
         return -1;
+    }
     size_t k = 0;
     for (int r = 0; r < nrows && (size_t)r < b->row_lens.n; r++) {
         int c = 0;
@@ -588,7 +592,7 @@ static int grid(builder *b, cv_table *t, cv_table *fixed)
     if (ncols < 1)
         ncols = 1;
     /* then the places */
-    size_t places = (size_t)nrows * (size_t)ncols;
+    size_t places = (size_t)(unsigned)nrows * (size_t)(unsigned)ncols;
     cv_cell *g = rc ? NULL : calloc(places, sizeof *g);
     bool *taken = rc ? NULL : calloc(places, sizeof *taken);
     if (!g || !taken)

@@ -1305,6 +1305,7 @@ int cv_math_layout(cv_ctx *ctx, const cv_face *face, const char *tex, size_t len
     int root = parse_list(&p, 0, 0, F_IT);
     if (p.oom || root < 0) {
         free(p.nodes.v);
+        ctx->oom = true; /* (a formula left out would be a different document) */
         return -1;
     }
     layout L;

@@ -270,8 +270,9 @@ int cv_math_scan(const char *s, size_t len, char **out, size_t *out_len, cv_math
         a = next;
     }
     if (!sc.any) {
+        bool oom = sc.out.oom; /* (read before the free clears it) */
         cv_buf_free(&sc.out);
-        return sc.out.oom ? -1 : 0;
+        return oom ? -1 : 0;
     }
     copy_to(&sc, len);
     if (sc.out.oom) {
