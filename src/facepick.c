@@ -165,7 +165,9 @@ static int pick_face_(cv_layout *l, const cv_block *blk, uint16_t style, const c
     if (cv_char_is_space(cp) && cp != 0x3000)
         return primary;
     bool bold = (style & CV_S_BOLD) || heading;
-    if (cp >= 0x80 && l->st->emoji != CV_EMOJI_MONO && wants_emoji(t, a, b)) {
+    /* (a keycap starts with an ASCII digit, '#' or '*': a cluster of more than one character
+     * may ask for emoji whatever its first) */
+    if ((cp >= 0x80 || q < b) && l->st->emoji != CV_EMOJI_MONO && wants_emoji(t, a, b)) {
         if (l->st->emoji == CV_EMOJI_NONE) {
             if (!l->emoji_dropped++) {
                 int ol, oc;
