@@ -146,10 +146,11 @@ static void reset_text(builder *b)
     b->softbreaks.n = 0;
 }
 
-/* Trailing spaces and breaks are not content (HTML's collapsed white space leaves them). */
-static void trim_end(builder *b)
+/* Trailing spaces (and with breaks, forced breaks) are not content (HTML's collapsed white
+ * space leaves them). */
+static void trim_tail(builder *b, bool breaks)
 {
-    while (b->text.len && (b->text.p[b->text.len - 1] == ' ' || b->text.p[b->text.len - 1] == '\n')) {
+    while (b->text.len && (b->text.p[b->text.len - 1] == ' ' || (breaks && b->text.p[b->text.len - 1] == '\n'))) {
         b->text.len--;
         b->text.p[b->text.len] = 0;
         while (b->spans.n && b->spans.v[b->spans.n - 1].start >= b->text.len)
@@ -158,6 +159,8 @@ static void trim_end(builder *b)
             b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
     }
 }
+
+static void trim_end(builder *b) { trim_tail(b, true); }
 
 static void push_block(builder *b, cv_block *blk)
 {
@@ -287,19 +290,7 @@ void cv_bld_break(builder *b)
      * empty line, as a browser shows it), except in a table cell, whose lines are its
      * paragraphs: an empty line there would make extractors read the table across, line by
      * line, instead of cell by cell */
-    if (b->in_cell) {
-        trim_end(b);
-        add_text(b, "\n", 1);
-        return;
-    }
-    while (b->text.len && b->text.p[b->text.len - 1] == ' ') {
-        b->text.len--;
-        b->text.p[b->text.len] = 0;
-        while (b->spans.n && b->spans.v[b->spans.n - 1].start >= b->text.len)
-            b->spans.n--;
-        if (b->spans.n && b->spans.v[b->spans.n - 1].end > b->text.len)
-            b->spans.v[b->spans.n - 1].end = (uint32_t)b->text.len;
-    }
+    trim_tail(b, b->in_cell);
     add_text(b, "\n", 1);
 }
 

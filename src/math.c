@@ -790,30 +790,17 @@ static box lay_list(layout *L, const node *nd, int style, bool cramped, int dept
     return b;
 }
 
-/* A glyph stretched vertically to at least `want` (its variants, smallest first). */
-static uint32_t tall_variant(const layout *L, uint32_t gid, cvu want, cvu size)
+/* The glyph's smallest variant (vertical: as tall, else as wide) of at least `want`, else its
+ * largest. */
+static uint32_t variant(const layout *L, uint32_t gid, bool vertical, cvu want, cvu size)
 {
     uint32_t g[32];
     int h[32];
-    int n = cv_math_variants(L->face, gid, true, g, h, 32);
+    int n = cv_math_variants(L->face, gid, vertical, g, h, 32);
     uint32_t best = gid;
     for (int i = 0; i < n; i++) {
         best = g[i];
         if (fu(L, h[i], size) >= want)
-            break;
-    }
-    return best;
-}
-
-static uint32_t wide_variant(const layout *L, uint32_t gid, cvu want, cvu size)
-{
-    uint32_t g[32];
-    int w[32];
-    int n = cv_math_variants(L->face, gid, false, g, w, 32);
-    uint32_t best = gid;
-    for (int i = 0; i < n; i++) {
-        best = g[i];
-        if (fu(L, w[i], size) >= want)
             break;
     }
     return best;
@@ -829,7 +816,7 @@ static box delim_box(layout *L, uint32_t cp, cvu want, int style, int cls)
         e.cls = cls;
         return e;
     }
-    uint32_t gid = tall_variant(L, cv_face_glyph(L->face, cp), want, size);
+    uint32_t gid = variant(L, cv_face_glyph(L->face, cp), true, want, size);
     box b = glyph_box(L, gid, cp, size, cls);
     cvu axis = konst(L, CV_MC_AXIS_HEIGHT, style);
     cvu shift = axis - (b.h - b.d) / 2;
@@ -910,7 +897,7 @@ static box lay_sqrt(layout *L, const node *nd, int style, int depth)
     cvu gap = konst(L, disp ? CV_MC_RADICAL_DISPLAY_GAP : CV_MC_RADICAL_GAP, style);
     cvu t = konst(L, CV_MC_RADICAL_RULE, style), extra = konst(L, CV_MC_RADICAL_EXTRA_ASCENDER, style);
     cvu want = body.h + body.d + gap + t;
-    uint32_t gid = tall_variant(L, cv_face_glyph(L->face, 0x221A), want, size);
+    uint32_t gid = variant(L, cv_face_glyph(L->face, 0x221A), true, want, size);
     box rad = glyph_box(L, gid, 0x221A, size, C_ORD);
     /* the radical's top meets the bar: its ink top at body.h + gap + t */
     cvu shift = body.h + gap + t - rad.h;
@@ -959,7 +946,7 @@ static box op_box(layout *L, const node *nd, int style)
     cvu size = style_size(L, style);
     uint32_t gid = cv_face_glyph(L->face, nd->cp);
     if (style == S_D)
-        gid = tall_variant(L, gid, konst(L, CV_MC_DISPLAY_OP_MIN_HEIGHT, style), size);
+        gid = variant(L, gid, true, konst(L, CV_MC_DISPLAY_OP_MIN_HEIGHT, style), size);
     box b = glyph_box(L, gid, nd->cp, size, C_OP);
     cvu axis = konst(L, CV_MC_AXIS_HEIGHT, style);
     cvu shift = axis - (b.h - b.d) / 2;
@@ -1102,7 +1089,7 @@ static box lay_accent(layout *L, const node *nd, int style, int depth)
     box base = nd->a >= 0 ? lay(L, nd->a, style, true, depth + 1) : empty_box(L);
     uint32_t ag = cv_face_glyph(L->face, nd->cp);
     if (nd->size) /* \widehat, \widetilde: as wide as the base */
-        ag = wide_variant(L, ag, base.w, size);
+        ag = variant(L, ag, false, base.w, size);
     cvu battach = base.gid ? fu(L, cv_math_top_accent(L->face, base.gid), size) : base.w / 2;
     box acc = glyph_box(L, ag, 0, size, C_ORD);
     cvu aattach = fu(L, cv_math_top_accent(L->face, ag), size);
