@@ -88,7 +88,7 @@ SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl
 
 LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c bidi.c shape.c font.c layout.c \
            facepick.c itemize.c items.c block.c setline.c table.c paginate.c \
-           cff.c subset.c pdffont.c pdfcontent.c pdf.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
+           cff.c subset.c pdffont.c pdfcontent.c pdf.c pdftags.c pdfpack.c pdfmeta.c tags.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c cache.c memo.c langid.c anchors.c smartpunct.c shortcode.c fix.c math.c mathsrc.c
 # the one C++ file, CLD2's client (CLD2 has only a C++ interface): a thin wrapper built once,
 # without sanitizers, and linked into every build

@@ -12,7 +12,7 @@ BUILD_PKGS="gcc g++ make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-ex
  hyphen-pl hyphen-sv hyphen-da hyphen-cs hyphen-sk hyphen-hu hyphen-ro hyphen-uk hyphen-hr hyphen-sl
  hyphen-lt hyphen-ca hyphen-el hyphen-bg hyphen-gl hyphen-id"
 TEST_PKGS="fonts-dejavu-core poppler-utils mupdf-tools qpdf pandoc python3 mandoc locales valgrind clang libclang-rt-14-dev time binutils patch
- liblzma-dev cppcheck clang-tidy build-essential debhelper dpkg-dev debootstrap lintian"
+ liblzma-dev cppcheck clang-tidy build-essential debhelper dpkg-dev debootstrap lintian python3-pikepdf python3-pypdf libgs-common"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
 missing=""

@@ -164,10 +164,16 @@ static int layout_piece(cv_layout *l, const cv_block *blk, cvu x0, cvu measure, 
                     "a word is wider than the line and is broken inside it without a hyphen");
             warned = true;
         }
-        /* discardable items at a line start */
+        /* discardable items at a line start; but a code line's indentation, after a line
+         * break of its own, is the code's */
         while (from < to && (l->items.v[from].kind == CV_I_GLUE || l->items.v[from].kind == CV_I_KERN ||
-                             (l->items.v[from].kind == CV_I_PENALTY && l->items.v[from].penalty > -CV_PEN_INF)))
+                             (l->items.v[from].kind == CV_I_PENALTY && l->items.v[from].penalty > -CV_PEN_INF))) {
+            const cv_item *d = &l->items.v[from];
+            if (blk->kind == CV_B_CODE && d->kind == CV_I_GLUE && d->b > d->a &&
+                (d->a == 0 || blk->text[d->a - 1] == '\n'))
+                break;
             from++;
+        }
         if (cv_lay_set_line(l, blk, from, to, x0, measure, justify, k == 0, &carry, out))
             goto done;
         from = to + 1;

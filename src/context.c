@@ -87,6 +87,7 @@ const char *cvpdf_code_name(cvpdf_code code)
     case CVPDF_D_PDF_WRITER: return "pdf-writer";
     case CVPDF_D_RENDER_FAILED: return "render-failed";
     case CVPDF_D_TIMINGS: return "timings";
+    case CVPDF_D_PDF_STANDARD: return "pdf-standard";
     }
     return "unknown";
 }

@@ -17,6 +17,7 @@ struct cvpdf_options {
     bool fonts_report; /* return which face each character got, instead of a PDF */
     bool safe;       /* untrusted input: see cvpdf.h */
     bool timings;    /* report the stage timers as a note */
+    char pdfa;       /* "pdf-standard": 0, or PDF/A-2's conformance 'b' or 'u' */
     size_t max_input;  /* bytes; 0: CV_MAX_INPUT, CV_MAX_INPUT_SAFE in safe mode */
     int max_pages;     /* safe mode */
     int justify, hyphenate; /* -1: the style's choice */

@@ -107,7 +107,8 @@ typedef enum {
     CVPDF_D_IO = 501,                /* a file could not be read or written (an error) */
     CVPDF_D_PDF_WRITER = 502,        /* the PDF writer failed (an error) */
     CVPDF_D_RENDER_FAILED = 503,     /* why a render failed (an error; its status's words) */
-    CVPDF_D_TIMINGS = 504            /* the stage timers, with "timings" (a note) */
+    CVPDF_D_TIMINGS = 504,           /* the stage timers, with "timings" (a note) */
+    CVPDF_D_PDF_STANDARD = 505       /* a "pdf-standard" that cannot be met here (an error) */
 } cvpdf_code;
 
 /* The code's stable name ("invalid-utf8", "char-uncovered"), or "unknown". */
@@ -154,6 +155,9 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *   "style"        a built-in style (modern, classic, compact) or a path to a .yaml style
  *                  file, applied over the front matter's (cvpdf(5))
  *   "set"          "KEY=VALUE": one style key (cvpdf(5)), applied last; repeatable
+ *   "pdf-standard" "ua-1" (the default: tagged, PDF/UA-1), "a-2b" or "a-2u": PDF/A-2 as
+ *                  well (an sRGB output intent, XMP identification); a list ("a-2u,ua-1")
+ *                  is the same as its strongest
  *   "fit-pages"    "N" (0-1000): shrink within the style's bounds to fit N pages; 0: no
  *   "date"         creation date as seconds since the epoch (default: $SOURCE_DATE_EPOCH,
  *                  else no date, so output is reproducible)

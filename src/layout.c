@@ -168,6 +168,15 @@ static uint64_t *used_anchors(cv_layout *l, const cv_model *m, size_t *n)
     return v;
 }
 
+/* Items [items0, ..) came from block i (b): they say so, and which footnote they set. */
+static void mark_items(cv_vlist *out, size_t items0, const cv_block *b, size_t i)
+{
+    for (size_t k = items0; k < out->items.n; k++) {
+        out->items.v[k].note = b->note;
+        out->items.v[k].block = (uint32_t)i + 1;
+    }
+}
+
 int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
 {
     const cv_style *st = l->st;
@@ -241,8 +250,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         if (b->kind == CV_B_RULE) {
             if (push_rule(out, x0, st->page_w - st->margin_r, CVU_R(1, 1), st->rule_color, false))
                 goto fail;
-            for (size_t k = items0; b->note && k < out->items.n; k++)
-                out->items.v[k].note = b->note;
+            mark_items(out, items0, b, i);
             prev = &m->blocks.v[i];
             continue;
         }
@@ -260,8 +268,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
         if (b->kind == CV_B_TABLE) {
             if (cv_lay_table(l, b, x0, text_w - indent, out))
                 goto fail;
-            for (size_t k = items0; b->note && k < out->items.n; k++)
-                out->items.v[k].note = b->note;
+            mark_items(out, items0, b, i);
             prev = &m->blocks.v[i];
             continue;
         }
@@ -277,8 +284,7 @@ int cv_layout_model(cv_layout *l, const cv_model *m, cv_vlist *out)
             goto fail;
         if (b->kind == CV_B_HEADING && CV_PUSH(heading_ends, out->items.n))
             l->ctx->oom = true;
-        for (size_t k = items0; b->note && k < out->items.n; k++)
-            out->items.v[k].note = b->note;
+        mark_items(out, items0, b, i);
         prev = &m->blocks.v[i];
     }
     keep_after_headings(out, heading_ends.v, heading_ends.n);

@@ -8,12 +8,19 @@
 #include "model.h"
 #include "style.h"
 
-/* How a glyph reaches the PDF. A hyphenated word must extract whole ("collaborated", not
- * "collab-" and "orated"), in extractors with and without /ActualText support (MuPDF 1.21
- * has none): its head stays text and is followed by the rest of the word as invisible text
- * squeezed to no width; the visible hyphen and tail are drawn as outlines, which no
- * extractor reads. */
+/* How a glyph reaches the PDF. A word broken at a hyphenation point is real text on both
+ * lines, its drawn hyphen an artifact: every extractor reads "collab-" / "orated", which
+ * they (and ATS parsers) join, and a tagged PDF's structure reads the word whole. A word
+ * broken without a hyphen (after an explicit hyphen or a slash: a compound, a URL) must
+ * extract whole, in extractors with and without /ActualText support (only poppler and
+ * MuPDF.js read it): its head stays text and is followed by the rest of the word as
+ * invisible text squeezed to no width; its tail is drawn as outlines, which no extractor
+ * reads. */
 enum cv_glyph_mode { CV_GM_TEXT, CV_GM_INVISIBLE, CV_GM_PATH };
+
+/* What a glyph is in the document's structure (tags.h): content of its block, a list
+ * marker (Lbl), an image's alternative text (in its Figure), or page furniture. */
+enum cv_glyph_tag { CV_TAG_CONTENT, CV_TAG_ARTIFACT, CV_TAG_LABEL, CV_TAG_ALT };
 
 /* A glyph placed on a line: x from the line's left edge, dy from the baseline (up). */
 typedef struct cv_lglyph {
@@ -25,6 +32,9 @@ typedef struct cv_lglyph {
     const char *text;  /* the cluster's source text (first glyph only) */
     uint32_t tlen;
     uint8_t mode;      /* enum cv_glyph_mode */
+    uint8_t tag;       /* enum cv_glyph_tag */
+    int32_t link;      /* 1 + the model's link it is the text of, 0 for none */
+    int32_t cell;      /* in a table row: 1 + its cell (row-major in the table), else 0 */
     int32_t image;     /* >= 0: not a glyph but image `image` of the model, iw × ih, its
                         * bottom on the baseline */
     cvu iw, ih;
@@ -79,6 +89,7 @@ typedef struct cv_vitem {
     int32_t table;   /* LINE: a table row: 1 + the table's index, else 0 */
     bool table_header; /* a header row, repeated at the top of each page the table runs onto */
     uint16_t note;   /* of footnote `note`'s text: set at the foot of the page of its first mark */
+    uint32_t block;  /* 1 + the model's block it comes from, 0 for none (a footer) */
     uint32_t ref0, ref1; /* LINE: the notes it marks, refs[ref0, ref1) of the list */
 } cv_vitem;
 

@@ -125,6 +125,12 @@ cvu cv_lay_shape_block(cv_layout *l, const cv_block *blk, cvu *px, uint8_t *gb, 
 void cv_lay_find_hyphens(cv_layout *l, const cv_block *blk, const uint8_t *brk, uint8_t *hy);
 int cv_lay_build_items(cv_layout *l, const cv_block *blk, const cvu *px, const uint8_t *gb,
                        const uint8_t *brk, const uint8_t *hy, const uint8_t *emerg, bool justify);
+/* A space glyph at x on the baseline of the last text glyph of out->glyphs[from..), in its
+ * face (none when there is no such glyph): a gap that is no glue (after a list marker,
+ * between table cells) then reads as a space in extractors that take only space glyphs for
+ * spaces (pypdf). 0, or -1 on OOM. */
+int cv_lay_space_after(cv_layout *l, cv_vlist *out, size_t from, cvu x);
+
 /* setline.c: sets the line of items [from, to) (to: the break item) into out; carry_we is the
  * end of a word carried from the line before. 0, -1 on OOM. */
 int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, cvu x0, cvu measure,

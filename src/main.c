@@ -28,6 +28,8 @@ static const char usage[] =
     "  -s, --style NAME    a built-in style (modern, classic, compact) or a style file\n"
     "      --set KEY=VALUE set a style key (cvpdf(5)); may be repeated\n"
     "      --fit-pages N   shrink, within the style's bounds, to fit N pages\n"
+    "      --pdf-standard S  ua-1 (the default: a tagged PDF/UA-1 file), a-2b or a-2u\n"
+    "                      (PDF/A-2 as well, for archives); a list: a-2u,ua-1\n"
     "      --lang LANG     document language (BCP 47: en, zh, zh-TW, ja, ko, ...), overriding\n"
     "                      front matter 'lang' and detection\n"
     "      --fonts-dir DIR directory of the bundled fonts (default: $CVPDF_FONTS or the\n"
@@ -499,9 +501,11 @@ int main(int argc, char **argv)
         {"safe", no_argument, NULL, 'X'},         {"watch", no_argument, NULL, 'W'},
         {"timings", no_argument, NULL, 'M'},      {"max-input", required_argument, NULL, 'I'},
         {"fix", no_argument, NULL, 'R'},          {"diff", no_argument, NULL, 'D'},
+        {"pdf-standard", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL, *max_input = NULL;
+    const char *standard = NULL;
     const char *sets[64];
     int nsets = 0;
     int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0, watch = 0;
@@ -511,6 +515,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 's': style = optarg; break;
         case 'P': fit = optarg; break;
+        case 'A': standard = optarg; break;
         case 'S':
             if (nsets == 64) {
                 fprintf(stderr, "cvpdf: at most 64 --set options\n");
@@ -582,6 +587,11 @@ int main(int argc, char **argv)
         return 1;
     if (max_input && cvpdf_options_set(opts, "max-input", max_input)) {
         fprintf(stderr, "cvpdf: --max-input needs a size in bytes (1048576, 1024K, 4M)\n");
+        cvpdf_options_free(opts);
+        return 2;
+    }
+    if (standard && cvpdf_options_set(opts, "pdf-standard", standard)) {
+        fprintf(stderr, "cvpdf: --pdf-standard takes ua-1, a-2b or a-2u (or a list: a-2u,ua-1)\n");
         cvpdf_options_free(opts);
         return 2;
     }

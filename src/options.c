@@ -114,6 +114,27 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         }
         return CVPDF_OK;
     }
+    if (!strcmp(key, "pdf-standard")) {
+        /* Typst's names: ua-1 (always so here), a-2b, a-2u; comma-separated */
+        char pdfa = 0;
+        const char *p = value;
+        while (p && *p) {
+            size_t n = strcspn(p, ",");
+            if (n == 4 && !strncmp(p, "ua-1", 4))
+                ;
+            else if (n == 4 && !strncmp(p, "a-2b", 4))
+                pdfa = pdfa ? pdfa : 'b';
+            else if (n == 4 && !strncmp(p, "a-2u", 4))
+                pdfa = 'u';
+            else
+                return CVPDF_ERR_USAGE;
+            p += n + (p[n] == ',');
+        }
+        if (!value || !*value)
+            return CVPDF_ERR_USAGE;
+        o->pdfa = pdfa;
+        return CVPDF_OK;
+    }
     if (!strcmp(key, "fit-pages")) {
         char *end;
         long v = value ? strtol(value, &end, 10) : 0;

@@ -12,7 +12,8 @@
 
 #include "paginate.h"
 
-static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st)
+/* repeat: a table's header row repeated at the top of a page, page furniture there */
+static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st, bool repeat)
 {
     cvu base = top + it->ascent;
     cv_pline pl = {it->x0, base, it->width, it->ratio, it->hyphen, it->text, it->tlen, {0}, {0},
@@ -25,7 +26,7 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
         const cv_lglyph *g = &vl->glyphs.v[k];
         cv_pglyph p = {.x = it->x0 + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
                        .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
-                       .tlen = g->tlen, .mode = g->mode, .image = g->image, .iw = g->iw,
+                       .tlen = g->tlen, .mode = g->mode, .tag = repeat ? CV_TAG_ARTIFACT : g->tag, .link = g->link, .cell = g->cell, .block = it->block, .image = g->image, .iw = g->iw,
                        .ih = g->ih, .aspan = g->aspan, .atext = g->atext, .alen = g->alen, .lang = it->lang};
         if (CV_PUSH(pg->glyphs, p))
             return -1;
@@ -67,11 +68,11 @@ static int place_line(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *
     return 0;
 }
 
-static int place(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st)
+static int place(const cv_vlist *vl, const cv_vitem *it, cvu top, cv_page *pg, const cv_style *st, bool repeat)
 {
     switch (it->kind) {
     case CV_V_LINE:
-        return place_line(vl, it, top, pg, st);
+        return place_line(vl, it, top, pg, st, repeat);
     case CV_V_RULE: {
         cvu y = top + it->height / 2;
         cv_prule r = {.x0 = it->x0, .y0 = y, .x1 = it->x1, .y1 = y, .width = it->thickness,
@@ -298,9 +299,15 @@ int cv_page_get(const cv_pages *pages, size_t p, cv_page *pg)
     pg->lines.n = pg->glyphs.n = pg->rules.n = pg->links.n = pg->marks.n = 0;
     const cv_page_plan *plan = &pages->pages.v[p];
     pg->used = plan->used;
+    /* items come in order, but for the header rows a table repeats on the pages it runs onto:
+     * a header row that stood on an earlier page is such a repeat */
+    size_t before = 0;
+    if (p > 0 && pages->pages.v[p - 1].p1 > pages->pages.v[p - 1].p0)
+        before = pages->placed.v[pages->pages.v[p - 1].p1 - 1].item + 1;
     for (size_t k = plan->p0; k < plan->p2; k++) {
         const cv_placed *pl = &pages->placed.v[k];
-        if (place(pages->vl, &pages->vl->items.v[pl->item], pl->top, pg, pages->st))
+        const cv_vitem *it = &pages->vl->items.v[pl->item];
+        if (place(pages->vl, it, pl->top, pg, pages->st, it->table_header && pl->item < before))
             return -1;
     }
     if (plan->notes_rule) {
@@ -322,7 +329,7 @@ int cv_page_get(const cv_pages *pages, size_t p, cv_page *pg)
         const cv_lglyph *g = &fv->glyphs.v[k];
         cv_pglyph pgl = {.x = it->x0 + g->x, .y = base - g->dy, .size = g->size, .gid = g->gid,
                          .face = g->face, .ncl = g->ncl, .color = g->color, .text = g->text,
-                         .tlen = g->tlen, .mode = CV_GM_TEXT, .image = -1};
+                         .tlen = g->tlen, .mode = CV_GM_TEXT, .tag = CV_TAG_ARTIFACT, .image = -1};
         if (CV_PUSH(pg->glyphs, pgl))
             return -1;
     }

@@ -19,6 +19,9 @@ typedef struct cv_pglyph {
     const char *text;
     uint32_t tlen;
     uint8_t mode;   /* enum cv_glyph_mode */
+    uint8_t tag;    /* as in cv_lglyph; CV_TAG_ARTIFACT too in a repeated table header */
+    int32_t link, cell; /* as in cv_lglyph */
+    uint32_t block; /* as in cv_vitem */
     uint8_t synth;  /* CV_SYNTH_* (fonts.h): made-up bold or oblique, set by the PDF writer */
     const char *lang; /* its line's language when not the document's, else NULL */
     int32_t image;  /* as in cv_lglyph */

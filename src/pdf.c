@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "pdf.h"
+#include "pdfpack.h"
 
 typedef struct pdf_state {
     cv_ctx *ctx;
@@ -43,7 +44,7 @@ static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user)
 /* A PDF text string (bookmark titles, document info): printable ASCII as a literal string
  * (PDFDocEncoding agrees with ASCII there), anything else UTF-16BE with a byte-order mark,
  * twice the bytes written as hex. */
-static void *text_string(HPDF_MMgr mm, const char *s, size_t len)
+void *cv_pdf_text_string(HPDF_MMgr mm, const char *s, size_t len)
 {
     size_t ul;
     /* newlines inside a heading become spaces in its bookmark */
@@ -145,6 +146,7 @@ typedef struct goto_link {
     size_t page;
     HPDF_Rect r;
     int32_t anchor;
+    int32_t link;
 } goto_link;
 
 /* An outline entry, met on a page. */
@@ -174,6 +176,11 @@ typedef struct writer {
     size_t *anchor_page;     /* per anchor, the page its mark is on, or SIZE_MAX */
     cvu *anchor_y;           /* and its place, from the page's top */
     CV_VEC(goto_link) gotos; /* links inside the document, made once every page exists */
+    cv_tags tags;            /* the structure tree */
+    cv_pdfraw raw;           /* its objects, as text (pdftags.c) */
+    cv_pagetags *pt;         /* per page, its marked content */
+    CV_VEC(HPDF_Dict) annots; /* the link annotations, each on page annot_page */
+    CV_VEC(uint32_t) annot_page;
 } writer;
 
 /* A synthetic face's glyphs are its base face's, drawn emboldened or slanted. */
@@ -304,15 +311,31 @@ static int build_fonts(writer *w)
 }
 
 /* The images of the page, each decoded and embedded once however often it is shown. */
-static void draw_images(writer *w, HPDF_Page page)
+static void draw_images(writer *w, HPDF_Page page, cv_pagetags *tp)
 {
     const cv_page *pg = &w->page;
     const cv_docinfo *info = w->info;
+    HPDF_Stream stream = ((HPDF_PageAttr)page->attr)->stream;
+    cv_buf tag = {0};
     for (size_t k = 0; k < pg->glyphs.n; k++) {
         const cv_pglyph *g = &pg->glyphs.v[k];
         if (g->image < 0 || (size_t)g->image >= info->nimages)
             continue;
         const cv_image *im = &info->images[g->image];
+        /* a Figure with its alternative text, or (without one) an artifact */
+        int32_t fig = cv_tags_figure(&w->tags, g, im->alt);
+        if (fig == -2)
+            w->ctx->oom = true;
+        struct cv_figat fa = {k, fig};
+        if (fig >= 0 && CV_PUSH(tp->figs, fa))
+            w->ctx->oom = true;
+        tag.len = 0;
+        cv_pdf_open_marked(&tag, tp, fig, false);
+        if (tag.oom) {
+            w->ctx->oom = true;
+            break;
+        }
+        HPDF_Stream_Write(stream, (const HPDF_BYTE *)tag.p, (HPDF_UINT)tag.len);
         if (!w->himg[g->image]) {
             HPDF_STATUS saved = w->pst.err;
             w->himg[g->image] = im->format == CV_IMG_PNG ? HPDF_LoadPngImageFromMem(w->pdf, im->data, (HPDF_UINT)im->len)
@@ -328,7 +351,27 @@ static void draw_images(writer *w, HPDF_Page page)
         if (w->himg[g->image] != (HPDF_Image)-1)
             HPDF_Page_DrawImage(page, w->himg[g->image], (HPDF_REAL)pt(g->x), (HPDF_REAL)pt(w->pages->height - g->y),
                                 (HPDF_REAL)pt(g->iw), (HPDF_REAL)pt(g->ih));
+        HPDF_Stream_WriteStr(stream, "EMC\n");
     }
+    cv_buf_free(&tag);
+}
+
+/* A link annotation made: printable, described by its target (PDF/UA), and remembered for
+ * the structure tree. */
+static void add_annot(writer *w, HPDF_Annotation a, size_t page, int32_t link)
+{
+    if (!a)
+        return;
+    HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    HPDF_Dict_AddNumber(a, "F", 4);
+    const char *target = link >= 0 && (size_t)link < w->info->nlinks ? w->info->links[link] : NULL;
+    if (target)
+        HPDF_Dict_Add(a, "Contents", cv_pdf_text_string(w->pdf->mmgr, target, strlen(target)));
+    if (cv_tags_annot(&w->tags, link, (int32_t)w->annots.n, (uint32_t)page) == -2)
+        w->ctx->oom = true;
+    /* (HPDF_Annotation is a pointer: a vector of them is meant) */
+    if (CV_PUSH(w->annots, a) || CV_PUSH(w->annot_page, (uint32_t)page)) /* NOLINT(bugprone-sizeof-expression) */
+        w->ctx->oom = true;
 }
 
 /* The page's link annotations, without borders. */
@@ -346,7 +389,7 @@ static void add_links(writer *w, HPDF_Page page)
             int32_t a = w->info->link_dest ? w->info->link_dest[lk->link] : -1;
             goto_link g = {w->hp.n - 1,
                            {(HPDF_REAL)pt(lk->x0), (HPDF_REAL)pt(h - lk->y1), (HPDF_REAL)pt(lk->x1), (HPDF_REAL)pt(h - lk->y0)},
-                           a};
+                           a, lk->link};
             if (a >= 0 && (size_t)a < w->info->nanchors && w->anchor_page[a] != SIZE_MAX && CV_PUSH(w->gotos, g)) {
                 w->ctx->oom = true;
                 return;
@@ -364,8 +407,7 @@ static void add_links(writer *w, HPDF_Page page)
                        (HPDF_REAL)pt(h - lk->y0)};
         HPDF_Annotation a = HPDF_Page_CreateURILinkAnnot(page, r, uri);
         free(uri);
-        if (a)
-            HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        add_annot(w, a, w->hp.n - 1, lk->link);
     }
 }
 
@@ -396,10 +438,13 @@ static int write_pages(writer *w)
             if (pg->glyphs.v[k].image < 0 && w->pf[fi] && !w->names[fi])
                 w->names[fi] = HPDF_Page_GetLocalFontName(page, (HPDF_Font)w->pf[fi]->type0);
         }
-        draw_images(w, page);
+        cv_pagetags *tp = &w->pt[p];
+        tp->tags = &w->tags;
+        tp->page = (uint32_t)p;
+        draw_images(w, page, tp);
         w->content.len = 0;
-        cv_pdf_content(&w->content, pg, w->pages->height, w->pf, w->names, w->fonts);
-        if (w->content.oom) {
+        cv_pdf_content(&w->content, pg, w->pages->height, w->pf, w->names, w->fonts, tp);
+        if (w->content.oom || tp->oom) {
             w->ctx->oom = true;
             return -1;
         }
@@ -467,8 +512,7 @@ static void write_gotos(writer *w)
         const goto_link *g = &w->gotos.v[k];
         HPDF_Destination d = xyz_dest(w, w->hp.v[w->anchor_page[g->anchor]], w->anchor_y[g->anchor]);
         HPDF_Annotation a = d ? HPDF_Page_CreateLinkAnnot(w->hp.v[g->page], g->r, d) : NULL;
-        if (a)
-            HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        add_annot(w, a, g->page, g->link);
     }
 }
 
@@ -489,7 +533,7 @@ static void write_outline(writer *w)
         HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, "", NULL);
         if (!o)
             continue;
-        void *title = text_string(w->pdf->mmgr, m->text, m->tlen);
+        void *title = cv_pdf_text_string(w->pdf->mmgr, m->text, m->tlen);
         if (title)
             HPDF_Dict_Add(o, "Title", title);
         HPDF_Destination d = xyz_dest(w, page, m->y);
@@ -505,28 +549,20 @@ static void write_outline(writer *w)
 }
 
 /* 5. Document info and catalog. */
-static void write_info(writer *w)
+static int write_info(writer *w)
 {
     HPDF_Doc pdf = w->pdf;
     const cv_docinfo *info = w->info;
     HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, info->producer);
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, info->producer);
     if (info->title && *info->title)
-        HPDF_Dict_Add(pdf->info, "Title", text_string(pdf->mmgr, info->title, strlen(info->title)));
+        HPDF_Dict_Add(pdf->info, "Title", cv_pdf_text_string(pdf->mmgr, info->title, strlen(info->title)));
     if (info->author && *info->author)
-        HPDF_Dict_Add(pdf->info, "Author", text_string(pdf->mmgr, info->author, strlen(info->author)));
-    if (info->date >= 0) {
-        time_t t = (time_t)info->date;
-        struct tm tm;
-        if (gmtime_r(&t, &tm)) {
-            HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
-            HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
-            HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
-        }
-    }
+        HPDF_Dict_Add(pdf->info, "Author", cv_pdf_text_string(pdf->mmgr, info->author, strlen(info->author)));
     if (info->lang && *info->lang)
         HPDF_Dict_Add(pdf->catalog, "Lang", HPDF_String_New(pdf->mmgr, info->lang, NULL));
     pdf->pdf_version = HPDF_VER_17;
+    return cv_pdf_write_meta(w->ctx, pdf, info);
 }
 
 /* The document, serialised into a buffer of ours. */
@@ -551,6 +587,22 @@ static int save(writer *w, unsigned char **out, size_t *out_len)
     if (got != size) {
         free(buf);
         return -1;
+    }
+    unsigned char *packed;
+    size_t plen;
+    int pr = cv_pdf_pack(buf, size, &w->raw, &packed, &plen);
+    if (pr < 0 || (pr > 0 && w->raw.objs.n)) {
+        /* (without the packing, the structure tree would be lost: libharu's file is always
+         * one it can pack) */
+        free(buf);
+        if (pr < 0)
+            w->ctx->oom = true;
+        return -1;
+    }
+    if (pr == 0) {
+        free(buf);
+        buf = packed;
+        size = (HPDF_UINT32)plen;
     }
     *out = buf;
     *out_len = size;
@@ -584,20 +636,31 @@ int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_d
     w.face_glyphs = calloc(nfa, sizeof *w.face_glyphs);
     w.extras = calloc(nfa, sizeof *w.extras);
     w.ppems = calloc(nfa, sizeof *w.ppems);
-    if (!w.pf || !w.names || !w.himg || !w.face_glyphs || !w.extras || !w.ppems) {
+    w.pt = calloc(pages->pages.n ? pages->pages.n : 1, sizeof *w.pt);
+    if (!w.pf || !w.names || !w.himg || !w.face_glyphs || !w.extras || !w.ppems || !w.pt) {
         ctx->oom = true;
         goto done;
     }
     HPDF_SetCompressionMode(w.pdf, HPDF_COMP_ALL);
+    static const cv_model empty;
+    if (cv_tags_build(&w.tags, info->model ? info->model : &empty)) {
+        ctx->oom = true;
+        goto done;
+    }
     if (place_anchors(&w) || collect_glyphs(&w) || build_fonts(&w) || write_pages(&w))
         goto done;
     write_gotos(&w);
+    if (w.ctx->oom || cv_pdf_write_tags(w.pdf, &w.tags, w.hp.v, w.hp.n, w.pt, w.annots.v, w.annots.n, &w.raw)) {
+        ctx->oom = true;
+        goto done;
+    }
     write_outline(&w);
     /* 4. ToUnicode maps, now that every page has registered its text */
     for (int fi = 0; fi < nf; fi++)
         if (w.pf[fi] && cv_pdffont_finish(w.pf[fi]))
             goto done;
-    write_info(&w);
+    if (write_info(&w))
+        goto done;
     rc = save(&w, out, out_len);
 done:
     if (rc && w.pst.err && !ctx->oom)
@@ -624,6 +687,16 @@ done:
     free(w.anchor_page);
     free(w.anchor_y);
     free(w.gotos.v);
+    for (size_t p = 0; w.pt && p < pages->pages.n; p++) {
+        free(w.pt[p].mcids.v);
+        free(w.pt[p].figs.v);
+    }
+    free(w.pt);
+    free(w.annots.v);
+    free(w.annot_page.v);
+    cv_tags_free(&w.tags);
+    cv_buf_free(&w.raw.text);
+    free(w.raw.objs.v);
     cv_page_free(&w.page);
     cv_buf_free(&w.content);
     HPDF_Free(w.pdf);

@@ -6,8 +6,10 @@
 #include <hpdf.h>
 
 #include "emoji.h"
+#include "pdfpack.h"
 #include "pdfwrite.h"
 #include "subset.h"
+#include "tags.h"
 
 /* One embedded face: a Type0 font over a subset CIDFont, with its ToUnicode map. */
 struct cv_pdffont {
@@ -67,10 +69,45 @@ bool cv_pdffont_code_for(struct cv_pdffont *f, long k, const char *text, uint32_
 int cv_pdffont_finish(struct cv_pdffont *f);
 void cv_pdffont_free(struct cv_pdffont *f);
 
+/* The marked content of one page as it is written: the structure tree its content goes
+ * into, and per MCID (from 0, in the order they are given) the element it belongs to. */
+typedef struct cv_pagetags {
+    cv_tags *tags;
+    uint32_t page;
+    CV_VEC(int32_t) mcids;
+    CV_VEC(struct cv_figat {
+        size_t glyph; /* an image glyph of the page */
+        int32_t elem; /* its Figure */
+    }) figs;
+    size_t next_fig;
+    bool oom;
+} cv_pagetags;
+
+/* Opens marked content for element elem (the next MCID of the page), or an artifact when
+ * elem < 0 (the page's footer when footer); the caller closes it with EMC. */
+void cv_pdf_open_marked(cv_buf *b, cv_pagetags *pt, int32_t elem, bool footer);
+
 /* pdfcontent.c: the content stream of one page into b: rules, outlines, then the text;
- * font_names[face] is the face's resource name on the page. */
+ * font_names[face] is the face's resource name on the page; every glyph is marked content
+ * of its element in pt, or an artifact. */
 void cv_pdf_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
-                    cv_fonts *faces);
+                    cv_fonts *faces, cv_pagetags *pt);
+
+/* pdftags.c: the structure tree t, with the ParentTree of the pages' marked content (pt[p]
+ * for page p) and of the link annotations (those a Link holds), as raw objects into raw
+ * (pdfpack.c numbers them), the catalog's /StructTreeRoot and /MarkInfo in raw->catalog;
+ * the pages' /StructParents and /Tabs and the annotations' /StructParent set. 0, -1 on OOM. */
+int cv_pdf_write_tags(HPDF_Doc pdf, cv_tags *t, HPDF_Page *pages, size_t npages, const cv_pagetags *pt,
+                      HPDF_Dict *annots, size_t nannots, cv_pdfraw *raw);
+
+/* pdfmeta.c: the Info dates, the XMP metadata (PDF/UA and PDF/A identification),
+ * /ViewerPreferences, and for PDF/A (info->pdfa) the sRGB output intent. 0, -1 on failure
+ * (a diagnostic says why). */
+int cv_pdf_write_meta(cv_ctx *ctx, HPDF_Doc pdf, const cv_docinfo *info);
+
+/* A PDF text string: ASCII as it is, else UTF-16BE with a byte-order mark (pdf.c). NULL on
+ * OOM (libharu's error is raised). */
+void *cv_pdf_text_string(HPDF_MMgr mm, const char *s, size_t len);
 
 /* UTF-8 to UTF-16BE with a byte-order mark (PDF text strings); caller frees. */
 unsigned char *cv_utf16be(const char *s, size_t len, bool bom, size_t *out_len);

@@ -36,7 +36,7 @@ static void put_color(cv_buf *b, uint32_t c, bool stroke)
 }
 
 /* reversed: the text's UTF-16 units in reverse order, pairs kept (see draw_text) */
-static void put_actual_text(cv_buf *b, const char *text, uint32_t len, bool reversed)
+static void put_actual_text(cv_buf *b, const char *text, uint32_t len, bool reversed, const char *prefix)
 {
     size_t ul;
     unsigned char *u = cv_utf16be(text, len, true, &ul);
@@ -44,7 +44,8 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len, bool reve
         b->oom = true;
         return;
     }
-    cv_buf_puts(b, "/Span<</ActualText<");
+    cv_buf_puts(b, prefix);
+    cv_buf_puts(b, "/ActualText<");
     size_t k = 0;
     if (reversed) { /* the BOM first, then the units from the last */
         cv_buf_printf(b, "%02X%02X", u[0], u[1]);
@@ -189,6 +190,10 @@ static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl, ui
  * every few glyphs would carry a correction of a thousandth of a point. */
 #define TJ_SLACK (CVU_PT / 100)
 
+/* The marked-content sequences a page may have: its ParentTree array is one of libharu's,
+ * which hold at most 32,767 items */
+#define MAX_MCIDS 32000
+
 /* A glyph code as `digits` hex digits, without printf (one call per glyph showed in profiles) */
 static void put_hex(cv_buf *b, uint32_t code, int digits)
 {
@@ -306,9 +311,12 @@ typedef struct text_run {
     cvu size, pen, line_y;
     uint32_t fill;
     bool in_tj;
+    bool at_pen; /* the TJ array is closed, but the text position is still pen on line_y */
     bool hex; /* inside a <...> run of glyph codes */
     size_t span_left;
     int synth; /* CV_SYNTH_* in force: fill and stroke (2 Tr), a slanted Tm */
+    int32_t open; /* the element whose marked content is open; -1 an artifact, -3 none */
+    bool close_after_span; /* the open /ActualText span ends the element's sequence too */
 } text_run;
 
 static void close_tj(text_run *t)
@@ -316,6 +324,36 @@ static void close_tj(text_run *t)
     if (t->in_tj)
         end_tj(t->b, &t->hex);
     t->in_tj = false;
+    t->at_pen = false;
+}
+
+/* Closes the TJ array for an operator that may not stand in it (a marked-content tag), the
+ * next glyph going on from where the array left the pen. */
+static void pause_tj(text_run *t)
+{
+    if (!t->in_tj)
+        return; /* (the pen stays where it is known to be, or unknown) */
+    close_tj(t);
+    t->at_pen = true;
+}
+
+/* Opens an /ActualText span. Inside an element's marked content, that content ends with
+ * the span (the element's next glyphs open a sequence of their own): poppler's structure
+ * reader (pdfinfo -struct-text) loses what follows a span nested in an MCID's sequence. */
+static void begin_span(text_run *t, const char *text, uint32_t len, bool reversed)
+{
+    put_actual_text(t->b, text, len, reversed, "/Span<<");
+    t->close_after_span = t->open >= 0;
+}
+
+/* The /ActualText span ends (and the element's sequence it ended, see begin_span). */
+static void end_span(text_run *t)
+{
+    pause_tj(t);
+    cv_buf_puts(t->b, t->close_after_span ? "EMC\nEMC\n" : "EMC\n");
+    if (t->close_after_span)
+        t->open = -3;
+    t->close_after_span = false;
 }
 
 /* n glyphs of an /ActualText span written: the span ends with its last. */
@@ -324,10 +362,8 @@ static void span_done(text_run *t, size_t n)
     if (!t->span_left)
         return;
     t->span_left = t->span_left > n ? t->span_left - n : 0;
-    if (!t->span_left) {
-        close_tj(t);
-        cv_buf_puts(t->b, "EMC\n");
-    }
+    if (!t->span_left)
+        end_span(t);
 }
 
 /* The rest of a hyphenated word from glyph i: text for extractors, neither seen nor wide
@@ -363,7 +399,13 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
     long kk = f ? cv_pdffont_find(f, h->gid) : -1;
     uint32_t code = alt != UINT32_MAX ? alt : kk >= 0 ? f->codes[kk] : 0;
     int width = kk >= 0 ? f->widths[kk] : 0;
-    if (!t->in_tj || h->y != t->line_y) {
+    cvu slack = TJ_SLACK;
+    if (!t->in_tj && t->at_pen && h->y == t->line_y) {
+        cv_buf_puts(b, "[");
+        t->in_tj = true;
+        t->hex = false;
+        slack = 0; /* where a Tm would have put it, as before the font changed */
+    } else if (!t->in_tj || h->y != t->line_y) {
         if (t->in_tj)
             end_tj(b, &t->hex);
         /* a made-up oblique: 12 degrees of slant (tan 12° = 0.2126) */
@@ -379,7 +421,7 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
      * font); only kerning, justification and drift of more than TJ_SLACK need a TJ number,
      * positive to the left in thousandths of the size. */
     cvu diff = h->x - t->pen;
-    if (diff > TJ_SLACK || diff < -TJ_SLACK) {
+    if (diff > slack || diff < -slack) {
         /* in tenths of a thousandth of an em, rounded (0.001 pt at 10 pt): the word spaces of
          * a justified line come out the same number */
         int64_t tenths = -(diff * 10000 + (diff >= 0 ? h->size / 2 : -h->size / 2)) / h->size;
@@ -407,30 +449,48 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
 }
 
 /* The text object: every glyph that is text, visible or not. */
-static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names)
+static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
+                      cv_pagetags *pt)
 {
     cv_buf_puts(b, "BT\n");
-    text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, 0, 0};
-    const char *lang = NULL; /* the /Lang span open */
+    text_run t = {b, page_h, fonts, font_names, -1, -1, 0, -1, 0xFFFFFFFF, false, false, false, 0, 0, -3, false};
+    bool footer = false;
     for (size_t i = 0; i < pg->glyphs.n;) {
         const cv_pglyph *g = &pg->glyphs.v[i];
-        if (g->mode == CV_GM_PATH || g->image >= 0) {
+        if (g->image >= 0) {
+            /* the alternative text after an image goes into its Figure */
+            while (pt->next_fig < pt->figs.n && pt->figs.v[pt->next_fig].glyph < i)
+                pt->next_fig++;
+            if (pt->next_fig < pt->figs.n && pt->figs.v[pt->next_fig].glyph == i)
+                pt->tags->figure = pt->figs.v[pt->next_fig].elem;
             i++;
             continue;
         }
-        /* a line in another language than the document's is a span with its /Lang (never
-         * inside an /ActualText span, which ends within its line) */
-        if (g->lang != lang && !t.span_left) {
-            close_tj(&t);
-            if (lang)
-                cv_buf_puts(b, "EMC\n");
-            if (g->lang)
-                cv_buf_printf(b, "/Span<</Lang(%s)>>BDC\n", g->lang);
-            lang = g->lang;
+        if (g->mode == CV_GM_PATH) {
+            i++;
+            continue;
+        }
+        /* each run of glyphs of one element is marked content of its own (never inside an
+         * /ActualText span, which ends within its line) */
+        if (!t.span_left) {
+            int32_t e = cv_tags_target(pt->tags, g);
+            if (e == -2) {
+                pt->oom = true;
+                e = -1;
+            }
+            bool foot = e == -1 && !g->block;
+            if (e != t.open || foot != footer) {
+                pause_tj(&t);
+                if (t.open != -3)
+                    cv_buf_puts(b, "EMC\n");
+                cv_pdf_open_marked(b, pt, e, foot);
+                t.open = e;
+                footer = foot;
+            }
         }
         if (g->aspan && !t.span_left) {
-            close_tj(&t);
-            put_actual_text(b, g->atext, g->alen, false);
+            pause_tj(&t);
+            begin_span(&t, g->atext, g->alen, false);
             t.span_left = g->aspan;
         }
         struct cv_pdffont *f = fonts[g->face];
@@ -443,10 +503,14 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
             codes[k] = UINT32_MAX;
         bool actual = f && g->tlen && map_cluster(f, pg->glyphs.v + i, ncl, codes) && !t.span_left;
         bool invisible = g->mode == CV_GM_INVISIBLE;
-        bool restate = g->face != t.face || g->size != t.size || g->y != t.line_y || g->color != t.fill ||
-                       actual || invisible || g->synth != t.synth;
-        if (restate)
+        /* a new line, invisible text or a slant starts from a Tm; a change of font, colour or
+         * a marked span only closes the TJ array and goes on from the pen: extractors that
+         * compare a Tm with where the text before ended (pypdf) read a space otherwise, in
+         * "bold." and before a hyphen */
+        if (g->y != t.line_y || invisible || (g->synth & CV_SYNTH_OBLIQUE) != (t.synth & CV_SYNTH_OBLIQUE))
             close_tj(&t);
+        else if (g->face != t.face || g->size != t.size || g->color != t.fill || actual || g->synth != t.synth)
+            pause_tj(&t);
         if (g->color != t.fill || (g->synth & CV_SYNTH_BOLD && !(t.synth & CV_SYNTH_BOLD))) {
             put_color(b, g->color, false);
             if (g->synth & CV_SYNTH_BOLD)
@@ -477,31 +541,55 @@ static void draw_text(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffon
             continue;
         }
         if (actual)
-            put_actual_text(b, g->text, g->tlen, rtl_ligature(g->text, g->tlen));
+            begin_span(&t, g->text, g->tlen, rtl_ligature(g->text, g->tlen));
         for (size_t k = i; k < i + ncl; k++)
             text_glyph(&t, &pg->glyphs.v[k], f, k == i, k - i < 16 ? codes[k - i] : UINT32_MAX);
-        if (actual) {
-            end_tj(b, &t.hex);
-            cv_buf_puts(b, "EMC\n");
-            t.in_tj = false;
-        }
+        if (actual)
+            end_span(&t);
         i += ncl;
         span_done(&t, ncl);
     }
     close_tj(&t);
     if (t.span_left)
-        cv_buf_puts(b, "EMC\n");
-    if (lang)
+        end_span(&t);
+    if (t.open != -3)
         cv_buf_puts(b, "EMC\n");
     if (t.synth & CV_SYNTH_BOLD)
         cv_buf_puts(b, "0 Tr\n");
     cv_buf_puts(b, "ET\n");
 }
 
-void cv_pdf_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
-                    cv_fonts *faces)
+void cv_pdf_open_marked(cv_buf *b, cv_pagetags *pt, int32_t elem, bool footer)
 {
+    if (elem < 0) {
+        cv_buf_puts(b, footer ? "/Artifact<</Type/Pagination/Subtype/Footer>>BDC\n" : "/Artifact BMC\n");
+        return;
+    }
+    int32_t mcid = (int32_t)pt->mcids.n;
+    if (mcid >= MAX_MCIDS) {
+        /* (a page of tens of thousands of runs, hostile input: the rest of it goes untagged,
+         * as the ParentTree's array for the page could not hold it) */
+        cv_buf_puts(b, "/Artifact BMC\n");
+        return;
+    }
+    if (CV_PUSH(pt->mcids, elem) || cv_tags_mark(pt->tags, elem, pt->page, mcid))
+        pt->oom = true;
+    cv_buf_printf(b, "/%s<</MCID %d>>BDC\n", pt->tags->elems.v[elem].type, (int)mcid);
+}
+
+void cv_pdf_content(cv_buf *b, const cv_page *pg, cvu page_h, struct cv_pdffont **fonts, const char **font_names,
+                    cv_fonts *faces, cv_pagetags *pt)
+{
+    /* rules, fills and a broken word's drawn tail are page furniture: the text says it all */
+    size_t at = b->len;
+    cv_buf_puts(b, "/Artifact BMC\n");
+    size_t body = b->len;
     draw_rules(b, pg, page_h);
-    if (draw_outlines(b, pg, page_h, faces))
-        draw_text(b, pg, page_h, fonts, font_names);
+    bool text = draw_outlines(b, pg, page_h, faces);
+    if (b->len == body)
+        b->len = at; /* nothing drawn: no empty artifact */
+    else
+        cv_buf_puts(b, "EMC\n");
+    if (text)
+        draw_text(b, pg, page_h, fonts, font_names, pt);
 }

@@ -15,6 +15,8 @@ typedef struct cv_docinfo {
     size_t nanchors;          /* the anchors link_dest counts in (layout marks the used ones) */
     const cv_image *images;
     size_t nimages;
+    const cv_model *model;    /* its blocks and tables, for the structure tree */
+    char pdfa;                /* PDF/A-2 conformance 'b' or 'u', or 0 */
 } cv_docinfo;
 
 int cv_pdf_write(cv_ctx *ctx, cv_fonts *fonts, const cv_pages *pages, const cv_docinfo *info,

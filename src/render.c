@@ -442,6 +442,15 @@ static cvpdf_status output(render *r)
     }
     const cv_model *m = &r->model;
     const char *title = r->meta.title ? r->meta.title : m->first_heading;
+    char stem[128];
+    if (!title || !*title) {
+        /* PDF/UA wants a title: the file's name without its directory and extension */
+        const char *nm = ctx->name ? ctx->name : "";
+        const char *base = strrchr(nm, '/') ? strrchr(nm, '/') + 1 : nm;
+        size_t bl = strcspn(base, ".");
+        snprintf(stem, sizeof stem, "%.*s", (int)(bl < sizeof stem ? bl : sizeof stem - 1), base);
+        title = *stem && strcmp(stem, "-") ? stem : "Untitled";
+    }
     const char *author = r->meta.author;
     /* a résumé's first level-1 heading is its author's name */
     for (size_t i = m->title_heading; !author && i < m->blocks.n; i++)
@@ -453,7 +462,7 @@ static cvpdf_status output(render *r)
     char producer[64];
     snprintf(producer, sizeof producer, "cvpdf %s", CVPDF_VERSION_STRING);
     cv_docinfo info = {title, author, r->lang, producer, cv_date(opts), (const char *const *)m->links.v,
-                       m->link_dest.v, m->links.n, m->anchors.n, m->images.v, m->images.n};
+                       m->link_dest.v, m->links.n, m->anchors.n, m->images.v, m->images.n, m, opts->pdfa};
     cv_stage(ctx, CV_T_WRITE);
     if (cv_pdf_write(ctx, r->fonts, &r->pages, &info, r->out, r->out_len))
         return ctx->oom ? CVPDF_ERR_NOMEM : CVPDF_ERR_PDF;

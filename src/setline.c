@@ -65,7 +65,7 @@ static int push_math(cv_layout *l, cv_vlist *out, const bglyph *g, cvu x)
         const cv_mglyph *m = &b->glyphs.v[order[q]];
         cv_lglyph lg = {.x = x + m->x, .dy = g->dy + m->y, .size = m->size, .gid = m->gid, .face = (uint16_t)face,
                         .ncl = 1, .color = g->color, .text = m->tlen ? text + m->toff : NULL, .tlen = m->tlen,
-                        .mode = CV_GM_TEXT, .image = -1};
+                        .mode = CV_GM_TEXT, .link = g->link >= 0 ? g->link + 1 : 0, .image = -1};
         if (CV_PUSH(out->glyphs, lg)) {
             free(order);
             l->ctx->oom = true;
@@ -98,7 +98,8 @@ static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const b
                     .ncl = g->first ? g->ncl : 0, .color = g->color,
                     .text = g->first ? blk->text + g->cluster : NULL,
                     .tlen = g->first ? g->cend - g->cluster : 0, .mode = (uint8_t)mode,
-                    .image = g->image, .iw = g->image >= 0 ? g->adv : 0, .ih = g->ih};
+                    .link = g->link >= 0 ? g->link + 1 : 0, .image = g->image,
+                    .iw = g->image >= 0 ? g->adv : 0, .ih = g->ih};
     if (g->image >= 0) {
         /* the image, and its alt text as invisible text over it for text extraction */
         lg.text = NULL;
@@ -116,6 +117,8 @@ static int push_lglyph(cv_layout *l, cv_vlist *out, const cv_block *blk, const b
             for (size_t k = from; k < out->glyphs.n; k++) {
                 out->glyphs.v[k].x = x;
                 out->glyphs.v[k].mode = CV_GM_INVISIBLE;
+                out->glyphs.v[k].tag = CV_TAG_ALT;
+                out->glyphs.v[k].link = lg.link;
             }
             /* squeezed invisible text loses letters and spaces in poppler (its duplicate-glyph
              * filter); the span carries the exact alt text for extractors that read it */
@@ -212,6 +215,8 @@ static int add_marker(setting *s)
         mk[0] = p;
     }
     s->marker_g0 = s->out->glyphs.n;
+    /* a number is the item's label (Lbl), a bullet only decoration (an artifact) */
+    bool numbered = strpbrk(mk, "0123456789") != NULL;
     /* (a footnote's number at the note's size) */
     cvu w = cv_lay_text_runs(l, mk, strlen(mk), s->blk->note ? l->st->footnote_size : l->st->body_size,
                              l->st->text_color, &tmp);
@@ -219,10 +224,31 @@ static int add_marker(setting *s)
     for (size_t k = 0; w >= 0 && k < tmp.glyphs.n; k++) {
         cv_lglyph g = tmp.glyphs.v[k];
         g.x += -l->st->marker_gap - w;
+        g.tag = numbered ? CV_TAG_LABEL : CV_TAG_ARTIFACT;
         if (CV_PUSH(s->out->glyphs, g))
             l->ctx->oom = true;
     }
+    /* a space glyph after it, where the gap begins: "1. Qian", not "1.Qian", in extractors
+     * that take only space glyphs for spaces (pypdf) */
+    if (w >= 0 && cv_lay_space_after(l, s->out, s->marker_g0, -l->st->marker_gap))
+        l->ctx->oom = true;
     cv_vlist_free(&tmp);
+    return 0;
+}
+
+int cv_lay_space_after(cv_layout *l, cv_vlist *out, size_t from, cvu x)
+{
+    for (size_t k = out->glyphs.n; k-- > from;) {
+        const cv_lglyph *g = &out->glyphs.v[k];
+        cv_face *f = g->image < 0 && g->mode == CV_GM_TEXT ? cv_fonts_face(l->fonts, g->face) : NULL;
+        uint32_t gid = f && !cv_face_get_info(f)->color ? cv_face_glyph(f, ' ') : 0;
+        if (!gid)
+            continue;
+        cv_lglyph sp = {.x = x, .dy = g->dy, .size = g->size, .gid = gid, .face = g->face, .ncl = 1,
+                        .color = g->color, .text = " ", .tlen = 1, .mode = CV_GM_TEXT, .tag = g->tag,
+                        .link = g->link, .cell = g->cell, .image = -1};
+        return CV_PUSH(out->glyphs, sp);
+    }
     return 0;
 }
 
@@ -304,22 +330,69 @@ static int place_box(setting *s, const cv_item *c, uint32_t carry_we)
     return 0;
 }
 
-/* A gap of the line [x0, x1) from the text [a, b) (none: a == b), when it is reordered. */
+/* The face a space glyph is set in: its own, unless that draws no outlines (an emoji, an
+ * image, a formula) or has no space; then the face of the text before it on the line. -1:
+ * none (a line that starts with an emoji). */
+static int space_face(setting *s, const bglyph *g, uint32_t *gid)
+{
+    cv_layout *l = s->l;
+    if (g->face != FACE_IMAGE && g->face != FACE_MATH && g->gid) {
+        cv_face *f = cv_fonts_face(l->fonts, g->face);
+        if (f && !cv_face_get_info(f)->color) {
+            *gid = g->gid;
+            return g->face;
+        }
+    }
+    for (size_t k = s->out->glyphs.n; k-- > s->text_g0;) {
+        const cv_lglyph *p = &s->out->glyphs.v[k];
+        if (p->image >= 0 || p->mode != CV_GM_TEXT)
+            continue;
+        cv_face *f = cv_fonts_face(l->fonts, p->face);
+        if (!f || cv_face_get_info(f)->color)
+            continue;
+        *gid = cv_face_glyph(f, ' ');
+        return *gid ? p->face : -1;
+    }
+    return -1;
+}
+
+/* The spaces of the text [a, b) as space glyphs from x0: extractors that do not guess word
+ * breaks from gaps (pypdf, Ghostscript's txtwrite, PDFBox at a change of font) read the
+ * words apart, and MuPDF finds a gap between words drawn right to left. Each space is
+ * there (several in code); the glue's set width stays the gap, the next glyph's position
+ * making up the difference. */
+static int add_spaces(setting *s, cvu x0, uint32_t a, uint32_t b)
+{
+    cv_layout *l = s->l;
+    size_t gi = glyph_at(l, a);
+    cvu pen0 = gi < l->bg.n ? l->bg.v[gi].pen : 0;
+    for (; gi < l->bg.n && l->bg.v[gi].cluster < b; gi++) {
+        const bglyph *g = &l->bg.v[gi];
+        if (!g->first || s->blk->text[g->cluster] != ' ')
+            continue;
+        uint32_t gid;
+        int face = space_face(s, g, &gid);
+        if (face < 0)
+            continue;
+        cv_lglyph lg = {.x = x0 + (g->pen - pen0), .dy = g->dy, .size = g->size, .gid = gid, .face = (uint16_t)face,
+                        .ncl = 1, .color = g->color, .text = s->blk->text + g->cluster, .tlen = 1,
+                        .mode = CV_GM_TEXT, .link = g->link >= 0 ? g->link + 1 : 0, .image = -1};
+        if (CV_PUSH(s->out->glyphs, lg))
+            return oom(s);
+    }
+    return 0;
+}
+
+/* A gap of the line [x0, x1) from the text [a, b) (none: a == b): its spaces, and in a
+ * reordered line a piece. */
 static int add_gap(setting *s, cvu x0, cvu x1, uint32_t a, uint32_t b)
 {
     cv_layout *l = s->l;
-    if (!l->lv)
-        return 0;
-    cv_bpiece p = {s->out->glyphs.n, s->out->glyphs.n, x0, x1, 0, b > a ? l->lv[a] : 0xFF, -1};
-    /* a word space of a reordered line is a space glyph too: MuPDF finds no gap between words
-     * drawn right to left, and would run them together */
-    if (b > a && s->blk->text[a] == ' ') {
-        size_t gi = glyph_at(l, a);
-        if (gi < l->bg.n && l->bg.v[gi].cluster == a && push_lglyph(l, s->out, s->blk, &l->bg.v[gi], x0, CV_GM_TEXT))
-            return -1;
-        p.g1 = s->out->glyphs.n;
-    }
-    return CV_PUSH(l->pieces, p) ? oom(s) : 0;
+    cv_bpiece p = {s->out->glyphs.n, s->out->glyphs.n, x0, x1, 0, b > a && l->lv ? l->lv[a] : 0xFF, -1};
+    if (b > a && add_spaces(s, x0, a, b))
+        return -1;
+    p.g1 = s->out->glyphs.n;
+    return l->lv && CV_PUSH(l->pieces, p) ? oom(s) : 0;
 }
 
 /* A glue at its set width. */
@@ -374,7 +447,8 @@ static int add_hyphen(setting *s, const cv_item *brk)
 {
     cv_vlist *out = s->out;
     cv_lglyph hg = {.x = s->x, .size = brk->size, .gid = brk->gid, .face = brk->face, .ncl = 1,
-                    .color = s->l->st->text_color, .mode = CV_GM_PATH, .image = -1};
+                    .color = s->l->st->text_color, .text = "-", .tlen = 1, .mode = CV_GM_TEXT,
+                    .tag = CV_TAG_ARTIFACT, .image = -1};
     if (out->glyphs.n > s->text_g0)
         hg.color = out->glyphs.v[out->glyphs.n - 1].color;
     if (CV_PUSH(out->glyphs, hg))
@@ -523,7 +597,7 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
     /* a word longer than MAX_CARRY (a digest, a very long URL) is not carried whole: its
      * pieces stay plain text on their lines, instead of its whole rest as invisible text and
      * every later line as outlines (hundreds of bytes a glyph) */
-    bool join = brk_item->kind == CV_I_PENALTY && brk_item->join && brk_item->b > brk_item->a &&
+    bool join = brk_item->kind == CV_I_PENALTY && brk_item->join && !hyph && brk_item->b > brk_item->a &&
                 brk_item->b - brk_item->ws <= MAX_CARRY;
     setting s;
     memset(&s, 0, sizeof s);
@@ -569,6 +643,11 @@ int cv_lay_set_line(cv_layout *l, const cv_block *blk, size_t from, size_t to, c
         *carry_we = 0;
     }
     if (hyph && add_hyphen(&s, brk_item))
+        return -1;
+    /* a line that ends at a word space ends with a space glyph: readers that join a
+     * paragraph's lines (a tagged PDF's structure, pdfinfo -struct-text) keep its words apart */
+    if (brk_item->kind == CV_I_GLUE && brk_item->role == CV_G_SPACE && brk_item->b > brk_item->a &&
+        blk->text[brk_item->a] == ' ' && add_spaces(&s, s.x, brk_item->a, brk_item->a + 1))
         return -1;
     if (l->ctx->oom)
         return -1;

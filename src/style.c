@@ -390,10 +390,7 @@ int cv_style_load(cv_ctx *ctx, cv_style *st, const char *name, const char *dir, 
         return -1;
     }
     cv_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
-        cv_buf_add(&b, chunk, n);
+    cv_buf_read(&b, f, 1u << 20);
     fclose(f);
     if (b.oom) {
         cv_buf_free(&b);

@@ -273,6 +273,8 @@ static cvu place_cells(tabler *z, int r, cvu first_base, cv_vlist *out)
         size_t end = z->item1[c];
         cvu y = vpad; /* the top of this cell line, from the row's top */
         bool first = true;
+        size_t cell_g0 = out->glyphs.n;
+        cvu text_end = 0; /* where its last line's text ends */
         for (size_t k = z->item0[c]; k < end; k++) {
             const cv_vitem *li = &cell->items.v[k];
             if (li->kind != CV_V_LINE)
@@ -283,6 +285,7 @@ static cvu place_cells(tabler *z, int r, cvu first_base, cv_vlist *out)
             for (size_t g = li->g0; g < li->g1; g++) {
                 cv_lglyph lg = cell->glyphs.v[g];
                 lg.x += colx + pad + li->x0;
+                lg.cell = r * z->nc + c + 1;
                 lg.dy -= base - first_base;
                 if (CV_PUSH(out->glyphs, lg)) {
                     l->ctx->oom = true;
@@ -301,6 +304,12 @@ static cvu place_cells(tabler *z, int r, cvu first_base, cv_vlist *out)
                 }
             }
             y = base - li->ascent + li->height;
+            text_end = colx + pad + li->x0 + li->width;
+        }
+        /* cells side by side read apart: a space after each one's text */
+        if (c + 1 < z->nc && cv_lay_space_after(l, out, cell_g0, text_end)) {
+            l->ctx->oom = true;
+            return -1;
         }
         const cv_cell *ce = at(z, r, c);
         if (!ce->covered && ce->rowspan > 1) {

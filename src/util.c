@@ -95,6 +95,14 @@ void cv_buf_fixed(cv_buf *b, int64_t v, int decimals)
     cv_buf_add(b, tmp, (size_t)n);
 }
 
+void cv_buf_read(cv_buf *b, void *f, size_t max)
+{
+    char chunk[8192];
+    size_t n;
+    while (b->len < max && (n = fread(chunk, 1, sizeof chunk, (FILE *)f)) > 0)
+        cv_buf_add(b, chunk, n);
+}
+
 void cv_buf_free(cv_buf *b)
 {
     free(b->p);

@@ -35,6 +35,8 @@ void cv_buf_printf(cv_buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Appends v/65536 with up to `decimals` decimals, without locale (no decimal commas). */
 void cv_buf_fixed(cv_buf *b, int64_t v, int decimals);
 void cv_buf_free(cv_buf *b);
+/* Appends what the stream f (a FILE *) holds, up to about max bytes; closes nothing. */
+void cv_buf_read(cv_buf *b, void *f, size_t max);
 
 char *cv_strndup(const char *s, size_t n);
 

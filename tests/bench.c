@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -47,13 +48,48 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Pages in a PDF: its /Type /Page objects (not /Pages). */
-static int count_pages(const unsigned char *p, size_t n)
+/* /Type /Page objects (not /Pages) in p[0, n). */
+static int count_page_objects(const unsigned char *p, size_t n)
 {
     int pages = 0;
     for (size_t i = 0; i + 11 < n; i++)
         if (!memcmp(p + i, "/Type /Page", 11) && p[i + 11] != 's')
             pages++;
+    return pages;
+}
+
+/* Pages in a PDF: its page objects, in the file and in its compressed object streams
+ * (cvpdf packs its dictionaries into /ObjStm streams). */
+static int count_pages(const unsigned char *p, size_t n)
+{
+    int pages = count_page_objects(p, n);
+    for (size_t i = 0; i + 11 < n; i++) {
+        if (memcmp(p + i, "/Type/ObjStm", 12))
+            continue;
+        const unsigned char *len = NULL, *data = NULL;
+        for (size_t j = i; j + 8 < n && !data; j++) {
+            if (!len && !memcmp(p + j, "/Length ", 8))
+                len = p + j + 8;
+            if (!memcmp(p + j, "stream\r\n", 8))
+                data = p + j + 8;
+        }
+        if (!len || !data)
+            break;
+        unsigned long zl = strtoul((const char *)len, NULL, 10);
+        if (zl > n - (size_t)(data - p))
+            break;
+        for (unsigned long mul = 16; mul <= 1024; mul *= 4) {
+            uLongf cap = zl * mul + 1024;
+            unsigned char *out = malloc(cap);
+            int z = out ? uncompress(out, &cap, data, zl) : Z_MEM_ERROR;
+            if (z == Z_OK)
+                pages += count_page_objects(out, cap);
+            free(out);
+            if (z != Z_BUF_ERROR)
+                break;
+        }
+        i = (size_t)(data - p) + zl;
+    }
     return pages;
 }
 

@@ -30,6 +30,9 @@ ROOT=$PWD
 CVPDF=${CVPDF:-$ROOT/cvpdf}
 SHARED=${SHARED:-$ROOT/../shared}
 PDFCHECK=$SHARED/tools/pdfcheck
+# Debian's interpreter: python3-pikepdf and python3-pypdf install there (a pyenv python3 on
+# the PATH has neither)
+DEBPY=/usr/bin/python3
 TIMEOUT=${TIMEOUT:-120}
 CORPUS_MIN_FIDELITY=${CORPUS_MIN_FIDELITY:-0.98}
 FILTER=${1:-}
@@ -859,25 +862,31 @@ t_hyphen_runs() {
 	[ -z "$bad" ] || fail "three hyphenated lines in a row in:$bad"
 }
 
-# A hyphenated word comes back whole from both extractors, with no hyphen and no half word.
+# A hyphenated word is real text on both lines, its hyphen an artifact: poppler joins it,
+# MuPDF reads "institutional-" / "ization", which joins to the word (as ATS parsers and
+# atscheck join a line-end hyphen), and the structure tree reads it whole, without a hyphen.
 t_hyphen_extract() {
-	need pdftotext mutool
+	need pdftotext mutool pdfinfo
 	render hyph tests/cases/en-hyphenate.md
 	grep -q " hyphen " tests/cases/en-hyphenate.trace || fail "the golden trace has no hyphenated line"
 	pdf_text "$OUT/hyph.pdf" "$CASE/poppler.txt"
 	mutool draw -F txt -o "$CASE/mupdf.txt" "$OUT/hyph.pdf" 2>/dev/null || fail "mutool failed"
+	# the line-end hyphens joined, as a reader of plain text does
+	sed -e ':a' -e '/-$/{N;s/-\n\([a-z]\)/\1/;ta' -e '}' "$CASE/mupdf.txt" >"$CASE/mupdf-joined.txt"
+	grep -q -- '-$' "$CASE/mupdf.txt" || fail "MuPDF reads no line-end hyphen: the hyphen is not text"
+	pdfinfo -struct-text "$OUT/hyph.pdf" >"$CASE/struct.txt" 2>&1 || fail "pdfinfo -struct-text failed"
+	# an element's marked-content strings, joined
+	awk '/^ *"/{sub(/^ *"/, ""); sub(/"$/, ""); printf "%s", $0; next} {print ""} END{print ""}' "$CASE/struct.txt" >"$CASE/struct-joined.txt"
 	local w tool
 	for w in institutionalization reconsiderations; do
-		for tool in poppler mupdf; do
+		for tool in poppler mupdf-joined struct-joined; do
 			grep -qw "$w" "$CASE/$tool.txt" || { cat "$CASE/$tool.txt" >&2; fail "$tool does not return '$w' whole"; }
 		done
 	done
-	for tool in poppler mupdf; do
-		if grep -Eq 'institutional-|reconsidera-|^ization|^tions' "$CASE/$tool.txt"; then
-			cat "$CASE/$tool.txt" >&2
-			fail "$tool returns a broken half of a hyphenated word"
-		fi
-	done
+	if grep -Eq 'institutional-|reconsidera-' "$CASE/struct-joined.txt"; then
+		cat "$CASE/struct-joined.txt" >&2
+		fail "the structure tree keeps a hyphenation hyphen"
+	fi
 }
 
 # Words broken after an explicit hyphen or a slash come back whole too (pdftotext would
@@ -928,7 +937,7 @@ for f in tests/cases/*.md; do
 	check "golden: $(basename "$f" .md)" t_golden "$f"
 done
 check "typography: at most two hyphenated lines in a row" t_hyphen_runs
-check "typography: hyphenated words extract whole (pdftotext and MuPDF)" t_hyphen_extract
+check "typography: hyphenated words extract whole (pdftotext, MuPDF joined, structure tree)" t_hyphen_extract
 check "typography: words broken at - and / extract whole" t_join_extract
 check "typography: zh Han-Latin gap 0.2-0.3 em, no zero gaps, no Han spaces" t_zh_spacing
 check "typography: en fidelity >= 0.99 with hyphenation on" t_en_hyphen_fidelity
@@ -938,8 +947,9 @@ check "typography: en fidelity >= 0.99 with hyphenation on" t_en_hyphen_fidelity
 # cvpdf in each language, read back in order through poppler and MuPDF (pdfcheck's fidelity
 # >= 0.99 each, right-to-left ones too), with the language detected into /Lang.
 
+# The catalog's /Lang ("-" for none)
 pdf_lang() {
-	python3 -c 'import re, sys; d = open(sys.argv[1], "rb").read(); m = re.search(rb"/Lang \(([^)]*)\)", d); print(m.group(1).decode() if m else "-")' "$1"
+	"$DEBPY" -c 'import sys, pikepdf; print(str(pikepdf.open(sys.argv[1]).Root.get("/Lang", "-")))' "$1" 2>/dev/null || echo "?"
 }
 
 t_intl() {
@@ -1059,7 +1069,7 @@ t_fallback_style() {
 	grep -aq "1 0 0.2126 1 " "$CASE/q.pdf" || fail "no slanted text matrix"
 }
 
-# A paragraph in another language than the document's: its /Lang span, its own patterns.
+# A paragraph in another language than the document's: its element's /Lang, its own patterns.
 t_lang_paragraph() {
 	need qpdf
 	# German patterns break Datenbankverwaltungssysteme as Da-ten-bank-ver-wal-tungs-sys-teme
@@ -1069,7 +1079,8 @@ t_lang_paragraph() {
 	run cvpdf tests/cases/lang-paragraph.md -o "$CASE/l.pdf"
 	expect_rc 0
 	qpdf --qdf --object-streams=disable "$CASE/l.pdf" "$CASE/q.pdf"
-	grep -aq "/Span<</Lang(de)>>BDC" "$CASE/q.pdf" || fail "no /Lang (de) span"
+	# (the paragraph's structure element says its language)
+	grep -aq "/Lang (de)" "$CASE/q.pdf" || fail "no /Lang (de) on the paragraph's element"
 	[ "$(pdf_lang "$CASE/l.pdf")" = en ] || fail "the document is not en"
 }
 
@@ -1108,7 +1119,7 @@ check "scripts: Korean unspaced beside Latin, breaks at spaces, KR face" t_korea
 check "scripts: Traditional Chinese detected; a contrary lang said" t_zh_variant
 check "scripts: hyphenation by each language's patterns" t_hyph_langs
 check "scripts: bold and italic from fallback families" t_fallback_style
-check "scripts: a German paragraph in an English résumé: /Lang span, German patterns" t_lang_paragraph
+check "scripts: a German paragraph in an English résumé: its element's /Lang, German patterns" t_lang_paragraph
 check "scripts: a footer name in Chinese or Arabic drawn in a face that has it" t_footer_script
 
 # ---------------------------------------------------------------------------------------------
@@ -1686,8 +1697,8 @@ t_batch() {
 	expect_rc 0
 	expect_pdf "$CASE/out/en.pdf"
 	expect_pdf "$CASE/out/zh.pdf"
-	grep -aq "/Lang (zh)" "$CASE/out/zh.pdf" || fail "out/zh.pdf has no /Lang (zh) (the language was not detected)"
-	grep -aq "/Lang (en)" "$CASE/out/en.pdf" || fail "out/en.pdf has no /Lang (en)"
+	[ "$(pdf_lang "$CASE/out/zh.pdf")" = zh ] || fail "out/zh.pdf has no /Lang (zh) (the language was not detected)"
+	[ "$(pdf_lang "$CASE/out/en.pdf")" = en ] || fail "out/en.pdf has no /Lang (en)"
 	pdffonts "$CASE/out/zh.pdf" | grep -q "CJKsc" || fail "zh.pdf lacks the SC face"
 	run cvpdf content/en.md content/zh.md -o "$CASE/single.pdf"
 	expect_rc 2
@@ -2125,6 +2136,183 @@ while IFS=$'\t' read -r name want regex; do
 	check "stress: ${name%.md} $what, no crash" t_stress "$STRESS/$name" "$want" "$regex"
 	check "stress: ${name%.md} with --safe renders or is refused, no crash" t_stress "$STRESS/$name" "$want" "$regex" --safe
 done <"$STRESS/expect.tsv"
+# ---- tagged PDF (PDF/UA-1), PDF/A-2, and what extractors read -----------------------------
+
+need_py() {
+	local m
+	[ -x "$DEBPY" ] || fail "$DEBPY is not installed"
+	for m in "$@"; do
+		"$DEBPY" -c "import $m" 2>/dev/null || fail "python module $m is not installed (scripts/deps.sh --test)"
+	done
+}
+
+# Every file of content/, the shared corpus and the cases with tables, notes, images, lists
+# and links passes the PDF/UA checker (tests/pdfua-check.py), and so do PDF/A-2 versions.
+t_tagged_check() {
+	need_py pikepdf
+	local f n=0 bad=""
+	for f in content/*.md "$SHARED"/corpus/*.md tests/cases/md-*.md tests/cases/html-table-spans.md \
+		tests/cases/table-*.md tests/cases/rtl-*.md tests/cases/image-*.md; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		cvpdf -q "$f" -o "$CASE/$n.pdf" 2>/dev/null || { bad="$bad $f(render)"; continue; }
+		"$DEBPY" "$ROOT/tests/pdfua-check.py" "$CASE/$n.pdf" >"$CASE/$n.txt" 2>&1 || { cat "$CASE/$n.txt" >&2; bad="$bad $f"; }
+	done
+	for f in content/en.md content/zh.md; do
+		n=$((n + 1))
+		cvpdf -q --pdf-standard a-2u "$f" -o "$CASE/$n.pdf" || { bad="$bad $f(a-2u render)"; continue; }
+		"$DEBPY" "$ROOT/tests/pdfua-check.py" "$CASE/$n.pdf" >"$CASE/$n.txt" 2>&1 || { cat "$CASE/$n.txt" >&2; bad="$bad $f(a-2u)"; }
+		grep -q "and PDF/A-2" "$CASE/$n.txt" || bad="$bad $f(not PDF/A)"
+	done
+	[ -z "$bad" ] || fail "PDF/UA failures in:$bad"
+	note "$n files"
+}
+
+# The checker fails what it should: an untagged file (the PDF written without the structure
+# tree: its catalog's entries removed) is reported, condition by condition.
+t_tagged_checker_fails() {
+	need_py pikepdf
+	render en content/en.md
+	"$DEBPY" - "$OUT/en.pdf" "$CASE/untagged.pdf" <<-'PY' || fail "could not strip the tags"
+	import sys, pikepdf
+	pdf = pikepdf.open(sys.argv[1])
+	for k in ("/StructTreeRoot", "/MarkInfo", "/ViewerPreferences", "/Metadata"):
+	    del pdf.Root[k]
+	pdf.save(sys.argv[2])
+	PY
+	if "$DEBPY" "$ROOT/tests/pdfua-check.py" "$CASE/untagged.pdf" >"$CASE/out.txt" 2>&1; then
+		fail "the checker passes an untagged file"
+	fi
+	local c
+	for c in 01-002 01-006 06-001 07-001 01-011 28-011; do
+		grep -q " $c " "$CASE/out.txt" || { cat "$CASE/out.txt" >&2; fail "the checker does not report $c"; }
+	done
+}
+
+# pdfinfo says Tagged, and the structure tree reads the résumé in order: its words come back
+# in the source's order (longest common subsequence), with no page number among them.
+t_tagged_struct_order() {
+	need pdfinfo pandoc
+	local f
+	for f in content/en.md content/zh.md; do
+		render "s-$(basename "$f" .md)" "$f"
+		pdfinfo "$OUT/s-$(basename "$f" .md).pdf" | grep -q '^Tagged: *yes' || fail "$f: pdfinfo does not say Tagged: yes"
+		pdfinfo -struct-text "$OUT/s-$(basename "$f" .md).pdf" >"$CASE/struct.txt" 2>&1 || fail "pdfinfo -struct-text failed"
+		sed '1,/^---$/{/^---$/!d}' "$f" | sed '1{/^---$/d}' | pandoc -f gfm -t plain --wrap=none >"$CASE/src.txt" 2>/dev/null ||
+			fail "pandoc failed"
+		python3 - "$CASE/src.txt" "$CASE/struct.txt" "$f" <<-'PY' || fail "$(cat "$CASE/why")"
+		import re, sys
+		tok = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+|[\u3400-\u9FFF]")
+		src = [t.lower() for t in tok.findall(open(sys.argv[1], encoding="utf-8").read())]
+		text = "".join(re.findall(r'^\s*"(.*)"$', open(sys.argv[2], encoding="utf-8").read(), re.M))
+		got = [t.lower() for t in tok.findall(text)]
+		# LCS by rows (both a few thousand tokens)
+		prev = [0] * (len(got) + 1)
+		for a in src:
+		    cur = [0]
+		    for j, b in enumerate(got):
+		        cur.append(prev[j] + 1 if a == b else max(prev[j + 1], cur[j]))
+		    prev = cur
+		r = prev[-1] / max(1, len(src))
+		why = []
+		if r < 0.98:
+		    why.append("%s: the structure reads %.3f of the words in order" % (sys.argv[3], r))
+		if re.search(r'"\s*\d+\s*/\s*\d+\s*"', open(sys.argv[2], encoding="utf-8").read()):
+		    why.append("%s: a page number is in the structure" % sys.argv[3])
+		open(sys.argv[1].replace("src.txt", "why"), "w").write("; ".join(why))
+		print("%s %.4f" % (sys.argv[3], r))
+		sys.exit(1 if why else 0)
+		PY
+	done
+}
+
+# Page numbers are pagination artifacts (drawn, found by pdftotext, not in the structure),
+# rules and fills are artifacts, and a bullet is decoration while a number is a label.
+t_tagged_artifacts() {
+	need qpdf pdftotext
+	render en content/en.md
+	qpdf --qdf --object-streams=disable "$OUT/en.pdf" "$CASE/en.qdf" || fail "qpdf failed"
+	grep -aq '^/Artifact<</Type/Pagination/Subtype/Footer>>BDC' "$CASE/en.qdf" || fail "no footer artifact"
+	pdf_text "$OUT/en.pdf" "$CASE/en.txt"
+	grep -Eq '^1 ?/ ?2$' "$CASE/en.txt" || fail "the page number is not drawn"
+	grep -aq '^/Lbl<</MCID' "$CASE/en.qdf" || fail "no numbered item's label is tagged Lbl"
+	grep -aq '/S /Lbl' "$CASE/en.qdf" || fail "no Lbl element"
+}
+
+# Real spaces: pypdf, which takes only space characters for spaces, reads no two words of
+# the source run together, at changes of style, after list markers and between table cells.
+t_spaces_pypdf() {
+	need_py pypdf
+	local f
+	for f in content/en.md content/zh.md "$SHARED/corpus/en-m0rtyn-example-cv.md" "$SHARED/corpus/en-mikepqr-resume-md.md"; do
+		cvpdf -q "$f" -o "$CASE/x.pdf" || fail "$f does not render"
+		"$DEBPY" - "$CASE/x.pdf" "$f" <<-'PY' >"$CASE/glued.txt" || { cat "$CASE/glued.txt" >&2; fail "$f: pypdf reads words run together"; }
+		import re, sys, pypdf
+		text = "\n".join(p.extract_text() for p in pypdf.PdfReader(sys.argv[1]).pages)
+		# (formulas left out: P_{comp} is "Pcomp" to a reader of glyphs)
+		src = re.sub(r"\$[^$\n]*\$", " ", open(sys.argv[2], encoding="utf-8").read())
+		word = re.compile(r"[0-9A-Za-z]+")
+		vocab = set(w.lower() for w in word.findall(src))
+		pairs = set()
+		ws = [w.lower() for w in word.findall(src)]
+		for a, b in zip(ws, ws[1:]):
+		    pairs.add(a + b)
+		glued = sorted(w for w in set(x.lower() for x in word.findall(text)) if w in pairs and w not in vocab)
+		print(" ".join(glued[:20]))
+		sys.exit(1 if glued else 0)
+		PY
+	done
+}
+
+# A code block keeps its indentation and its runs of spaces, on the page (the golden trace's
+# line widths) and in the text pypdf reads: each space is a space glyph.
+t_code_spaces() {
+	need_py pypdf
+	render code tests/cases/code-indent.md
+	"$DEBPY" - "$OUT/code.pdf" <<-'PY' >"$CASE/got.txt" || { cat "$CASE/got.txt" >&2; fail "pypdf does not read the code as written"; }
+	import sys, pypdf
+	text = pypdf.PdfReader(sys.argv[1]).pages[0].extract_text()
+	want = ["def fit(lines, width):", "    for line in lines:", "        if len(line) > width:   # too wide",
+	        "            yield line[:width]"]
+	lines = text.split("\n")
+	print(text)
+	sys.exit(0 if all(w in lines for w in want) else 1)
+	PY
+}
+
+# --pdf-standard: a-2b and a-2u say so in the XMP with an sRGB output intent; ua-1 is the
+# default file; anything else is a usage error.
+t_pdf_standard() {
+	need_py pikepdf
+	render en content/en.md
+	local s
+	for s in a-2b a-2u; do
+		cvpdf -q --pdf-standard "$s" content/en.md -o "$CASE/$s.pdf" || fail "--pdf-standard $s failed"
+		"$DEBPY" - "$CASE/$s.pdf" "$s" <<-'PY' || fail "--pdf-standard $s: not PDF/A-2"
+		import sys, pikepdf
+		pdf = pikepdf.open(sys.argv[1])
+		x = pdf.Root.Metadata.read_bytes().decode()
+		want = "<pdfaid:conformance>%s</pdfaid:conformance>" % sys.argv[2][-1].upper()
+		ok = "<pdfaid:part>2</pdfaid:part>" in x and want in x and "<pdfuaid:part>1</pdfuaid:part>" in x
+		ok = ok and pdf.Root.OutputIntents[0].S == "/GTS_PDFA1" and "/ID" in pdf.trailer
+		sys.exit(0 if ok else 1)
+		PY
+	done
+	cvpdf -q --pdf-standard ua-1 content/en.md -o "$CASE/ua.pdf" || fail "--pdf-standard ua-1 failed"
+	cmp -s "$CASE/ua.pdf" "$OUT/en.pdf" || fail "--pdf-standard ua-1 is not the default file"
+	local rc=0
+	cvpdf --pdf-standard a-3u content/en.md -o "$CASE/x.pdf" 2>"$CASE/err" || rc=$?
+	[ "$rc" -eq 2 ] || fail "--pdf-standard a-3u exits $rc, not 2"
+	grep -q "pdf-standard" "$CASE/err" || fail "no message for a bad --pdf-standard"
+}
+
+check "tagged: every content, corpus and structure case passes the PDF/UA checker (and PDF/A-2)" t_tagged_check
+check "tagged: the checker reports an untagged file, condition by condition" t_tagged_checker_fails
+check "tagged: pdfinfo -struct-text reads en and zh in the source's order, no page numbers" t_tagged_struct_order
+check "tagged: footers, rules and bullets are artifacts; numbers are labels" t_tagged_artifacts
+check "extract: pypdf reads no words run together (real spaces)" t_spaces_pypdf
+check "extract: a code block's indentation and runs of spaces, drawn and read back" t_code_spaces
+check "cli: --pdf-standard a-2b, a-2u (PDF/A-2), ua-1 (the default), a bad value exits 2" t_pdf_standard
 check "hardening: bad bytes and right-to-left text reported" t_bad_bytes
 check "hardening: a killed run leaves the previous PDF and no temp file" t_killed
 check "hardening: --safe reads no file outside the directory, limits size" t_safe

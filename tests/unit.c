@@ -23,6 +23,7 @@
 #include "shortcode.h"
 #include "anchors.h"
 #include "style.h"
+#include "tags.h"
 #include "util.h"
 #include "yamlmap.h"
 #include "harness.h"
@@ -144,6 +145,55 @@ static void test_build(void)
           m.blocks.n == 5 && !strcmp(m.blocks.v[2].marker, "3."));
     CHECK("a soft break between Han characters is no space", m.blocks.n == 5 && !strcmp(m.blocks.v[3].text, "中文换行"));
     CHECK("a soft break between Latin words is a space", m.blocks.n == 5 && !strcmp(m.blocks.v[4].text, "Latin wrap"));
+    cv_model_free(&m);
+}
+
+/* The structure tree from the blocks: lists nest as written, a numbered item has its label,
+ * a bullet none, an item's first paragraph is its LBody's own text unless more follows,
+ * quotes, tables and headings numbered as they nest (H1 then H3 becomes H2). */
+static const char *elem_path(const cv_tags *t, int32_t e, char *buf, size_t n)
+{
+    char tmp[256] = "";
+    for (; e >= 0; e = t->elems.v[e].parent) {
+        char part[256];
+        snprintf(part, sizeof part, "%s%s%s", t->elems.v[e].type, tmp[0] ? "/" : "", tmp);
+        snprintf(tmp, sizeof tmp, "%s", part);
+    }
+    snprintf(buf, n, "%s", tmp);
+    return buf;
+}
+
+static void test_tags(void)
+{
+    cvpdf_options o = {.date = -1, .justify = -1, .hyphenate = -1};
+    cv_ctx ctx = {0};
+    ctx.opts = &o;
+    ctx.body_line = 1;
+    cv_model m = {0};
+    const char *md = "# Name\n\n### Skills\n\n- one\n  - 1. deep\n- two\n\n  more\n- three\n\n> quoted\n\n"
+                     "| a | b |\n|---|---|\n| c | d |\n";
+    CHECK("tags: build runs", cv_build(&ctx, md, strlen(md), NULL, &m) == 0);
+    cv_tags t;
+    CHECK("tags: the tree is made", cv_tags_build(&t, &m) == 0);
+    char p[256];
+    size_t nb = m.blocks.n;
+    CHECK("tags: a heading under H1 is H2", nb > 1 && !strcmp(elem_path(&t, t.leaf[1], p, sizeof p), "Document/H2"));
+    CHECK("tags: an item with a list in it: a P, then the list",
+          nb > 2 && !strcmp(elem_path(&t, t.leaf[2], p, sizeof p), "Document/L/LI/LBody/P"));
+    CHECK("tags: an item of one paragraph is its LBody's text",
+          nb > 6 && !strcmp(elem_path(&t, t.leaf[6], p, sizeof p), "Document/L/LI/LBody"));
+    CHECK("tags: a bullet has no label", nb > 2 && t.label[2] < 0);
+    CHECK("tags: a nested numbered item, with its label",
+          nb > 3 && !strcmp(elem_path(&t, t.leaf[3], p, sizeof p), "Document/L/LI/LBody/L/LI/LBody") && t.label[3] >= 0 &&
+              !strcmp(elem_path(&t, t.label[3], p, sizeof p), "Document/L/LI/LBody/L/LI/Lbl"));
+    CHECK("tags: an item of two paragraphs has a P for each",
+          nb > 5 && !strcmp(elem_path(&t, t.leaf[4], p, sizeof p), "Document/L/LI/LBody/P") &&
+              !strcmp(elem_path(&t, t.leaf[5], p, sizeof p), "Document/L/LI/LBody/P") && t.leaf[4] != t.leaf[5]);
+    CHECK("tags: a quote after the list", nb > 7 && !strcmp(elem_path(&t, t.leaf[7], p, sizeof p), "Document/BlockQuote/P"));
+    CHECK("tags: a table's cells", t.ntables == 1 && t.cells[0] && t.ncells[0] == 4 &&
+          !strcmp(elem_path(&t, t.cells[0][0], p, sizeof p), "Document/Table/TR/TH") &&
+          !strcmp(elem_path(&t, t.cells[0][3], p, sizeof p), "Document/Table/TR/TD"));
+    cv_tags_free(&t);
     cv_model_free(&m);
 }
 
@@ -624,6 +674,7 @@ int main(void)
     test_breaks();
     test_frontmatter();
     test_build();
+    test_tags();
     test_locale();
     test_emoji();
     test_memo();

@@ -1,0 +1,26 @@
+/* pdfpack.h: a PDF as libharu writes it, rewritten with object streams and a
+ * cross-reference stream (pdfpack.c). */
+#ifndef CVPDF_PDFPACK_H
+#define CVPDF_PDFPACK_H
+
+#include "util.h"
+
+/* Objects made as text rather than through libharu (the structure tree, pdftags.c): object
+ * k is text[objs[k].a, objs[k].b), numbered after libharu's; RAW_REF followed by a raw
+ * object's index (then " 0 R") refers to it. catalog is added to the document catalog. */
+#define RAW_REF '\x01'
+struct cv_rawobj {
+    size_t a, b;
+};
+typedef struct cv_pdfraw {
+    cv_buf text;
+    CV_VEC(struct cv_rawobj) objs;
+    char catalog[64];
+} cv_pdfraw;
+
+/* The file in[0, len) packed into *out (malloc'd, the caller frees), with raw's objects
+ * (raw may be NULL). 0 on success, 1 when the file is not as libharu writes it (nothing
+ * made: keep it as it is), -1 on OOM. */
+int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, unsigned char **out, size_t *out_len);
+
+#endif
