@@ -179,8 +179,7 @@ typedef struct writer {
     cv_tags tags;            /* the structure tree */
     cv_pdfraw raw;           /* its objects, as text (pdftags.c) */
     cv_pagetags *pt;         /* per page, its marked content */
-    CV_VEC(HPDF_Dict) annots; /* the link annotations, each on page annot_page */
-    CV_VEC(uint32_t) annot_page;
+    CV_VEC(HPDF_Dict) annots; /* the link annotations (their pages: the tree's OBJR kids) */
 } writer;
 
 /* A synthetic face's glyphs are its base face's, drawn emboldened or slanted. */
@@ -370,7 +369,7 @@ static void add_annot(writer *w, HPDF_Annotation a, size_t page, int32_t link)
     if (cv_tags_annot(&w->tags, link, (int32_t)w->annots.n, (uint32_t)page) == -2)
         w->ctx->oom = true;
     /* (HPDF_Annotation is a pointer: a vector of them is meant) */
-    if (CV_PUSH(w->annots, a) || CV_PUSH(w->annot_page, (uint32_t)page)) /* NOLINT(bugprone-sizeof-expression) */
+    if (CV_PUSH(w->annots, a)) /* NOLINT(bugprone-sizeof-expression) */
         w->ctx->oom = true;
 }
 
@@ -693,7 +692,6 @@ done:
     }
     free(w.pt);
     free(w.annots.v);
-    free(w.annot_page.v);
     cv_tags_free(&w.tags);
     cv_buf_free(&w.raw.text);
     free(w.raw.objs.v);
