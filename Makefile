@@ -58,9 +58,9 @@ SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
 SONAME   = libcvpdf.so.$(SOMAJOR)
 SOREAL   = libcvpdf.so.$(VERSION)
 
-PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0 freetype2
+PKGS     = harfbuzz harfbuzz-subset icu-uc libcmark-gfm yaml-0.1 fontconfig libxml-2.0 freetype2 libdeflate
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lhyphen -lz
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lhyphen
 
 # what the project requires
 WARN        = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
@@ -88,7 +88,7 @@ SO_LDFLAGS = -shared -Wl,-soname,$(SONAME) $(if $(filter sanitize,$(BUILD)),,-Wl
 
 LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c bidi.c shape.c font.c layout.c \
            facepick.c itemize.c items.c block.c setline.c table.c paginate.c \
-           cff.c subset.c pdffont.c pdfcontent.c pdf.c pdftags.c pdfpack.c pdfmeta.c tags.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
+           cff.c subset.c pdffont.c pdfcontent.c pdf.c pdftags.c pdfpack.c pdfmeta.c deflate.c diskcache.c tags.c render.c options.c sanitize.c fit.c file.c hyphen.c linebreak.c trace.c \
            html.c image.c mojibake.c check.c emoji.c cache.c memo.c langid.c anchors.c smartpunct.c shortcode.c fix.c math.c mathsrc.c
 # the one C++ file, CLD2's client (CLD2 has only a C++ interface): a thin wrapper built once,
 # without sanitizers, and linked into every build
@@ -184,7 +184,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/styles $(DESTDIR)$(DATADIR)/fonts $(DESTDIR)$(DATADIR)
 
 # the test programs (tests/unit.c, tests/threads.c, tests/api.c, tests/bench.c), compiled and linked in one
-TEST_LINK = $(COMPILE) -MMD -MP -Isrc $(CV_LDFLAGS) $(LDFLAGS) $(XLDFLAGS) -o $@ $< $(O)/libcvpdf.a $(LINKLIBS)
+TEST_LINK = $(COMPILE) -MMD -MP -Isrc $(CV_LDFLAGS) $(LDFLAGS) $(XLDFLAGS) -o $@ $< $(O)/libcvpdf.a $(LINKLIBS) -lz
 $(O)/unit: tests/unit.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 	$(TEST_LINK)
 

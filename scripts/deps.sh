@@ -6,7 +6,7 @@
 set -eu
 BUILD_PKGS="gcc g++ make pkg-config libhpdf-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
  libharfbuzz-dev libfreetype-dev libicu-dev libhyphen-dev libcld2-dev libyaml-dev
- libfontconfig-dev libxml2-dev zlib1g-dev fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fonts-symbola
+ libfontconfig-dev libxml2-dev libdeflate-dev zlib1g-dev fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fonts-symbola
  fonts-dejavu-extra
  hyphen-en-us hyphen-de hyphen-fr hyphen-es hyphen-pt-pt hyphen-pt-br hyphen-it hyphen-nl hyphen-ru
  hyphen-pl hyphen-sv hyphen-da hyphen-cs hyphen-sk hyphen-hu hyphen-ro hyphen-uk hyphen-hr hyphen-sl

@@ -8,6 +8,7 @@
  * "strict" rules in Chinese and Japanese so small kana and the prolonged sound mark never
  * start a line.
  */
+#include <pthread.h>
 #include <string.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
@@ -47,6 +48,8 @@ char cv_char_eaw(uint32_t cp)
 
 bool cv_char_is_cjk_ideo(uint32_t cp)
 {
+    if (cp < 0x2EA) /* (before the first Bopomofo letters, U+02EA: no CJK script) */
+        return false;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript((UChar32)cp, &st);
     return sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
@@ -82,6 +85,8 @@ bool cv_char_is_plausible(uint32_t cp)
 
 bool cv_char_is_ignorable(uint32_t cp)
 {
+    if (cp < 0xAD) /* (the first default-ignorable character is U+00AD, the soft hyphen) */
+        return false;
     return u_hasBinaryProperty((UChar32)cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
            u_hasBinaryProperty((UChar32)cp, UCHAR_VARIATION_SELECTOR) ||
            (cp >= 0x1F3FB && cp <= 0x1F3FF); /* skin tone modifiers, drawn by emoji faces */
@@ -123,15 +128,44 @@ bool cv_char_is_hangul(uint32_t cp)
            (cp >= 0xAC00 && cp <= 0xD7FF);
 }
 
-static const char *break_locale(const char *lang)
+/* The iterators: 0 the graphemes, 1-4 the lines of an English (any other), Chinese, Japanese,
+ * Korean text */
+enum { IT_CHAR, IT_LINE, IT_LINE_ZH, IT_LINE_JA, IT_LINE_KO, IT_N };
+static const char *const it_locale[IT_N] = {"en", "en", "zh@lb=strict", "ja@lb=strict", "ko"};
+
+static int line_kind(const char *lang)
 {
     if (lang && (!strncmp(lang, "zh", 2)))
-        return "zh@lb=strict";
+        return IT_LINE_ZH;
     if (lang && !strncmp(lang, "ja", 2))
-        return "ja@lb=strict";
+        return IT_LINE_JA;
     if (lang && !strncmp(lang, "ko", 2))
-        return "ko";
-    return "en";
+        return IT_LINE_KO;
+    return IT_LINE;
+}
+
+/* ubrk_open builds an iterator from ICU's rule data each time, a twentieth of a re-render
+ * through a cache; one of each kind is opened once for the process (ICU's memory, like its
+ * own caches) and cloned for each text, which shares the rules. A template that cannot be
+ * made leaves each call to open its own. */
+static pthread_mutex_t it_lock = PTHREAD_MUTEX_INITIALIZER;
+static UBreakIterator *it_template[IT_N];
+
+static UBreakIterator *open_iterator(int kind, UErrorCode *st)
+{
+    UBreakIteratorType type = kind == IT_CHAR ? UBRK_CHARACTER : UBRK_LINE;
+    pthread_mutex_lock(&it_lock);
+    if (!it_template[kind]) {
+        UErrorCode ts = U_ZERO_ERROR;
+        UBreakIterator *t = ubrk_open(type, it_locale[kind], NULL, 0, &ts);
+        if (U_SUCCESS(ts))
+            it_template[kind] = t;
+        else if (t)
+            ubrk_close(t);
+    }
+    UBreakIterator *bi = it_template[kind] ? ubrk_clone(it_template[kind], st) : NULL;
+    pthread_mutex_unlock(&it_lock);
+    return bi || U_FAILURE(*st) ? bi : ubrk_open(type, it_locale[kind], NULL, 0, st);
 }
 
 int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk)
@@ -141,7 +175,7 @@ int cv_line_breaks(const char *text, size_t len, const char *lang, uint8_t *brk)
         return 0;
     UErrorCode st = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
-    UBreakIterator *bi = ubrk_open(UBRK_LINE, break_locale(lang), NULL, 0, &st);
+    UBreakIterator *bi = open_iterator(line_kind(lang), &st);
     if (U_FAILURE(st)) {
         if (bi)
             ubrk_close(bi);
@@ -203,7 +237,7 @@ int cv_grapheme_breaks(const char *text, size_t len, uint8_t *gb)
         return 0;
     UErrorCode st = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
-    UBreakIterator *bi = ubrk_open(UBRK_CHARACTER, "en", NULL, 0, &st);
+    UBreakIterator *bi = open_iterator(IT_CHAR, &st);
     if (U_FAILURE(st)) {
         if (bi)
             ubrk_close(bi);

@@ -130,7 +130,7 @@ void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsig
 }
 
 typedef struct hyph_job {
-    const char *lang;
+    const char *lang, *disk;
     int err; /* errno after cv_hyph_new: ENOMEM is not "no patterns" */
 } hyph_job;
 
@@ -138,15 +138,15 @@ static void *load_hyph(void *user)
 {
     hyph_job *j = user;
     errno = 0;
-    cv_hyph *h = cv_hyph_new(j->lang);
+    cv_hyph *h = cv_hyph_new(j->lang, j->disk);
     j->err = h ? 0 : errno;
     return h;
 }
 
-cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned)
+cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, const char *disk, bool *owned)
 {
     bool kept = true;
-    hyph_job j = {lang, 0};
+    hyph_job j = {lang, disk, 0};
     /* not remembered (out of memory): the caller owns it for this render; a language
      * without patterns (NULL) is looked for again next time, and so is one whose patterns
      * could not be had for want of memory (errno says ENOMEM then) */

@@ -16,7 +16,7 @@ int cv_cache_match(cvpdf_cache *c, const char *key, char *path, size_t path_size
 void cv_cache_match_put(cvpdf_cache *c, const char *key, const char *path, unsigned index);
 /* The language's hyphenation dictionary (NULL: none; errno ENOMEM: no memory), owned by the
  * cache unless *owned. */
-cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, bool *owned);
+cv_hyph *cv_cache_hyph(cvpdf_cache *c, const char *lang, const char *disk, bool *owned);
 /* The memos of shaped runs, subsets and emoji that renders through the cache share. */
 cv_memos *cv_cache_memos(cvpdf_cache *c);
 

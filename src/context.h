@@ -30,6 +30,7 @@ struct cvpdf_options {
     cvpdf_diagnostic_fn diag2; /* the same, with codes */
     void *diag2_user;
     cvpdf_cache *cache;     /* NULL: nothing is shared between renders */
+    char *cache_dir;        /* "cache-dir": where entries are kept between processes (diskcache.c), or NULL */
     cvpdf_dep_fn dep;       /* every file a render reads: cv_dep */
     void *dep_user;
 };
@@ -87,6 +88,7 @@ typedef struct cv_ctx {
     size_t src_len;
     cv_lines lines;      /* of src */
     cv_memos *memos;     /* what is remembered: the cache's, or the render's own */
+    const char *disk;    /* the directory of what is kept between processes, or NULL */
     const struct cv_hyphset *hyphs; /* the patterns of paragraphs in other languages */
     int body_line;       /* source line where the Markdown body starts (after front matter) */
     size_t body_off;     /* byte offset of the body in src */

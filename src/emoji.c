@@ -15,8 +15,9 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <zlib.h>
 
+#include "deflate.h"
+#include "diskcache.h"
 #include "emoji.h"
 #include "shape.h"
 
@@ -157,20 +158,13 @@ void cv_bitmap_free(cv_bitmap *b)
 
 /* ---- encoding for PDF ------------------------------------------------------------------- */
 
-/* zlib at its default level: level 9 saved 261 bytes on the English résumé's seven emoji and
- * cost 4 ms of a 50 ms render. Emoji art is flat colour with antialiased edges: PNG row
- * filters (tried) made it larger on all but 2 of 34 test emoji, and cost three times the time. */
-static int deflate_plane(const unsigned char *data, size_t len, unsigned char **out, size_t *out_len)
+/* Deflate at the default level (deflate.c): zlib's level 9 saved 261 bytes on the English
+ * résumé's seven emoji and cost 4 ms of a 50 ms render. Emoji art is flat colour with
+ * antialiased edges: PNG row filters (tried) made it larger on all but 2 of 34 test emoji,
+ * and cost three times the time. */
+static int deflate_plane(cv_deflater *zip, const unsigned char *data, size_t len, unsigned char **out, size_t *out_len)
 {
-    uLongf n = compressBound((uLong)len);
-    *out = malloc(n);
-    if (!*out || compress2(*out, &n, data, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK) {
-        free(*out);
-        *out = NULL;
-        return -2; /* (zlib fails only for want of memory here) */
-    }
-    *out_len = n;
-    return 0;
+    return cv_deflate(zip, data, len, out, out_len) ? -2 : 0; /* (fails only for want of memory) */
 }
 
 int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
@@ -188,9 +182,12 @@ int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out)
     out->top = bm.top;
     out->ppem = bm.ppem;
     size_t px = (size_t)bm.pw * (size_t)bm.ph;
-    rc = deflate_plane(bm.rgb, px * 3, &out->rgb, &out->rgb_len) || deflate_plane(bm.alpha, px, &out->alpha, &out->alpha_len)
+    cv_deflater *zip = cv_deflater_new(NULL);
+    rc = !zip || deflate_plane(zip, bm.rgb, px * 3, &out->rgb, &out->rgb_len) ||
+                 deflate_plane(zip, bm.alpha, px, &out->alpha, &out->alpha_len)
              ? -2
              : 0;
+    cv_deflater_free(zip);
     cv_bitmap_free(&bm);
     if (rc)
         cv_emoji_image_free(out);
@@ -231,8 +228,20 @@ static void copy_out(void *value, void *user)
     j->rc = 0;
 }
 
-int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
-                 cv_emoji_image *out)
+/* The key in the disk cache: the font file by identity, its index, the glyph and size. */
+static int disk_key(cv_key *k, const char *path, unsigned index, uint32_t gid, int ppem)
+{
+    cv_key_add(k, "emoji-1", 8);
+    if (cv_disk_key_file(k, path))
+        return -1;
+    cv_key_add(k, &index, sizeof index);
+    cv_key_add(k, &gid, sizeof gid);
+    cv_key_add(k, &ppem, sizeof ppem);
+    return k->oom ? -1 : 0;
+}
+
+int cv_emoji_get(cv_memo *memo, const char *disk, cv_face *face, const char *path, unsigned index, cv_emoji **e,
+                 uint32_t gid, int ppem, cv_emoji_image *out)
 {
     memset(out, 0, sizeof *out);
     cv_key key = {0};
@@ -241,6 +250,33 @@ int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index,
     if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
         cv_buf_free(&key);
         return job.rc ? -2 : 0;
+    }
+    cv_key dkey = {0};
+    bool dkeyed = disk && !disk_key(&dkey, path, index, gid, ppem);
+    unsigned char *got = NULL;
+    size_t got_len = 0;
+    int dr = dkeyed ? cv_disk_get(disk, "emoji", dkey.p, dkey.len, &got, &got_len) : 0;
+    if (dr == 1) {
+        cv_emoji_image hd;
+        bool ok = got_len >= sizeof hd;
+        if (ok)
+            memcpy(&hd, got, sizeof hd);
+        if (ok && hd.rgb_len <= got_len && hd.alpha_len == got_len - sizeof hd - hd.rgb_len) {
+            copy_out(got, &job);
+            if (!job.rc && keyed)
+                cv_memo_put(memo, key.p, key.len, got, got_len);
+            else
+                free(got);
+            cv_buf_free(&key);
+            cv_buf_free(&dkey);
+            return job.rc ? -2 : 0;
+        }
+    }
+    free(got);
+    if (dr < 0) {
+        cv_buf_free(&key);
+        cv_buf_free(&dkey);
+        return -2;
     }
     int rc = 0;
     if (!*e) {
@@ -252,20 +288,27 @@ int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index,
         rc = cv_emoji_encode(*e, gid, ppem, out);
     if (rc) {
         cv_buf_free(&key);
+        cv_buf_free(&dkey);
         return rc;
     }
     /* remembered if memory allows */
     size_t size = sizeof *out + out->rgb_len + out->alpha_len;
-    cv_emoji_image *blob = keyed ? malloc(size) : NULL;
+    cv_emoji_image *blob = keyed || dkeyed ? malloc(size) : NULL;
     if (blob) {
         *blob = *out;
         blob->rgb = blob->alpha = NULL;
         unsigned char *planes = (unsigned char *)(blob + 1);
         memcpy(planes, out->rgb, out->rgb_len);
         memcpy(planes + out->rgb_len, out->alpha, out->alpha_len);
-        cv_memo_put(memo, key.p, key.len, blob, size);
+        if (dkeyed)
+            cv_disk_put(disk, "emoji", dkey.p, dkey.len, blob, size);
+        if (keyed)
+            cv_memo_put(memo, key.p, key.len, blob, size);
+        else
+            free(blob);
     }
     cv_buf_free(&key);
+    cv_buf_free(&dkey);
     return 0;
 }
 

@@ -28,10 +28,10 @@ typedef struct cv_emoji_image {
 } cv_emoji_image;
 int cv_emoji_encode(cv_emoji *e, uint32_t gid, int ppem, cv_emoji_image *out);
 void cv_emoji_image_free(cv_emoji_image *im);
-/* The encoded emoji from memo (may be NULL), or made (opening *e on first need; the caller
- * closes it) and remembered. 0; -1 when there is none; -2 out of memory (as cv_emoji_render
- * and cv_emoji_encode). */
-int cv_emoji_get(cv_memo *memo, cv_face *face, const char *path, unsigned index, cv_emoji **e, uint32_t gid, int ppem,
-                 cv_emoji_image *out);
+/* The encoded emoji from memo (may be NULL), else from the disk cache in directory disk
+ * (NULL: none), else made (opening *e on first need; the caller closes it) and kept in both.
+ * 0; -1 when there is none; -2 out of memory (as cv_emoji_render and cv_emoji_encode). */
+int cv_emoji_get(cv_memo *memo, const char *disk, cv_face *face, const char *path, unsigned index, cv_emoji **e,
+                 uint32_t gid, int ppem, cv_emoji_image *out);
 
 #endif

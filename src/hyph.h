@@ -5,8 +5,9 @@
 #include "util.h"
 
 typedef struct cv_hyph cv_hyph;
-/* The patterns for a language, or NULL when none are installed (errno ENOMEM: no memory). */
-cv_hyph *cv_hyph_new(const char *lang);
+/* The patterns for a language, or NULL when none are installed (errno ENOMEM: no memory);
+ * compiled once and kept in the cache directory disk (diskcache.c; NULL: none). */
+cv_hyph *cv_hyph_new(const char *lang, const char *disk);
 void cv_hyph_free(cv_hyph *h);
 /* Starts loading the patterns on a thread of their own, for the first word that needs them;
  * cv_hyph_free waits for it when no word did. */

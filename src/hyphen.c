@@ -18,6 +18,7 @@
 #include <iconv.h>
 
 #include "breaks.h"
+#include "diskcache.h"
 #include "hyph.h"
 #include "util.h"
 
@@ -36,7 +37,9 @@
 typedef struct load_job {
     pthread_t thread;
     char path[512];
+    char disk[512];
     HyphenDict *dict; /* what the thread loaded, read once it is joined */
+    void *arena;      /* when it was read from the disk cache: the one block it is in */
 } load_job;
 
 struct cv_hyph {
@@ -44,9 +47,221 @@ struct cv_hyph {
     bool tried;     /* dict is final */
     load_job *job;  /* a prefetch under way or finished, not yet joined */
     char path[512];
+    char disk[512]; /* the cache directory (diskcache.c), or "" */
     HyphenDict *dict;
+    void *arena;    /* dict's block when it came from the disk cache (else libhyphen's own) */
     uint32_t high[128]; /* an 8-bit dictionary's charset: the code point of bytes 0x80-0xFF */
 };
+
+/* ---- the compiled patterns, kept on disk ---------------------------------------------------
+ * libhyphen compiles its text file into an automaton each time it loads (8 ms for English,
+ * 2.2 s for German's 292,000 states); the automaton is kept in the disk cache instead and
+ * read back into one block, pointers rebuilt. The entry's key has the pattern file's
+ * identity and the structures' sizes (the automaton is this machine's). Layout, each level
+ * of the dictionary in turn: its HyphenDict; nohyphen (a length, -1 for none, and the
+ * bytes); its HyphenState array; per state the match and repl strings (the same way) and
+ * its HyphenTrans array. Every index is checked as it is read. */
+
+/* s as its length (-1: NULL) and bytes; count > 1: that many strings one after the other, each
+ * with its NUL (a dictionary's NOHYPHEN list: nohyphenl is the number of its commas, one less
+ * than its strings), all but the last NUL counted */
+static void ser_str(cv_buf *b, const char *s, int count)
+{
+    size_t n = 0;
+    for (int k = 0; s && k < count; k++)
+        n += strlen(s + n) + 1;
+    int32_t len = s ? (int32_t)(n ? n - 1 : 0) : -1;
+    cv_buf_add(b, &len, sizeof len);
+    if (s)
+        cv_buf_add(b, s, (size_t)len);
+}
+
+static void serialize(cv_buf *b, const HyphenDict *d)
+{
+    int32_t levels = 0;
+    for (const HyphenDict *x = d; x; x = x->nextlevel)
+        levels++;
+    cv_buf_add(b, &levels, sizeof levels);
+    for (const HyphenDict *x = d; x; x = x->nextlevel) {
+        cv_buf_add(b, x, sizeof *x);
+        ser_str(b, x->nohyphen, x->nohyphenl + 1);
+        cv_buf_add(b, x->states, (size_t)x->num_states * sizeof *x->states);
+        for (int i = 0; i < x->num_states; i++) {
+            ser_str(b, x->states[i].match, 1);
+            ser_str(b, x->states[i].repl, 1);
+            cv_buf_add(b, x->states[i].trans, (size_t)x->states[i].num_trans * sizeof *x->states[i].trans);
+        }
+    }
+}
+
+/* A reader of the entry that also lays out the block: with to == NULL it only measures. */
+typedef struct reader {
+    const unsigned char *p, *end;
+    unsigned char *to;
+    size_t used;
+    bool bad;
+} reader;
+
+static const void *take(reader *r, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const void *at = r->p;
+    r->p += n;
+    return at;
+}
+
+/* n bytes of the block, aligned for any of the structures */
+static void *place(reader *r, const void *from, size_t n)
+{
+    size_t at = (r->used + 15) & ~(size_t)15;
+    r->used = at + n;
+    if (!r->to || !from)
+        return NULL;
+    memcpy(r->to + at, from, n);
+    return r->to + at;
+}
+
+/* A string, NUL-terminated in the block; *strings: how many NUL-terminated strings it holds */
+static char *des_str(reader *r, int *strings)
+{
+    const int32_t *np = take(r, sizeof *np);
+    int32_t n;
+    *strings = 0;
+    if (!np)
+        return NULL;
+    memcpy(&n, np, sizeof n);
+    if (n < 0)
+        return NULL;
+    const char *s = take(r, (size_t)n);
+    if (!s)
+        return NULL;
+    *strings = 1;
+    for (int32_t k = 0; k < n; k++)
+        *strings += !s[k];
+    char *c = place(r, s, (size_t)n + 1);
+    if (c)
+        c[n] = '\0';
+    return c;
+}
+
+static HyphenDict *deserialize(reader *r)
+{
+    const int32_t *lp = take(r, sizeof *lp);
+    int32_t levels = 0;
+    if (lp)
+        memcpy(&levels, lp, sizeof levels);
+    if (levels < 1 || levels > 2)
+        r->bad = true; /* libhyphen makes one level, or two for COMPOUND patterns */
+    HyphenDict *first = NULL, *prev = NULL;
+    for (int32_t l = 0; l < levels && !r->bad; l++) {
+        const HyphenDict *dp = take(r, sizeof *dp);
+        if (!dp)
+            break;
+        HyphenDict d;
+        memcpy(&d, dp, sizeof d);
+        HyphenDict *to = place(r, &d, sizeof d);
+        int strings;
+        char *nohyphen = des_str(r, &strings);
+        /* (hyphenate3 walks nohyphenl + 1 strings: they must all be there) */
+        if (nohyphen && (d.nohyphenl < 0 || d.nohyphenl + 1 > strings))
+            r->bad = true;
+        if (d.num_states < 1 || d.num_states > 50000000) {
+            r->bad = true;
+            break;
+        }
+        size_t ns = (size_t)d.num_states;
+        const HyphenState *sp = take(r, ns * sizeof *sp);
+        HyphenState *states = place(r, sp, ns * sizeof *sp);
+        for (size_t i = 0; i < ns && !r->bad; i++) {
+            HyphenState st;
+            memcpy(&st, sp + i, sizeof st);
+            int ms, rs;
+            char *match = des_str(r, &ms), *repl = des_str(r, &rs);
+            if (st.num_trans < 0 || st.fallback_state < -1 || st.fallback_state >= d.num_states) {
+                r->bad = true;
+                break;
+            }
+            const HyphenTrans *tp = take(r, (size_t)st.num_trans * sizeof *tp);
+            HyphenTrans *trans = place(r, tp, (size_t)st.num_trans * sizeof *tp);
+            for (int t = 0; tp && t < st.num_trans; t++) {
+                HyphenTrans tr;
+                memcpy(&tr, tp + t, sizeof tr);
+                if (tr.new_state < 0 || tr.new_state >= d.num_states)
+                    r->bad = true;
+            }
+            if (states) {
+                states[i].match = match;
+                states[i].repl = repl;
+                states[i].trans = trans;
+            }
+        }
+        if (to) {
+            to->nohyphen = nohyphen;
+            to->states = states;
+            to->nextlevel = NULL;
+            if (prev)
+                prev->nextlevel = to;
+            else
+                first = to;
+            prev = to;
+        }
+    }
+    if (r->p != r->end)
+        r->bad = true;
+    return first;
+}
+
+/* The dictionary at path: from the disk cache (*arena: its block) or compiled by libhyphen
+ * (then kept there). */
+static HyphenDict *load(const char *path, const char *disk, void **arena)
+{
+    *arena = NULL;
+    cv_key key = {0};
+    static const int32_t layout[] = {(int32_t)sizeof(HyphenDict), (int32_t)sizeof(HyphenState),
+                                     (int32_t)sizeof(HyphenTrans), 1};
+    cv_key_add(&key, "hyph", 5);
+    cv_key_add(&key, layout, sizeof layout);
+    bool keyed = *disk && !cv_disk_key_file(&key, path);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (keyed && cv_disk_get(disk, "hyph", key.p, key.len, &data, &len) == 1) {
+        reader r = {data, data + len, NULL, 0, false};
+        deserialize(&r);
+        if (!r.bad && (r.to = malloc(r.used ? r.used : 1))) {
+            reader w = {data, data + len, r.to, 0, false};
+            HyphenDict *d = deserialize(&w);
+            if (!w.bad && d) {
+                free(data);
+                cv_buf_free(&key);
+                *arena = w.to;
+                return d;
+            }
+            free(w.to);
+        }
+        free(data);
+    }
+    HyphenDict *d = hnj_hyphen_load(path);
+    if (d && keyed) {
+        cv_buf b = {0};
+        serialize(&b, d);
+        if (!b.oom)
+            cv_disk_put(disk, "hyph", key.p, key.len, b.p, b.len);
+        cv_buf_free(&b);
+    }
+    cv_buf_free(&key);
+    return d;
+}
+
+static void free_dict(HyphenDict *d, void *arena)
+{
+    if (arena)
+        free(arena);
+    else if (d)
+        hnj_hyphen_free(d);
+}
 
 /* With h's lock held, once the dictionary is loaded: its 8-bit charset's upper half. */
 static void load_charset(cv_hyph *h)
@@ -71,7 +286,7 @@ static void load_charset(cv_hyph *h)
 static void *prefetch(void *arg)
 {
     load_job *j = arg;
-    j->dict = hnj_hyphen_load(j->path);
+    j->dict = load(j->path, j->disk, &j->arena);
     return NULL;
 }
 
@@ -84,6 +299,7 @@ void cv_hyph_prefetch(cv_hyph *h)
         load_job *j = calloc(1, sizeof *j);
         if (j) {
             memcpy(j->path, h->path, sizeof j->path);
+            memcpy(j->disk, h->disk, sizeof j->disk);
             if (!pthread_create(&j->thread, NULL, prefetch, j))
                 h->job = j;
             else
@@ -102,12 +318,13 @@ static void take_prefetch(cv_hyph *h)
     pthread_join(j->thread, NULL);
     h->tried = true;
     h->dict = j->dict;
+    h->arena = j->arena;
     h->job = NULL;
     free(j);
     load_charset(h);
 }
 
-cv_hyph *cv_hyph_new(const char *lang)
+cv_hyph *cv_hyph_new(const char *lang, const char *disk)
 {
     char l[8] = {0}, r[8] = {0};
     size_t i = 0;
@@ -144,6 +361,8 @@ cv_hyph *cv_hyph_new(const char *lang)
     if (!h)
         return NULL;
     memcpy(h->path, path, sizeof path);
+    if (disk && strlen(disk) < sizeof h->disk)
+        memcpy(h->disk, disk, strlen(disk) + 1);
     pthread_mutex_init(&h->lock, NULL);
     return h;
 }
@@ -153,8 +372,7 @@ void cv_hyph_free(cv_hyph *h)
     if (!h)
         return;
     take_prefetch(h); /* a load nobody needed: waited for, then freed with the rest */
-    if (h->dict)
-        hnj_hyphen_free(h->dict);
+    free_dict(h->dict, h->arena);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -166,7 +384,7 @@ static HyphenDict *dict(cv_hyph *h)
     take_prefetch(h);
     if (!h->tried) {
         h->tried = true;
-        h->dict = hnj_hyphen_load(h->path);
+        h->dict = load(h->path, h->disk, &h->arena);
         load_charset(h);
     }
     HyphenDict *d = h->dict;

@@ -54,6 +54,10 @@ static const char usage[] =
     "                      default 2M, 1M with --safe)\n"
     "      --watch         render again whenever INPUT, its images or its style file change,\n"
     "                      with a line on standard error for each render; stop with Ctrl-C\n"
+    "      --cache-dir DIR keep font subsets, compiled hyphenation patterns and emoji images\n"
+    "                      in DIR for the next run (default: $CVPDF_CACHE_DIR, else\n"
+    "                      $XDG_CACHE_HOME/cvpdf or ~/.cache/cvpdf); the PDF is the same\n"
+    "      --no-cache      keep nothing between runs\n"
     "      --timings       print the time each stage took (parse, fonts, shape, break, layout,\n"
     "                      paginate, subset, write) on standard error, even with -q\n"
     "  -q, --quiet         do not print warnings\n"
@@ -64,10 +68,25 @@ static const char usage[] =
     "place only on success. Diagnostics go to standard error as FILE:LINE:COL: warning: ...\n"
     "Exit status: 0 rendered, 1 could not render, 2 bad usage.\n"
     "Environment: SOURCE_DATE_EPOCH sets the document date (none by default, so the same input\n"
-    "gives the same bytes).\n";
+    "gives the same bytes); CVPDF_CACHE_DIR the cache directory (empty: none).\n";
 
 static int quiet;
 static int warnings;
+
+/* The cache directory (diskcache.c): the option, else $CVPDF_CACHE_DIR (empty: none), else
+ * the XDG base directory's, $XDG_CACHE_HOME/cvpdf or $HOME/.cache/cvpdf. Nonzero on OOM. */
+static int set_cache_dir(cvpdf_options *opts, const char *dir)
+{
+    char buf[4096];
+    const char *env = getenv("CVPDF_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (!dir && env)
+        dir = env;
+    if (!dir && xdg && xdg[0] == '/' && snprintf(buf, sizeof buf, "%s/cvpdf", xdg) < (int)sizeof buf)
+        dir = buf;
+    if (!dir && home && home[0] == '/' && snprintf(buf, sizeof buf, "%s/.cache/cvpdf", home) < (int)sizeof buf)
+        dir = buf;
+    return dir && *dir ? cvpdf_options_set(opts, "cache-dir", dir) != CVPDF_OK : 0;
+}
 static int timings;
 
 static void on_diag(void *user, cvpdf_severity sev, const char *file, int line, int col,
@@ -502,10 +521,12 @@ int main(int argc, char **argv)
         {"timings", no_argument, NULL, 'M'},      {"max-input", required_argument, NULL, 'I'},
         {"fix", no_argument, NULL, 'R'},          {"diff", no_argument, NULL, 'D'},
         {"pdf-standard", required_argument, NULL, 'A'},
+        {"cache-dir", required_argument, NULL, 'K'}, {"no-cache", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL, *lang = NULL, *fonts = NULL, *style = NULL, *fit = NULL, *max_input = NULL;
-    const char *standard = NULL;
+    const char *standard = NULL, *cache_dir = NULL;
+    int no_cache = 0;
     const char *sets[64];
     int nsets = 0;
     int c, no_justify = 0, no_hyphenate = 0, trace = 0, show_style = 0, check = 0, fix = 0, fonts_used = 0, safe = 0, watch = 0;
@@ -516,6 +537,8 @@ int main(int argc, char **argv)
         case 's': style = optarg; break;
         case 'P': fit = optarg; break;
         case 'A': standard = optarg; break;
+        case 'K': cache_dir = optarg; break;
+        case 'N': no_cache = 1; break;
         case 'S':
             if (nsets == 64) {
                 fprintf(stderr, "cvpdf: at most 64 --set options\n");
@@ -607,7 +630,8 @@ int main(int argc, char **argv)
               (check && cvpdf_options_set(opts, "check", "true")) ||
               (fonts_used && cvpdf_options_set(opts, "fonts-report", "true")) ||
               (safe && cvpdf_options_set(opts, "safe", "true")) ||
-              (timings && cvpdf_options_set(opts, "timings", "true"));
+              (timings && cvpdf_options_set(opts, "timings", "true")) ||
+              set_cache_dir(opts, no_cache ? "" : cache_dir);
     for (int i = 0; i < nsets && !bad; i++)
         bad = cvpdf_options_set(opts, "set", sets[i]) != CVPDF_OK;
     if (bad) {

@@ -214,11 +214,13 @@ void *cv_memo_get(cv_memo *m, const void *key, size_t klen, void *(*make)(void *
 int cv_memos_init(cv_memos *ms)
 {
     /* shaped runs: a few hundred bytes each; subsets: a CJK weight's is about 100 KB
-     * compressed; emoji: a few KB each */
+     * compressed; emoji: a few KB each; compressed streams: a page's content stream is
+     * 10-40 KB with its key, a document's few hundred KB */
     ms->shapes = cv_memo_new(32768, (size_t)32 << 20, NULL);
     ms->subsets = cv_memo_new(32, (size_t)64 << 20, NULL);
     ms->emoji = cv_memo_new(1024, (size_t)32 << 20, NULL);
-    if (!ms->shapes || !ms->subsets || !ms->emoji) {
+    ms->deflated = cv_memo_new(4096, (size_t)32 << 20, NULL);
+    if (!ms->shapes || !ms->subsets || !ms->emoji || !ms->deflated) {
         cv_memos_free(ms);
         return -1;
     }
@@ -230,5 +232,6 @@ void cv_memos_free(cv_memos *ms)
     cv_memo_free(ms->shapes);
     cv_memo_free(ms->subsets);
     cv_memo_free(ms->emoji);
+    cv_memo_free(ms->deflated);
     memset(ms, 0, sizeof *ms);
 }

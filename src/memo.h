@@ -44,9 +44,9 @@ static inline void cv_key_add_id(cv_key *k, const void *object)
 
 /* The memos renders share (a cvpdf_cache owns one set; a render without a cache makes its
  * own): the runs each face shaped (shape.c), the subsets of faces (subset.c), the encoded
- * colour emoji (emoji.c). */
+ * colour emoji (emoji.c), the compressed streams under their data (deflate.c). */
 typedef struct cv_memos {
-    cv_memo *shapes, *subsets, *emoji;
+    cv_memo *shapes, *subsets, *emoji, *deflated;
 } cv_memos;
 /* 0, -1 on OOM (nothing made). */
 int cv_memos_init(cv_memos *ms);

@@ -8,6 +8,7 @@
  * are. Mac Roman is tried first (the encoding the user's résumé went through), then
  * Windows-1252, then Latin-1.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,15 +23,44 @@ static const struct {
     const uint16_t *high;
 } encodings[] = {{"Mac Roman", mac_roman_high}, {"Windows-1252", cp1252_high}, {"Latin-1", latin1_high}};
 
-/* The code page byte of cp, or -1. */
+/* Each code page's upper half by code point (cp << 8 | byte), sorted once: every non-ASCII
+ * character of a document is looked up in each of the three (a linear search of the tables
+ * was a tenth of re-rendering a Chinese résumé). */
+static uint32_t by_cp[3][128];
+static pthread_once_t by_cp_once = PTHREAD_ONCE_INIT;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void sort_tables(void)
+{
+    for (int e = 0; e < 3; e++) {
+        for (int b = 0; b < 128; b++)
+            by_cp[e][b] = (uint32_t)encodings[e].high[b] << 8 | (uint32_t)(0x80 + b);
+        qsort(by_cp[e], 128, sizeof by_cp[e][0], cmp_u32);
+    }
+}
+
+/* The code page byte of cp, or -1 (the lowest byte when two map to cp). */
 static int to_byte(int enc, uint32_t cp)
 {
     if (cp < 0x80)
         return (int)cp;
-    for (int b = 0; b < 128; b++)
-        if (encodings[enc].high[b] == cp)
-            return 0x80 + b;
-    return -1;
+    if (cp > 0xFFFF)
+        return -1;
+    pthread_once(&by_cp_once, sort_tables);
+    size_t lo = 0, hi = 128;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((by_cp[enc][mid] >> 8) < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < 128 && (by_cp[enc][lo] >> 8) == cp ? (int)(by_cp[enc][lo] & 0xFF) : -1;
 }
 
 /* At text[i], a character sequence that is mojibake in some encoding: its byte length in the

@@ -54,6 +54,7 @@ void cvpdf_options_free(cvpdf_options *o)
     free(o->lang);
     free(o->style);
     free(o->styles_dir);
+    free(o->cache_dir);
     for (size_t i = 0; i < o->sets.n; i++)
         free(o->sets.v[i]);
     free(o->sets.v);
@@ -106,6 +107,8 @@ cvpdf_status cvpdf_options_set(cvpdf_options *o, const char *key, const char *va
         return set_str(&o->style, value);
     if (!strcmp(key, "styles-dir"))
         return set_str(&o->styles_dir, value);
+    if (!strcmp(key, "cache-dir"))
+        return set_str(&o->cache_dir, value && *value ? value : NULL);
     if (!strcmp(key, "set")) {
         char *c = value ? cv_strndup(value, strlen(value)) : NULL;
         if (!c || CV_PUSH(o->sets, c)) {

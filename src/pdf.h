@@ -18,6 +18,8 @@ struct cv_pdffont {
     cv_face *face;
     int kind;               /* enum cv_font_kind */
     uint32_t *gids;         /* the used glyphs, ascending */
+    uint16_t *slot;         /* gid < nslot -> its index + 1 (0: not used), or NULL */
+    uint32_t nslot;
     uint32_t *codes;        /* their PDF codes */
     int *widths;            /* their advances in millionths of an em (Type3: whole thousandths) */
     size_t n;
@@ -45,12 +47,17 @@ struct cv_pdffont {
     uint32_t next_code;
 };
 
+/* The write hook of a stream whose data is compressed already (filter NONE): writes the
+ * /Filter key libharu leaves out of a stream it does not compress itself. */
+HPDF_STATUS cv_pdf_flate_filter(HPDF_Dict d, HPDF_Stream s);
+
 /* Builds the font objects for the glyphs gids[0..n) (ascending, unique) of face.
  * Returns NULL on failure. */
-struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face, const uint32_t *gids, size_t n);
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, const char *disk, cv_face *face, const uint32_t *gids,
+                                  size_t n);
 /* Colour bitmap glyphs (emoji) as a Type3 font: each glyph draws its image, each distinct
  * emoji stored once; at most 254 glyphs. NULL on failure. */
-struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *face, const char *path, unsigned index,
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, const char *disk, cv_face *face, const char *path, unsigned index,
                                         const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
                                         size_t nextra);
 /* The code of a Type3 font's blank glyph for cp, or 0. */

@@ -48,13 +48,13 @@ static void put_actual_text(cv_buf *b, const char *text, uint32_t len, bool reve
     cv_buf_puts(b, "/ActualText<");
     size_t k = 0;
     if (reversed) { /* the BOM first, then the units from the last */
-        cv_buf_printf(b, "%02X%02X", u[0], u[1]);
+        cv_buf_hex(b, (uint32_t)u[0] << 8 | u[1], 4);
         for (size_t j = ul; j >= 4; j -= 2)
-            cv_buf_printf(b, "%02X%02X", u[j - 2], u[j - 1]);
+            cv_buf_hex(b, (uint32_t)u[j - 2] << 8 | u[j - 1], 4);
         k = ul;
     }
     for (; k < ul; k++)
-        cv_buf_printf(b, "%02X", u[k]);
+        cv_buf_hex(b, u[k], 2);
     cv_buf_puts(b, ">>>BDC\n");
     free(u);
 }
@@ -194,15 +194,6 @@ static bool map_cluster(struct cv_pdffont *f, const cv_pglyph *g, size_t ncl, ui
  * which hold at most 32,767 items */
 #define MAX_MCIDS 32000
 
-/* A glyph code as `digits` hex digits, without printf (one call per glyph showed in profiles) */
-static void put_hex(cv_buf *b, uint32_t code, int digits)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char d[8];
-    for (int i = digits - 1; i >= 0; i--, code >>= 4)
-        d[i] = hex[code & 15];
-    cv_buf_add(b, d, (size_t)digits);
-}
 
 /* Ends a TJ array, closing a run of glyph codes. */
 static void end_tj(cv_buf *b, bool *hex)
@@ -384,7 +375,9 @@ static size_t text_invisible(text_run *t, const cv_page *pg, size_t i)
         long kk = f ? cv_pdffont_find(f, h->gid) : -1;
         if (h->tlen && kk >= 0)
             cv_pdffont_map(f, kk, h->text, h->tlen);
-        cv_buf_printf(b, f && f->type3 ? "<%02X>" : "<%04X>", kk >= 0 ? f->codes[kk] : 0);
+        cv_buf_puts(b, "<");
+        cv_buf_hex(b, kk >= 0 ? f->codes[kk] : 0, f && f->type3 ? 2 : 4);
+        cv_buf_puts(b, ">");
     }
     cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");
     t->line_y = -1; /* the next glyph restates its position */
@@ -434,7 +427,7 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
     if (!t->hex)
         cv_buf_puts(b, "<");
     t->hex = true;
-    put_hex(b, code, f && f->type3 ? 2 : 4);
+    cv_buf_hex(b, code, f && f->type3 ? 2 : 4);
     t->pen += (cvu)((int64_t)width * h->size / 1000000);
     if (f && f->type3 && first && h->tlen) {
         /* an emoji's other characters, as zero-width blank glyphs */
@@ -443,7 +436,7 @@ static void text_glyph(text_run *t, const cv_pglyph *h, struct cv_pdffont *f, bo
         while (q < h->tlen) {
             uint32_t xc = cv_pdffont_extra(f, cv_utf8_next(h->text, h->tlen, &q));
             if (xc)
-                put_hex(b, xc, 2);
+                cv_buf_hex(b, xc, 2);
         }
     }
 }

@@ -87,13 +87,27 @@ static void free_w(HPDF_Dict d)
 
 /* For a stream whose data is compressed already: libharu drops the /Filter key of a stream
  * it does not compress itself, so the key is written by this hook. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict d, HPDF_Stream s)
+HPDF_STATUS cv_pdf_flate_filter(HPDF_Dict d, HPDF_Stream s)
 {
     (void)d;
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face, const uint32_t *gids, size_t n)
+/* The index of the glyphs by gid, for cv_pdffont_find (a lookup for each glyph drawn: a
+ * binary search was 4 % of a re-render). Without memory, the search stays. */
+static void index_gids(struct cv_pdffont *f)
+{
+    if (!f->n || f->n >= 0xFFFF)
+        return;
+    f->nslot = f->gids[f->n - 1] + 1;
+    if (!(f->slot = calloc(f->nslot, sizeof *f->slot)))
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        f->slot[f->gids[i]] = (uint16_t)(i + 1);
+}
+
+struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, const char *disk, cv_face *face, const uint32_t *gids,
+                                  size_t n)
 {
     struct cv_pdffont *f = calloc(1, sizeof *f);
     if (!f) {
@@ -111,12 +125,13 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face,
         goto fail;
     }
     memcpy(f->gids, gids, n * sizeof *gids);
+    index_gids(f);
     const cv_face_info *in = cv_face_get_info(face);
     for (size_t i = 0; i < n; i++)
         f->widths[i] = scale_w(cv_face_advance(face, gids[i]), in->upem);
 
     cv_subset sub;
-    int subset_rc = cv_subset_face(subsets, face, gids, n, &sub);
+    int subset_rc = cv_subset_face(subsets, disk, face, gids, n, &sub);
     if (subset_rc == -2)
         no_memory(&pdf->error);
     if (subset_rc)
@@ -139,7 +154,7 @@ struct cv_pdffont *cv_pdffont_new(HPDF_Doc pdf, cv_memo *subsets, cv_face *face,
     }
     /* already compressed (and remembered with the subset): libharu must not compress again */
     file->filter = HPDF_STREAM_FILTER_NONE;
-    file->write_fn = write_flate_filter;
+    file->write_fn = cv_pdf_flate_filter;
     if (sub.kind == CV_FK_TRUETYPE)
         HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
     else
@@ -272,7 +287,7 @@ static HPDF_Dict emoji_image(HPDF_Doc pdf, const unsigned char *data, size_t len
     if (!img)
         return NULL;
     img->filter = HPDF_STREAM_FILTER_NONE; /* not compressed again, whatever the mode */
-    img->write_fn = write_flate_filter;
+    img->write_fn = cv_pdf_flate_filter;
     HPDF_Dict_AddName(img, "Type", "XObject");
     HPDF_Dict_AddName(img, "Subtype", "Image");
     HPDF_Dict_AddNumber(img, "Width", w);
@@ -286,7 +301,7 @@ static HPDF_Dict emoji_image(HPDF_Doc pdf, const unsigned char *data, size_t len
     return img;
 }
 
-struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *face, const char *path, unsigned index,
+struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, const char *disk, cv_face *face, const char *path, unsigned index,
                                         const uint32_t *gids, const int *ppems, size_t n, const uint32_t *extra,
                                         size_t nextra)
 {
@@ -319,8 +334,10 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
     HPDF_Array diffs = HPDF_Array_New(mm), widths = HPDF_Array_New(mm);
     HPDF_Dict_Add(res, "XObject", xobjects);
     HPDF_Array_AddNumber(diffs, 1);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         f->gids[i] = gids[i];
+    index_gids(f);
+    for (size_t i = 0; i < n; i++) {
         f->codes[i] = (uint32_t)i + 1;
         f->widths[i] = scale1000(cv_face_advance(face, gids[i]), in->upem) * 1000;
         char gname[24], iname[24];
@@ -331,7 +348,7 @@ struct cv_pdffont *cv_pdffont_new_type3(HPDF_Doc pdf, cv_memo *emoji, cv_face *f
         cv_buf b = {0};
         cv_buf_printf(&b, "%d 0 d0\n", f->widths[i] / 1000);
         cv_emoji_image bm;
-        int emoji_rc = cv_emoji_get(emoji, face, path, index, &em, gids[i], ppems[i], &bm);
+        int emoji_rc = cv_emoji_get(emoji, disk, face, path, index, &em, gids[i], ppems[i], &bm);
         if (emoji_rc == -2) {
             cv_buf_free(&b);
             no_memory(&pdf->error);
@@ -444,6 +461,8 @@ fail_noclose:
 
 long cv_pdffont_find(const struct cv_pdffont *f, uint32_t gid)
 {
+    if (f->slot)
+        return gid < f->nslot ? (long)f->slot[gid] - 1 : -1;
     size_t lo = 0, hi = f->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -555,9 +574,11 @@ static int put_bfchar(cv_buf *b, bool one_byte, uint32_t code, const char *text,
     unsigned char *u = cv_utf16be(text, len, false, &ul);
     if (!u)
         return -1;
-    cv_buf_printf(b, one_byte ? "<%02X> <" : "<%04X> <", code);
+    cv_buf_puts(b, "<");
+    cv_buf_hex(b, code, one_byte ? 2 : 4);
+    cv_buf_puts(b, "> <");
     for (size_t k = 0; k < ul && k < 512; k++)
-        cv_buf_printf(b, "%02X", u[k]);
+        cv_buf_hex(b, u[k], 2);
     cv_buf_puts(b, ">\n");
     free(u);
     ++*done;
@@ -602,6 +623,7 @@ void cv_pdffont_free(struct cv_pdffont *f)
     if (!f)
         return;
     free(f->gids);
+    free(f->slot);
     free(f->codes);
     free(f->widths);
     free(f->tu_text);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "pdfpack.h"
 
@@ -106,12 +105,6 @@ static size_t find_key(const unsigned char *p, size_t a, size_t b, const char *k
     return 0;
 }
 
-static uint64_t fnv(const unsigned char *p, size_t n, uint64_t h)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001B3ULL;
-    return h;
-}
 
 static int put(cv_buf *b, const void *p, size_t n)
 {
@@ -119,18 +112,6 @@ static int put(cv_buf *b, const void *p, size_t n)
     return b->oom ? -1 : 0;
 }
 
-static int deflate_buf(const unsigned char *p, size_t n, unsigned char **out, size_t *out_len)
-{
-    uLongf zn = compressBound((uLong)n);
-    *out = malloc(zn);
-    if (!*out || compress2(*out, &zn, p, (uLong)n, Z_DEFAULT_COMPRESSION) != Z_OK) {
-        free(*out);
-        *out = NULL;
-        return -1;
-    }
-    *out_len = zn;
-    return 0;
-}
 
 /* Where each object of the table is; the root and info objects from the trailer. */
 /* (*oom: it failed for want of memory, not for the file's form) */
@@ -281,7 +262,8 @@ static int put_body(cv_buf *b, const char *t, size_t len, size_t base)
     return b->oom ? -1 : 0;
 }
 
-int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, unsigned char **out, size_t *out_len)
+int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, cv_deflater *zip, unsigned char **out,
+                size_t *out_len)
 {
     size_t n = 0, xref_at = 0;
     long root, info;
@@ -379,7 +361,7 @@ int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, unsig
         if (put(&hdr, os.p, os.len))
             goto oom;
         size_t zl;
-        if (deflate_buf((const unsigned char *)hdr.p, hdr.len, &z, &zl))
+        if (cv_deflate(zip, hdr.p, hdr.len, &z, &zl))
             goto oom;
         newoff[stm] = b.len;
         cv_buf_printf(&b, "%zu 0 obj\n<</Type/ObjStm/N %zu/First %zu/Filter/FlateDecode/Length %zu>>\nstream\r\n", stm,
@@ -407,9 +389,9 @@ int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, unsig
             goto oom;
     }
     size_t zl;
-    if (deflate_buf((const unsigned char *)os.p, os.len, &z, &zl))
+    if (cv_deflate(zip, os.p, os.len, &z, &zl))
         goto oom;
-    uint64_t h1 = fnv(in, len, 0xCBF29CE484222325ULL), h2 = fnv(in, len, 0x84222325CBF29CE4ULL);
+    uint64_t h1 = cv_hash_seeded(in, len, 0xCBF29CE484222325ULL), h2 = cv_hash_seeded(in, len, 0x84222325CBF29CE4ULL);
     cv_buf_printf(&b, "%zu 0 obj\n<</Type/XRef/Size %zu/W[1 4 2]/Root %ld 0 R", xr, total, root);
     if (info > 0 && (size_t)info < n)
         cv_buf_printf(&b, "/Info %ld 0 R", info);

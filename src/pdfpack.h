@@ -3,6 +3,7 @@
 #ifndef CVPDF_PDFPACK_H
 #define CVPDF_PDFPACK_H
 
+#include "deflate.h"
 #include "util.h"
 
 /* Objects made as text rather than through libharu (the structure tree, pdftags.c): object
@@ -21,6 +22,7 @@ typedef struct cv_pdfraw {
 /* The file in[0, len) packed into *out (malloc'd, the caller frees), with raw's objects
  * (raw may be NULL). 0 on success, 1 when the file is not as libharu writes it (nothing
  * made: keep it as it is), -1 on OOM. */
-int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, unsigned char **out, size_t *out_len);
+int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, cv_deflater *zip, unsigned char **out,
+                size_t *out_len);
 
 #endif

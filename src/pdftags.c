@@ -73,7 +73,7 @@ static void put_string(cv_buf *b, const char *s)
     }
     cv_buf_puts(b, "<");
     for (size_t k = 0; k < ul; k++)
-        cv_buf_printf(b, "%02X", u[k]);
+        cv_buf_hex(b, u[k], 2);
     cv_buf_puts(b, ">");
     free(u);
 }

@@ -339,7 +339,7 @@ static cvpdf_status prepare(render *r)
     if (r->style.hyphenate) {
         cv_stage(ctx, CV_T_BREAK);
         errno = 0;
-        r->hyph = opts->cache ? cv_cache_hyph(opts->cache, r->lang, &r->hyph_owned) : cv_hyph_new(r->lang);
+        r->hyph = opts->cache ? cv_cache_hyph(opts->cache, r->lang, ctx->disk, &r->hyph_owned) : cv_hyph_new(r->lang, ctx->disk);
         if (!r->hyph && errno == ENOMEM)
             return CVPDF_ERR_NOMEM; /* not "no patterns for the language" */
         cv_hyph_prefetch(r->hyph);
@@ -355,7 +355,7 @@ static cvpdf_status prepare(render *r)
             snprintf(hs->lang[hs->n], sizeof hs->lang[hs->n], "%s", l);
             hs->owned[hs->n] = true;
             errno = 0;
-            hs->h[hs->n] = opts->cache ? cv_cache_hyph(opts->cache, l, &hs->owned[hs->n]) : cv_hyph_new(l);
+            hs->h[hs->n] = opts->cache ? cv_cache_hyph(opts->cache, l, ctx->disk, &hs->owned[hs->n]) : cv_hyph_new(l, ctx->disk);
             if (!hs->h[hs->n] && errno == ENOMEM)
                 return CVPDF_ERR_NOMEM;
             hs->n++;
@@ -535,6 +535,7 @@ static void init_render(render *r, const cvpdf_options *opts, const char *name, 
     r->out_len = out_len;
     cv_ctx *ctx = &r->ctx;
     ctx->opts = opts;
+    ctx->disk = opts->cache_dir;
     ctx->name = name ? name : "-";
     ctx->src = md;
     ctx->src_len = len;

@@ -22,6 +22,9 @@ struct cv_face {
     hb_face_t *face;
     hb_font_t *font;
     cv_face_info info;
+    uint8_t latin1[32]; /* U+0000-00FF the face maps, a bit each: the coverage asked most */
+    unsigned index;
+    char path[]; /* the file, as opened */
 };
 
 struct cv_shaper {
@@ -57,11 +60,14 @@ cv_face *cv_face_open(const char *path, unsigned index)
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
     if (!blob)
         return NULL;
-    cv_face *f = calloc(1, sizeof *f);
+    size_t pl = strlen(path);
+    cv_face *f = calloc(1, sizeof *f + pl + 1);
     if (!f) {
         hb_blob_destroy(blob);
         return NULL;
     }
+    memcpy(f->path, path, pl + 1);
+    f->index = index;
     f->blob = blob;
     f->face = hb_face_create(blob, index);
     f->info.nglyphs = hb_face_get_glyph_count(f->face);
@@ -70,6 +76,11 @@ cv_face *cv_face_open(const char *path, unsigned index)
         return NULL;
     }
     f->font = hb_font_create(f->face);
+    for (uint32_t cp = 0; cp < 256; cp++) {
+        hb_codepoint_t g;
+        if (hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0)
+            f->latin1[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+    }
     cv_face_info *in = &f->info;
     in->upem = (int)hb_face_get_upem(f->face);
     hb_font_set_scale(f->font, in->upem, in->upem);
@@ -123,11 +134,19 @@ void cv_face_free(cv_face *f)
 
 bool cv_face_has(const cv_face *f, uint32_t cp)
 {
+    if (cp < 256)
+        return (f->latin1[cp >> 3] >> (cp & 7)) & 1;
     hb_codepoint_t g;
     return hb_font_get_nominal_glyph(f->font, cp, &g) && g != 0;
 }
 
 const cv_face_info *cv_face_get_info(const cv_face *f) { return &f->info; }
+
+const char *cv_face_path(const cv_face *f, unsigned *index)
+{
+    *index = f->index;
+    return f->path;
+}
 
 int cv_face_advance(const cv_face *f, uint32_t gid)
 {

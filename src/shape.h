@@ -21,6 +21,8 @@ typedef struct cv_face_info {
 /* Opens face `index` of a font file (mapped, not copied). NULL on failure (errno ENOMEM when
  * for want of memory). */
 cv_face *cv_face_open(const char *path, unsigned index);
+/* The file the face was opened from, and its index in it. */
+const char *cv_face_path(const cv_face *f, unsigned *index);
 void cv_face_free(cv_face *face);
 bool cv_face_has(const cv_face *face, uint32_t cp);
 const cv_face_info *cv_face_get_info(const cv_face *face);

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
 #include <hb-subset.h>
 #include <hb.h>
 
+#include "deflate.h"
+#include "diskcache.h"
 #include "subset.h"
 
 static const hb_tag_t drop_tables[] = {
@@ -86,32 +87,83 @@ bool cv_subset_known(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t 
     return known;
 }
 
-int cv_subset_face(cv_memo *memo, cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
+/* The key of the subset in the disk cache: the face's file by identity (diskcache.c), its
+ * index and the glyphs. */
+static int disk_key(cv_key *k, const cv_face *face, const uint32_t *gids, size_t n)
+{
+    unsigned index;
+    const char *path = cv_face_path(face, &index);
+    cv_key_add(k, "subset-1", 9);
+    if (cv_disk_key_file(k, path))
+        return -1;
+    cv_key_add(k, &index, sizeof index);
+    cv_key_add(k, gids, n * sizeof *gids);
+    return k->oom ? -1 : 0;
+}
+
+/* A disk entry that is the blob of n glyphs: its size adds up. */
+static bool blob_ok(const unsigned char *p, size_t len, size_t n)
+{
+    subset_blob b;
+    if (len < sizeof b)
+        return false;
+    memcpy(&b, p, sizeof b);
+    return b.n == n && b.zlen == len - sizeof b - n * sizeof(uint32_t) && b.kind >= CV_FK_TRUETYPE &&
+           b.kind <= CV_FK_CFF_CID;
+}
+
+int cv_subset_face(cv_memo *memo, const char *disk, cv_face *face, const uint32_t *gids, size_t n, cv_subset *out)
 {
     memset(out, 0, sizeof *out);
-    cv_key key = {0};
+    cv_key key = {0}, dkey = {0};
     bool keyed = memo && !subset_key(&key, face, gids, n);
     copy_job job = {out, 1};
     if (keyed && cv_memo_find(memo, key.p, key.len, copy_out, &job) && job.rc <= 0) {
         cv_buf_free(&key);
         return job.rc ? -2 : 0;
     }
-    int rc = make_subset(face, gids, n, out);
-    if (rc) {
-        cv_buf_free(&key);
-        return rc;
+    bool dkeyed = disk && !disk_key(&dkey, face, gids, n);
+    unsigned char *got = NULL;
+    size_t got_len = 0;
+    int dr = dkeyed ? cv_disk_get(disk, "subset", dkey.p, dkey.len, &got, &got_len) : 0;
+    subset_blob *b = NULL;
+    size_t size = 0;
+    if (dr == 1 && blob_ok(got, got_len, n)) {
+        b = (subset_blob *)got; /* (malloc'd: aligned for the blob) */
+        size = got_len;
+        copy_out(b, &job);
+        if (job.rc) {
+            free(b);
+            cv_buf_free(&key);
+            cv_buf_free(&dkey);
+            return -2;
+        }
+    } else {
+        free(got);
+        int rc = dr < 0 ? -2 : make_subset(face, gids, n, out);
+        if (rc) {
+            cv_buf_free(&key);
+            cv_buf_free(&dkey);
+            return rc;
+        }
+        /* remembered if memory allows: a failure here costs only the reuse */
+        size = sizeof(subset_blob) + n * sizeof *out->codes + out->zlen;
+        b = keyed || dkeyed ? malloc(size) : NULL;
+        if (b) {
+            *b = (subset_blob){out->kind, out->len, out->zlen, n};
+            uint32_t *codes = (uint32_t *)(b + 1);
+            memcpy(codes, out->codes, n * sizeof *codes);
+            memcpy(codes + n, out->zdata, out->zlen);
+            if (dkeyed)
+                cv_disk_put(disk, "subset", dkey.p, dkey.len, b, size);
+        }
     }
-    /* remembered if memory allows: a failure here costs only the reuse */
-    size_t size = sizeof(subset_blob) + n * sizeof *out->codes + out->zlen;
-    subset_blob *b = keyed ? malloc(size) : NULL;
-    if (b) {
-        *b = (subset_blob){out->kind, out->len, out->zlen, n};
-        uint32_t *codes = (uint32_t *)(b + 1);
-        memcpy(codes, out->codes, n * sizeof *codes);
-        memcpy(codes + n, out->zdata, out->zlen);
+    if (b && keyed)
         cv_memo_put(memo, key.p, key.len, b, size);
-    }
+    else
+        free(b);
     cv_buf_free(&key);
+    cv_buf_free(&dkey);
     return 0;
 }
 
@@ -186,12 +238,12 @@ static int make_subset(cv_face *face, const uint32_t *gids, size_t n, cv_subset 
         }
         free(cids);
     }
-    /* compressed as libharu would (zlib's default level), once for every render that reuses it */
-    uLongf zn = compressBound((uLong)out->len);
-    out->zdata = malloc(zn);
-    if (!out->zdata || compress2(out->zdata, &zn, out->data, (uLong)out->len, Z_DEFAULT_COMPRESSION) != Z_OK)
+    /* compressed once for every render that reuses it */
+    cv_deflater *zip = cv_deflater_new(NULL);
+    int zr = zip ? cv_deflate(zip, out->data, out->len, &out->zdata, &out->zlen) : -1;
+    cv_deflater_free(zip);
+    if (zr)
         goto done;
-    out->zlen = zn;
     free(out->data); /* only the compressed bytes are embedded (len stays, for /Length1) */
     out->data = NULL;
     rc = 0;

@@ -68,6 +68,17 @@ void cv_buf_printf(cv_buf *b, const char *fmt, ...)
 
 /* printf("%f") follows LC_NUMERIC, and a host program may have set a locale with a decimal
  * comma, which would corrupt the PDF; so numbers are formatted with integer arithmetic. */
+void cv_buf_hex(cv_buf *b, uint32_t code, int digits)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char d[8];
+    if (digits > 8)
+        digits = 8;
+    for (int i = digits - 1; i >= 0; i--, code >>= 4)
+        d[i] = hex[code & 15];
+    cv_buf_add(b, d, (size_t)(digits > 0 ? digits : 0));
+}
+
 void cv_buf_fixed(cv_buf *b, int64_t v, int decimals)
 {
     static const int64_t pow10[] = {1, 10, 100, 1000, 10000, 100000};
@@ -81,16 +92,28 @@ void cv_buf_fixed(cv_buf *b, int64_t v, int decimals)
     /* round half away from zero */
     uint64_t q = (a * (uint64_t)scale + 32768) / 65536;
     uint64_t ip = q / (uint64_t)scale, fp = q % (uint64_t)scale;
+    /* digits by hand: a page's content stream has a number for nearly every glyph, and
+     * snprintf was a tenth of the writer's time */
     char tmp[48];
-    int n;
-    if (fp == 0) {
-        n = snprintf(tmp, sizeof tmp, "%s%llu", neg && ip ? "-" : "", (unsigned long long)ip);
-    } else {
-        char frac[24];
-        snprintf(frac, sizeof frac, "%0*llu", decimals, (unsigned long long)fp);
-        for (int k = decimals - 1; k > 0 && frac[k] == '0'; k--)
-            frac[k] = 0;
-        n = snprintf(tmp, sizeof tmp, "%s%llu.%s", neg ? "-" : "", (unsigned long long)ip, frac);
+    int n = 0;
+    if (neg && (ip || fp))
+        tmp[n++] = '-';
+    char rev[24];
+    int r = 0;
+    do
+        rev[r++] = (char)('0' + ip % 10);
+    while ((ip /= 10) && r < (int)sizeof rev);
+    while (r)
+        tmp[n++] = rev[--r];
+    if (fp) {
+        tmp[n++] = '.';
+        for (int k = decimals - 1; k >= 0; k--) {
+            tmp[n + k] = (char)('0' + fp % 10);
+            fp /= 10;
+        }
+        n += decimals;
+        while (tmp[n - 1] == '0') /* (the last digit of fp > 0 is not 0: stops there) */
+            n--;
     }
     cv_buf_add(b, tmp, (size_t)n);
 }
@@ -119,14 +142,33 @@ char *cv_strndup(const char *s, size_t n)
     return p;
 }
 
-uint64_t cv_hash(const void *p, size_t n)
+/* Eight bytes a step (the memo's keys include whole content streams of tens of KB: FNV-1a a
+ * byte at a time was a twentieth of a re-render), each word mixed in by a multiplication
+ * and the result finished as splitmix64's; little-endian loads, so the same on every
+ * machine cvpdf is built for (the file /ID is made of it). */
+uint64_t cv_hash_seeded(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *b = p;
-    uint64_t h = 14695981039346656037ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ull;
-    return h;
+    uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ull);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = 0;
+        for (int k = 0; k < 8; k++)
+            w |= (uint64_t)b[i + k] << (8 * k);
+        h = ((h << 5 | h >> 59) ^ w) * 0xFF51AFD7ED558CCDull;
+    }
+    uint64_t w = 0;
+    for (int k = 0; i + (size_t)k < n; k++)
+        w |= (uint64_t)b[i + (size_t)k] << (8 * k);
+    h = ((h << 5 | h >> 59) ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 30;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    h *= 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
 }
+
+uint64_t cv_hash(const void *p, size_t n) { return cv_hash_seeded(p, n, 14695981039346656037ull); }
 
 static size_t map_slot(uint64_t key, size_t cap)
 {

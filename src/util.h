@@ -34,13 +34,18 @@ void cv_buf_puts(cv_buf *b, const char *s);
 void cv_buf_printf(cv_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends v/65536 with up to `decimals` decimals, without locale (no decimal commas). */
 void cv_buf_fixed(cv_buf *b, int64_t v, int decimals);
+/* code as `digits` upper-case hex digits (at most 8), without printf: glyph codes and UTF-16
+ * text in the writer, one call per glyph or character */
+void cv_buf_hex(cv_buf *b, uint32_t code, int digits);
 void cv_buf_free(cv_buf *b);
 /* Appends what the stream f (a FILE *) holds, up to about max bytes; closes nothing. */
 void cv_buf_read(cv_buf *b, void *f, size_t max);
 
 char *cv_strndup(const char *s, size_t n);
 
-/* FNV-1a over p[0, n): a fast, well-spread hash of short keys (tag names, memo keys). */
+/* A fast, well-spread 64-bit hash of p[0, n) (tag names, memo keys, the file /ID), the same
+ * on every machine; cv_hash with a fixed seed. */
+uint64_t cv_hash_seeded(const void *p, size_t n, uint64_t seed);
 uint64_t cv_hash(const void *p, size_t n);
 
 /* A hash map from 64-bit keys to 64-bit values (open addressing): for sets and lookups that

@@ -3,9 +3,12 @@
  *
  *   1. whole processes: the cvpdf command run RUNS times per document (wall time, user CPU
  *      time, peak memory from wait4, output size, pages), with the library's own stage
- *      timers (--timings) for where the time goes;
+ *      timers (--timings) for where the time goes: with a cache directory an earlier run
+ *      filled (--cache-dir: the subsets, compiled patterns and emoji kept), and without one
+ *      (--no-cache: what a first run pays);
  *   2. in-process re-renders: the library, with a cvpdf_cache holding the fonts from a first
- *      render, rendering each document again (a server, or cvpdf --watch).
+ *      render, rendering each document again (a server, or cvpdf --watch), and en.md after
+ *      an edit (two versions one word apart, in turn).
  *
  * Usage: bench CVPDF [RUNS]  (run from the repository root). Timing is never asserted: the
  * figures are printed for the note and for comparing changes.
@@ -154,19 +157,20 @@ static int generate_lines(const char *path, bool split)
 
 typedef struct row {
     const char *name, *path;
-    bool process_only; /* not rendered again in-process (long: seconds each) */
+    const char *alt;   /* in-process: rendered in turn with this version (an edit) */
     int pages;
     double wall, user, rss_mb, size_kb, stage[NSTAGES];
     double warm, warm_stage[NSTAGES];
 } row;
 
-static int whole_process(const char *cvpdf, row *r, int runs, const char *tmp)
+/* cache: the cache directory (filled by a first run, not counted), or NULL for --no-cache */
+static int whole_process(const char *cvpdf, row *r, int runs, const char *tmp, const char *cache)
 {
     double wall[64] = {0}, user[64] = {0}, rss[64] = {0}, st[NSTAGES][64] = {{0}};
     char out[512], err[512];
     snprintf(out, sizeof out, "%s/out.pdf", tmp);
     snprintf(err, sizeof err, "%s/stderr", tmp);
-    for (int k = 0; k < runs; k++) {
+    for (int k = cache && r->path ? -1 : 0; k < runs; k++) {
         double t0 = now_ms();
         pid_t pid = fork();
         if (pid < 0)
@@ -177,8 +181,10 @@ static int whole_process(const char *cvpdf, row *r, int runs, const char *tmp)
                 dup2(fd, 2);
             if (null >= 0)
                 dup2(null, 1);
-            if (r->path)
-                execl(cvpdf, cvpdf, "-q", "--timings", r->path, "-o", out, (char *)NULL);
+            if (r->path && cache)
+                execl(cvpdf, cvpdf, "-q", "--timings", "--cache-dir", cache, r->path, "-o", out, (char *)NULL);
+            else if (r->path)
+                execl(cvpdf, cvpdf, "-q", "--timings", "--no-cache", r->path, "-o", out, (char *)NULL);
             else /* the floor: starting the process and linking its libraries */
                 execl(cvpdf, cvpdf, "--version", (char *)NULL);
             _exit(127);
@@ -189,6 +195,8 @@ static int whole_process(const char *cvpdf, row *r, int runs, const char *tmp)
             fprintf(stderr, "bench: %s %s failed (see %s)\n", cvpdf, r->path, err);
             return -1;
         }
+        if (k < 0)
+            continue; /* the run that filled the cache directory */
         wall[k] = now_ms() - t0;
         user[k] = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
         rss[k] = ru.ru_maxrss / 1024.0;
@@ -232,10 +240,10 @@ static void on_diag(void *user, cvpdf_severity sev, const char *file, int line, 
 /* Renders again through the library, the fonts already loaded by a first render. */
 static int in_process(cvpdf_cache *cache, row *r, int runs)
 {
-    size_t len;
-    char *md = read_file(r->path, &len);
+    size_t len, alen = 0;
+    char *md = read_file(r->path, &len), *alt = r->alt ? read_file(r->alt, &alen) : NULL;
     cvpdf_options *o = cvpdf_options_new();
-    if (!md || !o)
+    if (!md || !o || (r->alt && !alt))
         return -1;
     cvpdf_options_set_cache(o, cache);
     cvpdf_options_set(o, "timings", "true");
@@ -248,7 +256,8 @@ static int in_process(cvpdf_cache *cache, row *r, int runs)
         unsigned char *pdf;
         size_t n;
         double t0 = now_ms();
-        rc = cvpdf_render(o, r->path, md, len, &pdf, &n) != CVPDF_OK;
+        bool edited = alt && (k & 1);
+        rc = cvpdf_render(o, r->path, edited ? alt : md, edited ? alen : len, &pdf, &n) != CVPDF_OK;
         double dt = now_ms() - t0;
         cvpdf_buffer_free(pdf);
         if (k >= 0) {
@@ -265,7 +274,42 @@ static int in_process(cvpdf_cache *cache, row *r, int runs)
     }
     cvpdf_options_free(o);
     free(md);
+    free(alt);
     return rc ? -1 : 0;
+}
+
+/* The document at from, one word changed (the first "specializing"), written to to: the
+ * edit of an editor's live preview. */
+static int edit_copy(const char *from, const char *to)
+{
+    size_t n;
+    char *md = read_file(from, &n);
+    char *at = md ? strstr(md, "specializing") : NULL;
+    if (!at)
+        return free(md), -1;
+    memcpy(at, "specialising", 12);
+    FILE *f = fopen(to, "wb");
+    int rc = f && fwrite(md, 1, n, f) == n ? 0 : -1;
+    if (f && fclose(f))
+        rc = -1;
+    free(md);
+    return rc;
+}
+
+static void print_processes(const char *title, row *rows, size_t nrows)
+{
+    printf("%s\n", title);
+    printf("%-10s %5s %8s %8s %8s %8s |", "document", "pages", "wall ms", "user ms", "peak MB", "size KB");
+    for (int s = 0; s < NSTAGES; s++)
+        printf(" %8s", stages[s]);
+    printf("\n");
+    for (size_t i = 0; i < nrows; i++) {
+        row *r = &rows[i];
+        printf("%-10s %5d %8.1f %8.1f %8.1f %8.1f |", r->name, r->pages, r->wall, r->user, r->rss_mb, r->size_kb);
+        for (int s = 0; s < NSTAGES; s++)
+            printf(" %8.2f", r->stage[s]);
+        printf("\n");
+    }
 }
 
 int main(int argc, char **argv)
@@ -280,34 +324,45 @@ int main(int argc, char **argv)
     char tmp[] = "/tmp/cvpdf-bench.XXXXXX";
     if (!mkdtemp(tmp))
         return 1;
-    char p10[600], p100[600], line[600], para[600], paras[600];
+    char p10[600], p100[600], line[600], para[600], paras[600], edited[600], cache[600];
     snprintf(p10, sizeof p10, "%s/p10.md", tmp);
     snprintf(p100, sizeof p100, "%s/p100.md", tmp);
     snprintf(line, sizeof line, "%s/line.md", tmp);
     snprintf(para, sizeof para, "%s/para.md", tmp);
     snprintf(paras, sizeof paras, "%s/paras.md", tmp);
+    snprintf(edited, sizeof edited, "%s/en-edited.md", tmp);
+    snprintf(cache, sizeof cache, "%s/cache", tmp);
     FILE *lf = fopen(line, "w");
     if (!lf || fputs("# Name\n\nOne line of text.\n", lf) < 0 || fclose(lf) || generate(p10, 10) || generate(p100, 100) ||
-        generate_lines(para, false) || generate_lines(paras, true))
+        generate_lines(para, false) || generate_lines(paras, true) || edit_copy("content/en.md", edited))
         return 1;
     /* the résumés and the long documents first (the table's rows 0-3), then the floors, then
-     * the long paragraph against its lines apart */
-    row rows[8];
+     * the long paragraph against its lines apart; each table once with the cache directory
+     * and once without */
+    enum { NROWS = 8 };
+    row rows[2][NROWS], warm[6];
     memset(rows, 0, sizeof rows);
-    const char *names[8] = {"en.md", "zh.md", "10 pages", "100 pages", "1 line", "--version", "1 para", "20k paras"};
-    const char *paths[8] = {"content/en.md", "content/zh.md", p10, p100, line, NULL, para, paras};
-    for (int i = 0; i < 8; i++)
-        rows[i].name = names[i], rows[i].path = paths[i], rows[i].process_only = i >= 6;
-    size_t nrows = sizeof rows / sizeof *rows;
+    memset(warm, 0, sizeof warm);
+    const char *names[NROWS] = {"en.md", "zh.md", "10 pages", "100 pages", "1 line", "--version", "1 para", "20k paras"};
+    const char *paths[NROWS] = {"content/en.md", "content/zh.md", p10, p100, line, NULL, para, paras};
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; i < NROWS; i++)
+            rows[m][i].name = names[i], rows[m][i].path = paths[i];
+    /* in-process: the résumés, en.md after an edit, the long documents, the floor */
+    const char *wnames[6] = {"en.md", "zh.md", "en edited", "10 pages", "100 pages", "1 line"};
+    const char *wpaths[6] = {"content/en.md", "content/zh.md", "content/en.md", p10, p100, line};
+    for (int i = 0; i < 6; i++)
+        warm[i].name = wnames[i], warm[i].path = wpaths[i], warm[i].alt = i == 2 ? edited : NULL;
     int rc = 0;
-    cvpdf_cache *cache = cvpdf_cache_new();
     /* every process first: a child forked later would start with the peak memory this
      * process reaches rendering 100 pages, and report it as its own */
-    for (size_t i = 0; i < nrows && !rc; i++)
-        rc = whole_process(cvpdf, &rows[i], runs, tmp);
-    for (size_t i = 0; i < nrows && !rc; i++)
-        rc = rows[i].path && !rows[i].process_only && in_process(cache, &rows[i], runs * 3);
-    cvpdf_cache_free(cache);
+    for (int m = 0; m < 2 && !rc; m++)
+        for (size_t i = 0; i < NROWS && !rc; i++)
+            rc = whole_process(cvpdf, &rows[m][i], runs, tmp, m == 0 ? cache : NULL);
+    cvpdf_cache *cc = cvpdf_cache_new();
+    for (size_t i = 0; i < 6 && !rc; i++)
+        rc = in_process(cc, &warm[i], runs * 3);
+    cvpdf_cache_free(cc);
     char cmd[700];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (system(cmd)) { // NOLINT(cert-env33-c): removes the scratch directory this program made
@@ -315,33 +370,28 @@ int main(int argc, char **argv)
     if (rc)
         return 1;
 
-    printf("whole process: the cvpdf command, median of %d runs on %ld cores\n", runs, sysconf(_SC_NPROCESSORS_ONLN));
-    printf("%-10s %5s %8s %8s %8s %8s |", "document", "pages", "wall ms", "user ms", "peak MB", "size KB");
-    for (int s = 0; s < NSTAGES; s++)
-        printf(" %8s", stages[s]);
-    printf("\n");
-    for (size_t i = 0; i < nrows; i++) {
-        row *r = &rows[i];
-        printf("%-10s %5d %8.1f %8.1f %8.1f %8.1f |", r->name, r->pages, r->wall, r->user, r->rss_mb, r->size_kb);
-        for (int s = 0; s < NSTAGES; s++)
-            printf(" %8.2f", r->stage[s]);
-        printf("\n");
-    }
+    char title[200];
+    snprintf(title, sizeof title,
+             "whole process: the cvpdf command, median of %d runs on %ld cores, with a cache directory\n"
+             "(--cache-dir, filled by one run before)", runs, sysconf(_SC_NPROCESSORS_ONLN));
+    print_processes(title, rows[0], NROWS);
+    print_processes("\nthe same, a first run: without a cache directory (--no-cache)", rows[1], NROWS);
     printf("100 pages / 10 pages: %.1fx the wall time; \"1 line\" and \"--version\" are the floors (a\n"
            "document of one line in the bundled faces: no fontconfig, no patterns; --version: starting\n"
            "the process and linking its libraries)\n",
-           rows[3].wall / rows[2].wall);
+           rows[0][3].wall / rows[0][2].wall);
     printf("1 para / 20k paras: %.2fx the wall time, %.2fx the peak memory (20,000 source lines as one\n"
            "paragraph, and as 20,000 paragraphs)\n",
-           rows[6].wall / rows[7].wall, rows[6].rss_mb / rows[7].rss_mb);
+           rows[0][6].wall / rows[0][7].wall, rows[0][6].rss_mb / rows[0][7].rss_mb);
     printf("\nin-process re-render: the library with a cvpdf_cache (fonts, patterns, subsets already\n"
-           "loaded by a first render), median of %d renders\n", runs * 3);
+           "loaded by a first render), median of %d renders; \"en edited\": en.md and a copy one word\n"
+           "apart, in turn\n", runs * 3);
     printf("%-10s %8s |", "document", "wall ms");
     for (int s = 0; s < NSTAGES; s++)
         printf(" %8s", stages[s]);
     printf("\n");
-    for (size_t i = 0; i < nrows && rows[i].path && !rows[i].process_only; i++) {
-        row *r = &rows[i];
+    for (size_t i = 0; i < 6; i++) {
+        row *r = &warm[i];
         printf("%-10s %8.2f |", r->name, r->warm);
         for (int s = 0; s < NSTAGES; s++)
             printf(" %8.2f", r->warm_stage[s]);

@@ -49,6 +49,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 OUT=$TMP/out   # renderings shared between checks (see render)
+# what cvpdf keeps between runs (diskcache.c) goes here, not into the user's ~/.cache: every
+# render of the suite after the first shares it, as a user's runs do
+export CVPDF_CACHE_DIR=$TMP/disk-cache
 mkdir -p "$OUT" "$TMP/cases"
 : >"$TMP/fidelity"
 
@@ -2123,10 +2126,95 @@ t_bench() {
 	run "$bin" "$CVPDF" 1
 	expect_rc 0
 	for row in "en.md" "zh.md" "10 pages" "100 pages"; do
-		[ "$(grep -c "^$row  " "$CASE/stdout")" = 2 ] || fail "no whole-process and in-process rows for $row"
+		[ "$(grep -c "^$row  " "$CASE/stdout")" = 3 ] || fail "no whole-process (cached, uncached) and in-process rows for $row"
 	done
 	expect_grep "$CASE/stdout" "^en.md +2 " "en.md: 2 pages"
 }
+
+# ---- the cache directory (diskcache.c) ------------------------------------------------------
+
+# The PDF is the same byte for byte without a cache directory, with an empty one (which the
+# render fills: subsets, compiled patterns, emoji) and with the filled one; German too (its
+# patterns are the largest).
+t_disk_same() {
+	local d=$CASE/cache f n
+	for f in content/en.md content/zh.md tests/cases/de-hyphenate.md tests/cases/fr-hyphenate.md; do
+		n=$(basename "$f" .md)
+		cvpdf -q --no-cache "$f" -o "$CASE/$n-none.pdf" || fail "$f: --no-cache"
+		cvpdf -q --cache-dir "$d" "$f" -o "$CASE/$n-cold.pdf" || fail "$f: empty cache"
+		cvpdf -q --cache-dir "$d" "$f" -o "$CASE/$n-warm.pdf" || fail "$f: filled cache"
+		cmp -s "$CASE/$n-none.pdf" "$CASE/$n-cold.pdf" || fail "$f: the PDF differs with an empty cache directory"
+		cmp -s "$CASE/$n-none.pdf" "$CASE/$n-warm.pdf" || fail "$f: the PDF differs with a filled cache directory"
+	done
+	for kind in subset hyph emoji; do
+		ls "$d" | grep -q "^$kind-" || fail "no $kind entry was kept in $d"
+	done
+	[ "$(ls "$d" | grep -c '^hyph-')" -ge 3 ] || fail "not one compiled pattern file per language (en, de, fr)"
+	! ls -a "$d" | grep -q '^\.tmp-' || fail "a temporary file was left in the cache directory"
+}
+
+# Damaged entries (truncated, a byte changed, emptied, a directory in the way) are misses:
+# the render succeeds with the same bytes and writes them again.
+t_disk_damaged() {
+	local d=$CASE/cache f k=0
+	cvpdf -q --no-cache content/en.md -o "$CASE/ref.pdf" || fail "--no-cache"
+	cvpdf -q --cache-dir "$d" content/en.md -o "$CASE/a.pdf" || fail "filling the cache"
+	for f in "$d"/*; do
+		k=$((k + 1))
+		case $((k % 4)) in
+		0) head -c 20 "$f" >"$f.x" && mv "$f.x" "$f" ;;
+		1) "$DEBPY" -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0xFF; open(p,"wb").write(b)' "$f" ;;
+		2) : >"$f" ;;
+		3) rm -f "$f" && mkdir "$f" ;;
+		esac
+	done
+	cvpdf -q --cache-dir "$d" content/en.md -o "$CASE/b.pdf" || fail "a render with damaged entries failed"
+	cmp -s "$CASE/ref.pdf" "$CASE/b.pdf" || fail "damaged entries changed the PDF"
+	cvpdf -q --cache-dir "$d" content/en.md -o "$CASE/c.pdf" || fail "the render after"
+	cmp -s "$CASE/ref.pdf" "$CASE/c.pdf" || fail "the entries written again changed the PDF"
+}
+
+# Four renders at once into one empty cache directory: each PDF as without a cache, no
+# temporary file left; a cache directory that cannot be made changes nothing either.
+t_disk_concurrent() {
+	local d=$CASE/cache i
+	cvpdf -q --no-cache content/zh.md -o "$CASE/ref.pdf" || fail "--no-cache"
+	for i in 1 2 3 4; do
+		cvpdf -q --cache-dir "$d" content/zh.md -o "$CASE/$i.pdf" &
+	done
+	wait
+	for i in 1 2 3 4; do
+		cmp -s "$CASE/ref.pdf" "$CASE/$i.pdf" || fail "render $i of four at once differs"
+	done
+	! ls -a "$d" | grep -q '^\.tmp-' || fail "a temporary file was left"
+	: >"$CASE/not-a-dir"
+	cvpdf -q --cache-dir "$CASE/not-a-dir/cache" content/zh.md -o "$CASE/x.pdf" || fail "an impossible cache directory failed the render"
+	cmp -s "$CASE/ref.pdf" "$CASE/x.pdf" || fail "an impossible cache directory changed the PDF"
+	CVPDF_CACHE_DIR= cvpdf -q content/zh.md -o "$CASE/y.pdf" || fail "CVPDF_CACHE_DIR empty"
+	cmp -s "$CASE/ref.pdf" "$CASE/y.pdf" || fail "CVPDF_CACHE_DIR empty changed the PDF"
+}
+
+# An entry names its font file by identity: a font file changed (here only its modification
+# time) gets new subsets rather than the old ones.
+t_disk_identity() {
+	local d=$CASE/cache fd=$CASE/fonts n1 n2
+	cp -r fonts "$fd"
+	cvpdf -q --fonts-dir "$fd" --cache-dir "$d" tests/cases/en-hyphenate.md -o "$CASE/a.pdf" || fail "first render"
+	n1=$(ls "$d" | grep -c '^subset-')
+	[ "$n1" -ge 1 ] || fail "no subset kept"
+	cvpdf -q --fonts-dir "$fd" --cache-dir "$d" tests/cases/en-hyphenate.md -o "$CASE/b.pdf" || fail "second render"
+	[ "$(ls "$d" | grep -c '^subset-')" = "$n1" ] || fail "the same fonts made new subsets"
+	touch -d '2001-01-01' "$fd"/*
+	cvpdf -q --fonts-dir "$fd" --cache-dir "$d" tests/cases/en-hyphenate.md -o "$CASE/c.pdf" || fail "third render"
+	n2=$(ls "$d" | grep -c '^subset-')
+	[ "$n2" = $((n1 * 2)) ] || fail "changed font files did not make new subsets ($n1 then $n2)"
+	cmp -s "$CASE/a.pdf" "$CASE/c.pdf" || fail "the PDF differs"
+}
+
+check "diskcache: the same bytes without, with an empty and with a filled cache directory (en, zh, de, fr)" t_disk_same
+check "diskcache: damaged entries are misses, the same bytes" t_disk_damaged
+check "diskcache: four renders at once into one directory; an impossible directory changes nothing" t_disk_concurrent
+check "diskcache: a changed font file makes new entries" t_disk_identity
 
 STRESS=$TMP/stress
 python3 tests/stress.py "$STRESS"

@@ -259,8 +259,8 @@ static void test_emoji(void)
     cv_emoji *e1 = NULL, *e2 = NULL;
     cv_emoji_image a, b;
     cv_memo *memo = cv_memo_new(16, 0, NULL);
-    int g1 = cv_emoji_get(memo, face, path, 0, &e1, gid, 35, &a);
-    int g2 = cv_emoji_get(memo, face, path, 0, &e2, gid, 35, &b);
+    int g1 = cv_emoji_get(memo, NULL, face, path, 0, &e1, gid, 35, &a);
+    int g2 = cv_emoji_get(memo, NULL, face, path, 0, &e2, gid, 35, &b);
     cv_memo_free(memo);
     CHECK("an encoded emoji is remembered", !g1 && !g2 && e1 && !e2 && a.rgb_len == b.rgb_len &&
                                                             !memcmp(a.rgb, b.rgb, a.rgb_len) && a.alpha_len == b.alpha_len);
@@ -426,13 +426,13 @@ static void test_shape_rtl(void)
 /* Patterns load when the first word needs them, and only for a language that has them. */
 static void test_hyphen(void)
 {
-    cv_hyph *en = cv_hyph_new("en"), *none = cv_hyph_new("xx");
+    cv_hyph *en = cv_hyph_new("en", NULL), *none = cv_hyph_new("xx", NULL);
     uint8_t pts[32];
     CHECK("hyphenation: English has patterns, xx none", en && !none);
     CHECK("hyphenation: points in 'typesetting'", en && !cv_hyph_word(en, "typesetting", 11, pts) && pts[4] + pts[5] + pts[6] + pts[7] > 0);
     cv_hyph_free(en);
     /* 8-bit dictionaries: German's is ISO8859-1, Russian's KOI8-R; words reach them converted */
-    cv_hyph *de = cv_hyph_new("de"), *ru = cv_hyph_new("ru"), *fr = cv_hyph_new("fr");
+    cv_hyph *de = cv_hyph_new("de", NULL), *ru = cv_hyph_new("ru", NULL), *fr = cv_hyph_new("fr", NULL);
     CHECK("hyphenation: German, Russian and French have patterns (hyphen-de, -ru, -fr)", de && ru && fr);
     if (de && ru && fr) {
         const char *ub = "\xC3\x9C" "berblick"; /* Überblick: Über-blick */
