@@ -37,11 +37,22 @@ static const uint32_t no_end[] = {
     0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFF08, 0xFF3B, 0xFF5B, 0xFF5F, 0xFF62,
 };
 
-bool cv_char_no_line_start(uint32_t cp) { return cv_sorted_has(no_start, sizeof no_start / sizeof *no_start, cp); }
-bool cv_char_no_line_end(uint32_t cp) { return cv_sorted_has(no_end, sizeof no_end / sizeof *no_end, cp); }
+/* (both tables skip the ideographs and the letters, U+3400-FE4F, asked about most) */
+bool cv_char_no_line_start(uint32_t cp)
+{
+    return !(cp >= 0x3400 && cp < 0xFE50) && cv_sorted_has(no_start, sizeof no_start / sizeof *no_start, cp);
+}
+bool cv_char_no_line_end(uint32_t cp)
+{
+    return !(cp >= 0x3400 && cp < 0xFE50) && cv_sorted_has(no_end, sizeof no_end / sizeof *no_end, cp);
+}
 
 char cv_char_eaw(uint32_t cp)
 {
+    if (cp < 0x80) /* (ASCII is narrow, or neutral for controls) */
+        return 'N';
+    if (cp >= 0x4E00 && cp <= 0x9FFF) /* (the unified ideographs are wide) */
+        return 'W';
     int w = u_getIntPropertyValue((UChar32)cp, UCHAR_EAST_ASIAN_WIDTH);
     return (w == U_EA_WIDE || w == U_EA_FULLWIDTH) ? 'W' : w == U_EA_AMBIGUOUS ? 'A' : 'N';
 }
@@ -50,6 +61,8 @@ bool cv_char_is_cjk_ideo(uint32_t cp)
 {
     if (cp < 0x2EA) /* (before the first Bopomofo letters, U+02EA: no CJK script) */
         return false;
+    if (cp >= 0x4E00 && cp <= 0x9FFF) /* (the unified ideographs, Han) */
+        return true;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript((UChar32)cp, &st);
     return sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
@@ -58,6 +71,8 @@ bool cv_char_is_cjk_ideo(uint32_t cp)
 
 int cv_char_script(uint32_t cp)
 {
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return USCRIPT_HAN;
     UErrorCode st = U_ZERO_ERROR;
     UScriptCode sc = uscript_getScript((UChar32)cp, &st);
     if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
@@ -235,6 +250,16 @@ int cv_grapheme_breaks(const char *text, size_t len, uint8_t *gb)
     gb[len] = 1;
     if (!len)
         return 0;
+    /* ASCII alone: every character is a cluster but CR LF (UAX #29 GB3: ASCII has no
+     * extenders, joiners or prepended marks), without an iterator */
+    size_t i = 0;
+    while (i < len && (unsigned char)text[i] < 0x80)
+        i++;
+    if (i == len) {
+        for (size_t k = 1; k < len; k++)
+            gb[k] = !(text[k - 1] == '\r' && text[k] == '\n');
+        return 0;
+    }
     UErrorCode st = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, text, (int64_t)len, &st);
     UBreakIterator *bi = open_iterator(IT_CHAR, &st);

@@ -110,19 +110,22 @@ int cv_disk_get(const char *dir, const char *kind, const void *key, size_t klen,
         return 0;
     }
     size_t n = (size_t)get64(head + 16);
-    unsigned char *buf = malloc(klen + n + 1);
-    if (!buf) {
+    unsigned char *kb = malloc(klen ? klen : 1), *buf = malloc(n + 1);
+    if (!kb || !buf) {
+        free(kb);
+        free(buf);
         close(fd);
         return -1;
     }
-    if (!read_all(fd, buf, klen + n) && !memcmp(buf, key, klen) && get64(head + 24) == cv_hash(buf + klen, n)) {
-        memmove(buf, buf + klen, n);
+    if (!read_all(fd, kb, klen) && !memcmp(kb, key, klen) && !read_all(fd, buf, n) &&
+        get64(head + 24) == cv_hash(buf, n)) {
         *data = buf;
         *len = n;
         rc = 1;
     } else {
         free(buf);
     }
+    free(kb);
     close(fd);
     return rc;
 }

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "cache.h"
 #include "breaks.h"
+#include "diskcache.h"
 #include "fonts.h"
 #include "style.h"
 
@@ -83,6 +85,200 @@ static bool fc_ready(void)
 {
     pthread_once(&fc_once, fc_init);
     return fc_ok;
+}
+
+/* ---- fontconfig's answers, kept between processes (diskcache.c) -------------------------
+ * Even when every face is known, asking fontconfig means starting it: parsing its XML
+ * configuration and mapping its caches, about 5 ms of a 30 ms run. Its answers (a family's
+ * file, the face for a character) are kept in the cache directory under a fingerprint of
+ * what fontconfig read: each configuration file and font directory it reports (fonts
+ * installed or removed change a directory's modification time, which is how fontconfig
+ * itself notices them), the places a user's configuration or fonts would appear, and the
+ * environment it reads. The fingerprint is written when fontconfig has started; a later
+ * process stats those paths (a few dozen) and, when nothing changed, answers from the
+ * entries without starting fontconfig. */
+
+/* the fingerprint's key: the environment fontconfig's answers depend on */
+static void fc_env_key(cv_key *k)
+{
+    static const char *const vars[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "HOME",
+                                       "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "LC_ALL", "LC_CTYPE",
+                                       "LANG"};
+    cv_key_add(k, "fcstate-1", 10);
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        cv_key_add(k, v ? v : "\x01", v ? strlen(v) + 1 : 2);
+    }
+}
+
+/* path and its identity (all -1 when it is not there) */
+static void fc_stat_add(cv_buf *b, const char *path)
+{
+    struct stat sb;
+    long long id[5] = {-1, -1, -1, -1, -1};
+    if (!stat(path, &sb))
+        id[0] = (long long)sb.st_size, id[1] = (long long)sb.st_mtim.tv_sec, id[2] = (long long)sb.st_mtim.tv_nsec,
+        id[3] = (long long)sb.st_ino, id[4] = (long long)sb.st_dev;
+    cv_buf_add(b, path, strlen(path) + 1);
+    cv_buf_add(b, id, sizeof id);
+}
+
+/* Where a user's configuration or fonts would appear (watched whether or not they exist). */
+static void fc_user_paths(cv_buf *b)
+{
+    const char *home = getenv("HOME"), *xc = getenv("XDG_CONFIG_HOME"), *xd = getenv("XDG_DATA_HOME");
+    char p[4096];
+    static const char *const sys[] = {"/etc/fonts", "/etc/fonts/conf.d", "/etc/fonts/fonts.conf", "/usr/share/fonts",
+                                      "/usr/local/share/fonts"};
+    for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
+        fc_stat_add(b, sys[i]);
+    if (xc && *xc) {
+        snprintf(p, sizeof p, "%s/fontconfig", xc);
+        fc_stat_add(b, p);
+        snprintf(p, sizeof p, "%s/fontconfig/conf.d", xc);
+        fc_stat_add(b, p);
+    }
+    if (xd && *xd) {
+        snprintf(p, sizeof p, "%s/fonts", xd);
+        fc_stat_add(b, p);
+    }
+    if (home && *home) {
+        static const char *const rel[] = {"", "/.config", "/.config/fontconfig", "/.config/fontconfig/conf.d",
+                                          "/.fonts", "/.fonts.conf", "/.fonts.conf.d", "/.local/share",
+                                          "/.local/share/fonts"};
+        for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+            snprintf(p, sizeof p, "%s%s", home, rel[i]);
+            fc_stat_add(b, p);
+        }
+    }
+}
+
+/* The fingerprint of fontconfig as it started: the paths above, then every file and
+ * directory it reports. */
+static void fc_fingerprint(cv_buf *b)
+{
+    fc_user_paths(b);
+    FcStrList *l[2] = {FcConfigGetConfigFiles(NULL), FcConfigGetFontDirs(NULL)};
+    for (int k = 0; k < 2; k++) {
+        FcChar8 *s;
+        while (l[k] && (s = FcStrListNext(l[k])))
+            fc_stat_add(b, (const char *)s);
+        if (l[k])
+            FcStrListDone(l[k]);
+    }
+}
+
+/* A fingerprint still true: each path as it was. */
+static bool fc_fingerprint_holds(const unsigned char *p, size_t n)
+{
+    cv_buf now = {0};
+    size_t i = 0;
+    bool ok = true;
+    while (ok && i < n) {
+        const unsigned char *z = memchr(p + i, 0, n - i);
+        if (!z || (size_t)(z - p) + 1 + 5 * sizeof(long long) > n)
+            return false;
+        now.len = 0;
+        fc_stat_add(&now, (const char *)(p + i));
+        size_t rec = (size_t)(z - p) + 1 - i + 5 * sizeof(long long);
+        ok = !now.oom && now.len == rec && !memcmp(now.p, p + i, rec);
+        i += rec;
+    }
+    cv_buf_free(&now);
+    return ok;
+}
+
+/* The fingerprint's hash for this process and cache directory, or 0 when none is known
+ * (then the answers are asked of fontconfig, and kept once it has started). */
+static pthread_mutex_t fcfp_lock = PTHREAD_MUTEX_INITIALIZER;
+static char fcfp_dir[4096];
+static uint64_t fcfp_hash;
+static bool fcfp_checked;
+
+static uint64_t fc_state(const char *disk)
+{
+    if (!disk)
+        return 0;
+    pthread_mutex_lock(&fcfp_lock);
+    if (!fcfp_checked || strcmp(fcfp_dir, disk)) {
+        snprintf(fcfp_dir, sizeof fcfp_dir, "%s", disk);
+        fcfp_checked = true;
+        fcfp_hash = 0;
+        cv_key key = {0};
+        fc_env_key(&key);
+        unsigned char *data = NULL;
+        size_t len = 0;
+        if (!key.oom && cv_disk_get(disk, "fcstate", key.p, key.len, &data, &len) == 1 && fc_fingerprint_holds(data, len))
+            fcfp_hash = cv_hash(data, len) | 1;
+        free(data);
+        if (!fcfp_hash && fc_ready()) { /* nothing kept, or something changed: fontconfig starts */
+            cv_buf fp = {0};
+            fc_fingerprint(&fp);
+            if (!fp.oom) {
+                cv_disk_put(disk, "fcstate", key.p, key.len, fp.p, fp.len);
+                fcfp_hash = cv_hash(fp.p, fp.len) | 1;
+            }
+            cv_buf_free(&fp);
+        }
+        cv_buf_free(&key);
+    }
+    uint64_t h = fcfp_hash;
+    pthread_mutex_unlock(&fcfp_lock);
+    return h;
+}
+
+/* A kept answer for key: 1 with path and index, 0 for "none", -1 when not known (the
+ * render's cache first, then the cache directory). */
+static int kept_answer(cv_fonts *f, const char *key, char *path, size_t path_size, unsigned *index)
+{
+    cvpdf_cache *cache = f->ctx->opts->cache;
+    int found = cache ? cv_cache_match(cache, key, path, path_size, index) : -1;
+    uint64_t st = found < 0 ? fc_state(f->ctx->disk) : 0;
+    if (!st)
+        return found;
+    cv_key k = {0};
+    cv_key_add(&k, &st, sizeof st);
+    cv_key_add(&k, key, strlen(key) + 1);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (!k.oom && cv_disk_get(f->ctx->disk, "fc", k.p, k.len, &data, &len) == 1 && len >= 5 &&
+        (data[0] == 0 || (data[0] == 1 && len - 5 < path_size && !memchr(data + 5, 0, len - 5)))) {
+        found = data[0];
+        if (found) {
+            memcpy(index, data + 1, 4);
+            memcpy(path, data + 5, len - 5);
+            path[len - 5] = '\0';
+        }
+        if (cache)
+            cv_cache_match_put(cache, key, found ? path : NULL, *index);
+    }
+    free(data);
+    cv_buf_free(&k);
+    return found;
+}
+
+/* Keeps an answer fontconfig gave (path NULL: none). */
+static void keep_answer(cv_fonts *f, const char *key, const char *path, unsigned index)
+{
+    cvpdf_cache *cache = f->ctx->opts->cache;
+    if (cache)
+        cv_cache_match_put(cache, key, path, index);
+    uint64_t st = fc_state(f->ctx->disk);
+    if (!st)
+        return;
+    cv_key k = {0};
+    cv_key_add(&k, &st, sizeof st);
+    cv_key_add(&k, key, strlen(key) + 1);
+    cv_buf v = {0};
+    unsigned char found = path != NULL;
+    cv_buf_add(&v, &found, 1);
+    cv_buf_add(&v, &index, 4);
+    if (path)
+        cv_buf_add(&v, path, strlen(path));
+    if (!k.oom && !v.oom)
+        cv_disk_put(f->ctx->disk, "fc", k.p, k.len, v.p, v.len);
+    cv_buf_free(&k);
+    cv_buf_free(&v);
 }
 
 static const char *cjk_family(const char *lang, const char *base, char *out, size_t n);
@@ -192,21 +388,29 @@ static const char *cjk_family(const char *lang, const char *base, char *out, siz
 static int fc_query(const char *family, bool bold, bool italic, char *path, size_t path_size, unsigned *index,
                     int *weight, int *slant);
 
+/* fc_query's answer for the family, kept (kept_answer) */
+static int fc_query_kept(cv_fonts *f, const char *family, bool bold, bool italic, char *path, size_t path_size,
+                         unsigned *index)
+{
+    char key[160];
+    snprintf(key, sizeof key, "family %d %d %s", bold, italic, family);
+    int found = kept_answer(f, key, path, path_size, index);
+    if (found < 0) {
+        found = fc_query(family, bold, italic, path, path_size, index, NULL, NULL);
+        if (found >= 0)
+            keep_answer(f, key, found ? path : NULL, *index);
+    }
+    return found;
+}
+
 static int fc_find(cv_fonts *f, const char *family, bool bold, bool italic)
 {
-    cvpdf_cache *cache = f->ctx->opts->cache;
-    char key[128], path[4096];
+    char path[4096];
     unsigned index = 0;
-    snprintf(key, sizeof key, "family %d %d %s", bold, italic, family);
-    int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
+    int found = fc_query_kept(f, family, bold, italic, path, sizeof path, &index);
     if (found < 0) {
-        found = fc_query(family, bold, italic, path, sizeof path, &index, NULL, NULL);
-        if (found < 0) {
-            f->ctx->oom = true;
-            return -1;
-        }
-        if (cache)
-            cv_cache_match_put(cache, key, found ? path : NULL, index);
+        f->ctx->oom = true;
+        return -1;
     }
     return found ? face_id(f, path, index) : -1;
 }
@@ -443,7 +647,7 @@ static int script_face(cv_fonts *f, uint32_t cp)
         char fam[64], path[4096];
         unsigned index = 0;
         snprintf(fam, sizeof fam, "%s %s", arabic && serif ? kinds[1][k] : kinds[0][serif ? 1 - k : k], name);
-        if (fc_query(fam, false, false, path, sizeof path, &index, NULL, NULL) > 0)
+        if (fc_query_kept(f, fam, false, false, path, sizeof path, &index) > 0)
             id = face_id(f, path, index);
     }
     if (cv_map_put(&f->scripts, (uint64_t)script, (uint64_t)id + 1))
@@ -466,18 +670,16 @@ static int fallback_find(cv_fonts *f, uint32_t cp)
      * as without */
     if (id < 0 && f->searches < MAX_SEARCHES) {
         f->searches++;
-        cvpdf_cache *cache = f->ctx->opts->cache;
         char key[64], path[4096];
         unsigned index = 0;
         snprintf(key, sizeof key, "char %X %.40s", (unsigned)cp, f->lang);
-        int found = cache ? cv_cache_match(cache, key, path, sizeof path, &index) : -1;
+        int found = kept_answer(f, key, path, sizeof path, &index);
         if (found > 0)
             id = face_id(f, path, index);
         else if (found < 0) {
             id = fc_cover(f, cp);
-            if (cache && !f->ctx->oom) /* (an answer cut short by a failed allocation is not kept) */
-                cv_cache_match_put(cache, key, id >= 0 ? f->faces.v[id].path : NULL,
-                                   id >= 0 ? f->faces.v[id].index : 0);
+            if (!f->ctx->oom) /* (an answer cut short by a failed allocation is not kept) */
+                keep_answer(f, key, id >= 0 ? f->faces.v[id].path : NULL, id >= 0 ? f->faces.v[id].index : 0);
         }
     }
     if (cv_map_put(&f->fallback, cp, (uint64_t)id + 1))

@@ -27,6 +27,7 @@ static const struct {
  * character of a document is looked up in each of the three (a linear search of the tables
  * was a tenth of re-rendering a Chinese résumé). */
 static uint32_t by_cp[3][128];
+static uint8_t in_any[65536 / 8]; /* the code points of any of the tables, a bit each */
 static pthread_once_t by_cp_once = PTHREAD_ONCE_INIT;
 
 static int cmp_u32(const void *a, const void *b)
@@ -38,8 +39,10 @@ static int cmp_u32(const void *a, const void *b)
 static void sort_tables(void)
 {
     for (int e = 0; e < 3; e++) {
-        for (int b = 0; b < 128; b++)
+        for (int b = 0; b < 128; b++) {
             by_cp[e][b] = (uint32_t)encodings[e].high[b] << 8 | (uint32_t)(0x80 + b);
+            in_any[encodings[e].high[b] >> 3] |= (uint8_t)(1u << (encodings[e].high[b] & 7));
+        }
         qsort(by_cp[e], 128, sizeof by_cp[e][0], cmp_u32);
     }
 }
@@ -52,6 +55,8 @@ static int to_byte(int enc, uint32_t cp)
     if (cp > 0xFFFF)
         return -1;
     pthread_once(&by_cp_once, sort_tables);
+    if (!(in_any[cp >> 3] >> (cp & 7) & 1))
+        return -1;
     size_t lo = 0, hi = 128;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

@@ -69,7 +69,42 @@ bool cv_sorted_has(const uint32_t *v, size_t n, uint32_t cp);
 
 /* Decodes the code point at s[*i] (len bytes in all), advancing *i; invalid bytes give
  * U+FFFD and advance by one. */
-uint32_t cv_utf8_next(const char *s, size_t len, size_t *i);
+/* (inline: called for nearly every byte of a document, by every stage) */
+static inline uint32_t cv_utf8_next(const char *str, size_t len, size_t *i)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t p = *i;
+    unsigned c = s[p];
+    if (c < 0x80) {
+        *i = p + 1;
+        return c;
+    }
+    int n;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1, cp = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+        *i = p + 1;
+        return 0xFFFD;
+    }
+    for (int k = 1; k <= n; k++) {
+        if (p + (size_t)k >= len || (s[p + k] & 0xC0) != 0x80) {
+            *i = p + 1;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[p + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        *i = p + 1;
+        return 0xFFFD;
+    }
+    *i = p + (size_t)n + 1;
+    return cp;
+}
 /* Whether cv_utf8_next's answer cp for the bytes s[i, q) stands for invalid bytes (which it
  * passes one at a time), not for a U+FFFD written in the text. */
 static inline bool cv_utf8_invalid(uint32_t cp, size_t i, size_t q) { return cp == 0xFFFD && q == i + 1; }

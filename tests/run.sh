@@ -2211,10 +2211,31 @@ t_disk_identity() {
 	cmp -s "$CASE/a.pdf" "$CASE/c.pdf" || fail "the PDF differs"
 }
 
+# fontconfig's answers are kept under a fingerprint of what it read: a font directory that
+# appears for the user (here ~/.fonts) makes a new fingerprint, and the answers are asked again.
+t_disk_fontconfig() {
+	local d=$CASE/cache h=$CASE/home a b
+	mkdir -p "$h"
+	HOME=$h XDG_CONFIG_HOME= XDG_DATA_HOME= cvpdf -q --cache-dir "$d" content/zh.md -o "$CASE/1.pdf" || fail "first render"
+	ls "$d" | grep -q '^fcstate-' || fail "no fontconfig fingerprint was kept"
+	ls "$d" | grep -q '^fc-' || fail "no fontconfig answer was kept"
+	a=$(cat "$d"/fcstate-* | md5sum)
+	HOME=$h XDG_CONFIG_HOME= XDG_DATA_HOME= cvpdf -q --cache-dir "$d" content/zh.md -o "$CASE/2.pdf" || fail "second render"
+	[ "$(cat "$d"/fcstate-* | md5sum)" = "$a" ] || fail "the fingerprint changed with nothing changed"
+	mkdir "$h/.fonts"
+	HOME=$h XDG_CONFIG_HOME= XDG_DATA_HOME= cvpdf -q --cache-dir "$d" content/zh.md -o "$CASE/3.pdf" || fail "third render"
+	b=$(cat "$d"/fcstate-* | md5sum)
+	[ "$b" != "$a" ] || fail "a new font directory left the fingerprint as it was"
+	cmp -s "$CASE/1.pdf" "$CASE/2.pdf" && cmp -s "$CASE/1.pdf" "$CASE/3.pdf" || fail "the PDF differs"
+	HOME=$h XDG_CONFIG_HOME= XDG_DATA_HOME= cvpdf -q --no-cache content/zh.md -o "$CASE/4.pdf" || fail "--no-cache"
+	cmp -s "$CASE/1.pdf" "$CASE/4.pdf" || fail "the PDF differs from one made without the cache"
+}
+
 check "diskcache: the same bytes without, with an empty and with a filled cache directory (en, zh, de, fr)" t_disk_same
 check "diskcache: damaged entries are misses, the same bytes" t_disk_damaged
 check "diskcache: four renders at once into one directory; an impossible directory changes nothing" t_disk_concurrent
 check "diskcache: a changed font file makes new entries" t_disk_identity
+check "diskcache: fontconfig's answers kept under a fingerprint that a new font directory changes" t_disk_fontconfig
 
 STRESS=$TMP/stress
 python3 tests/stress.py "$STRESS"
