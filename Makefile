@@ -95,7 +95,7 @@ LIB_SRC  = util.c context.c yaml.c style.c model.c builder.c markdown.c breaks.c
 CLD2_OBJ = build/cld2/cld2.o
 LIB_OBJ  = $(LIB_SRC:%.c=$(O)/%.o) $(CLD2_OBJ)
 
-.PHONY: all check test render clean regen regen-tables asan tsan valgrind fuzz fuzz-smoke oom oom-full bench install uninstall \
+.PHONY: all check test render clean regen regen-tables asan tsan valgrind fuzz fuzz-smoke oom oom-full bench bench-typst install uninstall \
         lint lint-cppcheck deb-check FORCE
 all: $(BIN) $(O)/libcvpdf.a $(O)/libcvpdf.so $(O)/cvpdf.pc
 	@printf '%s\n' '# the paths $(O) was built for (make install reads them)' 'BUILT_PREFIX = $(PREFIX)' \
@@ -329,6 +329,10 @@ $(O)/bench: tests/bench.c $(O)/libcvpdf.a $(O)/build.cfg $(O)/link.cfg
 	$(TEST_LINK)
 bench: $(BIN) $(O)/bench
 	$(O)/bench $(abspath $(BIN)) $(or $(RUNS),7)
+# Typst on the same résumés, measured the same way, for the README's comparison (installs
+# Typst's npm package under build/typst; needs Node.js and npm)
+bench-typst:
+	sh scripts/typst-bench.sh $(or $(RUNS),7)
 
 # Regenerates src/hanvariant.inc from ICU's transliterators (scripts/gen-hanvariant.c) and
 # src/gemoji.inc, GitHub's emoji shortcodes, from the npm package gemoji (needs npm and node).

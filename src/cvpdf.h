@@ -160,7 +160,8 @@ CVPDF_API void cvpdf_options_free(cvpdf_options *opts);
  *                  is the same as its strongest
  *   "fit-pages"    "N" (0-1000): shrink within the style's bounds to fit N pages; 0: no
  *   "cache-dir"    a directory where renders keep what they make the same every time (font
- *                  subsets, compiled hyphenation patterns, colour emoji) for the next
+ *                  subsets, compiled hyphenation patterns, colour emoji, shaped runs,
+ *                  fontconfig's answers) for the next
  *                  process; made when missing, shared safely by concurrent renders, at most
  *                  128 MB (the oldest entries go first). Output is byte-identical with and
  *                  without it. Default: none (the cvpdf command uses $CVPDF_CACHE_DIR or

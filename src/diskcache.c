@@ -1,7 +1,9 @@
 /* diskcache.c: files a render keeps for the next process: the subsets of faces (a CJK
- * weight's is a third of a Chinese résumé's time), hyphenation patterns compiled (libhyphen
- * parses the English patterns in 8 ms and the German ones in 2.2 s, each run), and encoded
- * colour emoji. A whole process is a few tens of milliseconds; these were half of it.
+ * weight's is a third of a Chinese résumé's time, subset.c), hyphenation patterns compiled
+ * (libhyphen parses the English patterns in 8 ms and the German ones in 2.2 s, each run;
+ * hyphen.c), encoded colour emoji (emoji.c), the runs each face shaped (shape.c) and
+ * fontconfig's answers (font.c). A whole process took 35-45 ms; these were two thirds of it.
+ * This file only stores and finds entries; each client says what its entries hold.
  *
  * Each entry is one file, named by a hash of its key and holding the key itself, so that a
  * hash collision is a miss, not a wrong answer; its data has a checksum, so a damaged file
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <freetype/freetype.h>
@@ -146,7 +149,7 @@ static void make_dir(const char *dir)
 }
 
 typedef struct old_entry {
-    time_t mtime;
+    struct timespec mtime;
     long long size;
     char name[256];
 } old_entry;
@@ -154,23 +157,59 @@ typedef struct old_entry {
 static int cmp_old(const void *a, const void *b)
 {
     const old_entry *x = a, *y = b;
-    return x->mtime < y->mtime ? -1 : x->mtime > y->mtime ? 1 : strcmp(x->name, y->name);
+    if (x->mtime.tv_sec != y->mtime.tv_sec)
+        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
-/* Keeps the directory under MAX_BYTES, the oldest entries going first (to 3/4 of it). */
+/* Whether name is an entry's: KIND-<32 hex digits>. The directory may hold other files (the
+ * default, ~/.cache/cvpdf, is also where tests/deb.sh keeps its Debian root): only entries
+ * are counted and removed. */
+static bool entry_name(const char *name)
+{
+    const char *dash = strchr(name, '-');
+    if (!dash || dash == name || strlen(dash + 1) != 32)
+        return false;
+    for (const char *c = name; c < dash; c++)
+        if (*c < 'a' || *c > 'z')
+            return false;
+    for (const char *c = dash + 1; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+            return false;
+    return true;
+}
+
+/* Keeps the entries under MAX_BYTES ($CVPDF_CACHE_MAX bytes when set), the oldest going
+ * first (to 3/4 of it); removes the temporary files of writers that died an hour ago. */
 static void trim(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
+    long long max = MAX_BYTES;
+    const char *env = getenv("CVPDF_CACHE_MAX");
+    if (env && *env) {
+        char *end;
+        long long v = strtoll(env, &end, 10);
+        if (!*end && v > 0)
+            max = v;
+    }
+    time_t now = time(NULL);
     old_entry *v = NULL;
     size_t n = 0, cap = 0;
     long long total = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof v->name)
-            continue;
         struct stat sb;
+        if (!strncmp(e->d_name, ".tmp-", 5) && !fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) &&
+            S_ISREG(sb.st_mode) && sb.st_mtime < now - 3600) {
+            unlinkat(dirfd(d), e->d_name, 0);
+            continue;
+        }
+        if (!entry_name(e->d_name) || strlen(e->d_name) >= sizeof v->name)
+            continue;
         if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) || !S_ISREG(sb.st_mode))
             continue;
         if (n == cap) {
@@ -180,14 +219,14 @@ static void trim(const char *dir)
                 break;
             v = nv, cap = nc;
         }
-        v[n].mtime = sb.st_mtime;
+        v[n].mtime = sb.st_mtim;
         v[n].size = (long long)sb.st_size;
         memcpy(v[n].name, e->d_name, strlen(e->d_name) + 1);
         total += v[n++].size;
     }
-    if (total > MAX_BYTES) {
+    if (total > max) {
         qsort(v, n, sizeof *v, cmp_old);
-        for (size_t i = 0; i < n && total > MAX_BYTES / 4 * 3; i++)
+        for (size_t i = 0; i < n && total > max / 4 * 3; i++)
             if (!unlinkat(dirfd(d), v[i].name, 0))
                 total -= v[i].size;
     }

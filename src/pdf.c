@@ -567,10 +567,20 @@ static int write_info(writer *w)
     return cv_pdf_write_meta(w->ctx, pdf, info);
 }
 
+/* The write hook of a stream whose data is in w->raw.data (pdfpack.h): the filter, and
+ * where the data is (its index + 1 in the dictionary's attr). */
+static HPDF_STATUS write_spliced(HPDF_Dict d, HPDF_Stream s)
+{
+    char k[64];
+    snprintf(k, sizeof k, "/Filter /FlateDecode\012/CvData %zu\012", (size_t)(uintptr_t)d->attr - 1);
+    return HPDF_Stream_WriteStr(s, k);
+}
+
 /* libharu would compress each stream with zlib as it serialises it; each is compressed here
  * instead, before the save (deflate.c: libdeflate, in less than half the time, and only what
- * changed when a cache's memo holds the rest), and left to libharu as data already filtered.
- * The streams compressed already (font programs, images) have their hook set. 0, -1 on OOM. */
+ * changed when a cache's memo holds the rest). The compressed data, and that of the streams
+ * compressed already (font programs, images: their hook is set), is kept out of libharu
+ * (w->raw.data), for pdfpack to write. 0, -1 on OOM. */
 static int deflate_streams(writer *w)
 {
     HPDF_List entries = w->pdf->xref->entries;
@@ -583,7 +593,10 @@ static int deflate_streams(writer *w)
         if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
             continue;
         HPDF_Dict d = e->obj;
-        if (!d->stream || !(d->filter & HPDF_STREAM_FILTER_FLATE_DECODE) || d->write_fn)
+        /* (attr holds where the data went: only streams that use it for nothing else) */
+        bool packed = d->write_fn == cv_pdf_flate_filter;
+        if (!d->stream || d->attr || d->free_fn ||
+            !(packed || ((d->filter & HPDF_STREAM_FILTER_FLATE_DECODE) && !d->write_fn)))
             continue;
         HPDF_UINT32 n = HPDF_Stream_Size(d->stream);
         if ((size_t)n + 1 > cap) {
@@ -600,18 +613,28 @@ static int deflate_streams(writer *w)
         HPDF_STATUS st = n ? HPDF_Stream_Read(d->stream, raw, &got) : HPDF_OK;
         if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != n)
             break;
-        unsigned char *z;
-        size_t zn;
-        if (cv_deflate(w->zip, raw, n, &z, &zn)) {
+        unsigned char *z = NULL;
+        size_t zn = n;
+        if (packed && !(z = malloc(n ? n : 1))) {
+            rc = -1;
+            break;
+        }
+        if (packed)
+            memcpy(z, raw, n);
+        else if (cv_deflate(w->zip, raw, n, &z, &zn)) {
+            rc = -1;
+            break;
+        }
+        struct cv_rawdata rd = {z, zn};
+        if (CV_PUSH(w->raw.data, rd)) {
+            free(z);
             rc = -1;
             break;
         }
         HPDF_MemStream_FreeData(d->stream);
-        if (HPDF_Stream_Write(d->stream, z, (HPDF_UINT)zn) != HPDF_OK)
-            rc = -1;
-        free(z);
         d->filter = HPDF_STREAM_FILTER_NONE;
-        d->write_fn = cv_pdf_flate_filter;
+        d->write_fn = write_spliced;
+        d->attr = (void *)(uintptr_t)w->raw.data.n;
     }
     free(raw);
     if (rc)
@@ -645,7 +668,7 @@ static int save(writer *w, unsigned char **out, size_t *out_len)
     unsigned char *packed;
     size_t plen;
     int pr = cv_pdf_pack(buf, size, &w->raw, w->zip, &packed, &plen);
-    if (pr < 0 || (pr > 0 && w->raw.objs.n)) {
+    if (pr < 0 || (pr > 0 && (w->raw.objs.n || w->raw.data.n))) {
         /* (without the packing, the structure tree would be lost: libharu's file is always
          * one it can pack) */
         free(buf);
@@ -751,6 +774,9 @@ done:
     cv_tags_free(&w.tags);
     cv_buf_free(&w.raw.text);
     free(w.raw.objs.v);
+    for (size_t k = 0; k < w.raw.data.n; k++)
+        free(w.raw.data.v[k].p);
+    free(w.raw.data.v);
     cv_page_free(&w.page);
     cv_buf_free(&w.content);
     cv_deflater_free(w.zip);

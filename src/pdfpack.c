@@ -309,7 +309,32 @@ int cv_pdf_pack(const unsigned char *in, size_t len, const cv_pdfraw *raw, cv_de
             continue;
         newoff[k] = b.len;
         cv_buf_printf(&b, "%zu 0 obj\n", k);
-        if (s->length_ref >= 0) {
+        size_t cd = raw && raw->data.n ? find_key(in, s->body, s->dict_end, "/CvData") : 0;
+        if (cd) {
+            /* the data kept out of libharu: the dictionary without /CvData and /Length, then
+             * its own length and the data */
+            size_t j = cd + 7;
+            long idx = number_at(in, s->dict_end, &j);
+            size_t la = find_key(in, s->body, s->dict_end, "/Length");
+            if (idx < 0 || (size_t)idx >= raw->data.n || !la)
+                goto done; /* (not as this file writes it) */
+            size_t le = la + 7;
+            number_at(in, s->dict_end, &le);
+            number_at(in, s->dict_end, &le);
+            while (le < s->dict_end && is_ws(in[le]))
+                le++;
+            le += le < s->dict_end && in[le] == 'R';
+            /* the two keys, in the order they stand */
+            size_t a0 = la < cd ? la : cd, a1 = la < cd ? le : j, b0 = la < cd ? cd : la, b1 = la < cd ? j : le;
+            const struct cv_rawdata *d = &raw->data.v[idx];
+            if (a1 > b0 || b1 > s->dict_end - 2)
+                goto done;
+            if (put(&b, in + s->body, a0 - s->body) || put(&b, in + a1, b0 - a1) || put(&b, in + b1, s->dict_end - 2 - b1))
+                goto oom;
+            cv_buf_printf(&b, "/Length %zu>>\nstream\r\n", d->n);
+            if (put(&b, d->p, d->n) || put(&b, "\nendstream", 10))
+                goto oom;
+        } else if (s->length_ref >= 0) {
             size_t at = find_key(in, s->body, s->dict_end, "/Length");
             const obj *lo = &o[s->length_ref];
             /* "/Length N 0 R" becomes "/Length <its value>" */

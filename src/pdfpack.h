@@ -13,9 +13,18 @@
 struct cv_rawobj {
     size_t a, b;
 };
+/* Stream data kept out of libharu (data[k], owned): a stream whose dictionary has
+ * "/CvData k" is written with it, its /Length that data's. libharu copies each byte of a
+ * stream four times on the way (into its stream, into the file's, out of it), a tenth of a
+ * re-render; the compressed streams are here instead. */
+struct cv_rawdata {
+    unsigned char *p;
+    size_t n;
+};
 typedef struct cv_pdfraw {
     cv_buf text;
     CV_VEC(struct cv_rawobj) objs;
+    CV_VEC(struct cv_rawdata) data;
     char catalog[64];
 } cv_pdfraw;
 

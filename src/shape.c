@@ -12,6 +12,7 @@
 #include <hb-ot.h>
 #include <hb.h>
 
+#include "diskcache.h"
 #include "shape.h"
 
 /* Read-only once opened, so renders on several threads may share a face (cvpdf_cache): the
@@ -27,16 +28,32 @@ struct cv_face {
     char path[]; /* the file, as opened */
 };
 
+/* The runs a face shaped, kept in the cache directory (see "the runs kept" below): per face
+ * the render uses, whether its kept runs were read, and the runs it shaped that were not
+ * there, to be added when the shaper is freed. */
+#define MAX_JOURNALS 32
+typedef struct journal {
+    const cv_face *face;
+    cv_buf fresh; /* records, as in the entry */
+} journal;
+
 struct cv_shaper {
     hb_buffer_t *buf;
     cv_memo *memo; /* the runs shaped, or NULL */
+    const char *disk;
+    journal j[MAX_JOURNALS];
+    int nj;
 };
 
-cv_shaper *cv_shaper_new(cv_memo *memo)
+static void journal_flush(cv_shaper *sh, journal *j);
+
+cv_shaper *cv_shaper_new(cv_memo *memo, const char *disk)
 {
-    cv_shaper *sh = malloc(sizeof *sh);
-    if (sh)
+    cv_shaper *sh = calloc(1, sizeof *sh);
+    if (sh) {
         sh->memo = memo;
+        sh->disk = memo ? disk : NULL;
+    }
     if (sh && !hb_buffer_allocation_successful(sh->buf = hb_buffer_create())) {
         hb_buffer_destroy(sh->buf);
         free(sh);
@@ -49,6 +66,10 @@ void cv_shaper_free(cv_shaper *sh)
 {
     if (!sh)
         return;
+    for (int i = 0; i < sh->nj; i++) {
+        journal_flush(sh, &sh->j[i]);
+        cv_buf_free(&sh->j[i].fresh);
+    }
     hb_buffer_destroy(sh->buf);
     free(sh);
 }
@@ -409,11 +430,147 @@ static void to_logical(shaped_glyph *g, unsigned n)
     }
 }
 
+/* ---- the runs kept between processes (diskcache.c) ------------------------------------
+ * A fresh process pays for HarfBuzz's first use of each face (its layout tables read, its
+ * shaping plans made): a sixth of a 25 ms run of a résumé. The runs a face shaped are kept
+ * in one entry per face file (by identity, diskcache.c) and read into the memo when a
+ * render first shapes with the face, so that a run shaped by an earlier process is not
+ * shaped again; a render adds the runs it shaped that were not there. An entry is a list of
+ * records: the memo key after the face (u32 length, bytes), the glyph count (u32), the
+ * glyphs; at most JOURNAL_MAX bytes, the oldest records dropped beyond. Runs are a pure
+ * function of their key, so the PDF is the same with the entries as without them. */
+#define JOURNAL_MAX ((size_t)4 << 20)
+#define ID_LEN sizeof(uintptr_t)
+
+static int journal_key(cv_key *k, const cv_face *f)
+{
+    cv_key_add(k, "shape-1", 8);
+    if (cv_disk_key_file(k, f->path))
+        return -1;
+    cv_key_add(k, &f->index, sizeof f->index);
+    return k->oom ? -1 : 0;
+}
+
+/* The record at p[*at, n): its key and run; false at the end or on a damaged record. */
+static bool next_record(const unsigned char *p, size_t n, size_t *at, const unsigned char **key, uint32_t *klen,
+                        const unsigned char **glyphs, uint32_t *ng)
+{
+    if (n - *at < 8)
+        return false;
+    memcpy(klen, p + *at, 4);
+    if (*klen > n - *at - 8)
+        return false;
+    *key = p + *at + 4;
+    memcpy(ng, p + *at + 4 + *klen, 4);
+    size_t gl = (size_t)*ng * sizeof(shaped_glyph);
+    if (*ng > SHAPE_MAX_RUN * 4 || gl > n - *at - 8 - *klen)
+        return false;
+    *glyphs = p + *at + 8 + *klen;
+    *at += 8 + *klen + gl;
+    return true;
+}
+
+/* Reads the face's kept runs into the memo, once per memo (a marker under the face says). */
+static void journal_load(cv_shaper *sh, const cv_face *f)
+{
+    cv_key mark = {0};
+    cv_key_add(&mark, "journal", 8);
+    cv_key_add_id(&mark, f);
+    bool done = mark.oom || cv_memo_find(sh->memo, mark.p, mark.len, NULL, NULL);
+    cv_key dk = {0};
+    unsigned char *data = NULL;
+    size_t n = 0;
+    if (!done && !journal_key(&dk, f) && cv_disk_get(sh->disk, "shape", dk.p, dk.len, &data, &n) == 1) {
+        size_t at = 0;
+        const unsigned char *kp, *gp;
+        uint32_t kl, ng;
+        cv_key k = {0};
+        while (next_record(data, n, &at, &kp, &kl, &gp, &ng)) {
+            shaped_run *r = malloc(sizeof *r + (ng ? ng : 1) * sizeof *r->g);
+            k.len = 0;
+            cv_key_add_id(&k, f);
+            cv_key_add(&k, kp, kl);
+            if (!r || k.oom) {
+                free(r);
+                break;
+            }
+            r->n = ng;
+            memcpy(r->g, gp, (size_t)ng * sizeof *r->g);
+            cv_memo_put(sh->memo, k.p, k.len, r, sizeof *r + ng * sizeof *r->g);
+        }
+        cv_buf_free(&k);
+    }
+    free(data);
+    cv_buf_free(&dk);
+    if (!done) {
+        char *v = malloc(1);
+        if (v)
+            cv_memo_put(sh->memo, mark.p, mark.len, v, 1);
+    }
+    cv_buf_free(&mark);
+}
+
+/* The face's journal, read on first use; NULL without a cache directory (or beyond
+ * MAX_JOURNALS faces). */
+static journal *journal_of(cv_shaper *sh, const cv_face *f)
+{
+    if (!sh->disk)
+        return NULL;
+    for (int i = 0; i < sh->nj; i++)
+        if (sh->j[i].face == f)
+            return &sh->j[i];
+    if (sh->nj == MAX_JOURNALS)
+        return NULL;
+    journal *j = &sh->j[sh->nj++];
+    j->face = f;
+    journal_load(sh, f);
+    return j;
+}
+
+static void journal_add(journal *j, const cv_key *key, const shaped_run *r)
+{
+    uint32_t kl = (uint32_t)(key->len - ID_LEN);
+    cv_buf_add(&j->fresh, &kl, 4);
+    cv_buf_add(&j->fresh, key->p + ID_LEN, kl);
+    cv_buf_add(&j->fresh, &r->n, 4);
+    cv_buf_add(&j->fresh, r->g, (size_t)r->n * sizeof *r->g);
+}
+
+/* Adds the runs shaped to the face's entry (as it is now: another process may have added
+ * some), the oldest dropped beyond JOURNAL_MAX. */
+static void journal_flush(cv_shaper *sh, journal *j)
+{
+    if (!j->fresh.len || j->fresh.oom || j->fresh.len > JOURNAL_MAX)
+        return;
+    cv_key dk = {0};
+    unsigned char *old = NULL;
+    size_t n = 0;
+    if (journal_key(&dk, j->face) || cv_disk_get(sh->disk, "shape", dk.p, dk.len, &old, &n) < 0) {
+        cv_buf_free(&dk);
+        return;
+    }
+    size_t at = 0, keep = 0;
+    const unsigned char *kp, *gp;
+    uint32_t kl, ng;
+    while (old && n - keep + j->fresh.len > JOURNAL_MAX && next_record(old, n, &at, &kp, &kl, &gp, &ng))
+        keep = at;
+    cv_buf all = {0};
+    if (old)
+        cv_buf_add(&all, old + keep, n - keep);
+    cv_buf_add(&all, j->fresh.p, j->fresh.len);
+    if (!all.oom)
+        cv_disk_put(sh->disk, "shape", dk.p, dk.len, all.p, all.len);
+    cv_buf_free(&all);
+    free(old);
+    cv_buf_free(&dk);
+}
+
 int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_len, size_t off, size_t len,
              const char *lang, int how, cv_sglyphs *out)
 {
     bool rtl = how & CV_SHAPE_RTL;
     emit_job job = {off, size, f->info.upem, out, 0};
+    journal *jr = sh->memo ? journal_of(sh, f) : NULL;
     cv_key key = {0};
     bool keyed = sh->memo && len <= SHAPE_MAX_RUN && !shape_key(&key, f, text, text_len, off, len, lang, how);
     if (keyed && cv_memo_find(sh->memo, key.p, key.len, emit_remembered, &job)) {
@@ -452,10 +609,13 @@ int cv_shape(cv_shaper *sh, cv_face *f, cvu size, const char *text, size_t text_
         to_logical(r->g, n);
     emit(r->g, n, &job);
     /* remembered if memory allows: a failure here costs only the reuse */
-    if (keyed && !job.rc)
+    if (keyed && !job.rc) {
+        if (jr)
+            journal_add(jr, &key, r);
         cv_memo_put(sh->memo, key.p, key.len, r, sizeof *r + n * sizeof *r->g);
-    else
+    } else {
         free(r);
+    }
     cv_buf_free(&key);
     return job.rc;
 }

@@ -2134,11 +2134,13 @@ t_bench() {
 # ---- the cache directory (diskcache.c) ------------------------------------------------------
 
 # The PDF is the same byte for byte without a cache directory, with an empty one (which the
-# render fills: subsets, compiled patterns, emoji) and with the filled one; German too (its
-# patterns are the largest).
+# render fills: subsets, compiled patterns, emoji, shaped runs, fontconfig's answers) and with
+# the filled one; German too (its patterns are the largest), Arabic (runs shaped right to
+# left) and Hindi (reordered clusters).
 t_disk_same() {
 	local d=$CASE/cache f n
-	for f in content/en.md content/zh.md tests/cases/de-hyphenate.md tests/cases/fr-hyphenate.md; do
+	for f in content/en.md content/zh.md tests/cases/de-hyphenate.md tests/cases/fr-hyphenate.md \
+		tests/cases/rtl-ar.md tests/cases/hi-conjuncts.md; do
 		n=$(basename "$f" .md)
 		cvpdf -q --no-cache "$f" -o "$CASE/$n-none.pdf" || fail "$f: --no-cache"
 		cvpdf -q --cache-dir "$d" "$f" -o "$CASE/$n-cold.pdf" || fail "$f: empty cache"
@@ -2146,7 +2148,7 @@ t_disk_same() {
 		cmp -s "$CASE/$n-none.pdf" "$CASE/$n-cold.pdf" || fail "$f: the PDF differs with an empty cache directory"
 		cmp -s "$CASE/$n-none.pdf" "$CASE/$n-warm.pdf" || fail "$f: the PDF differs with a filled cache directory"
 	done
-	for kind in subset hyph emoji; do
+	for kind in subset hyph emoji shape fc fcstate; do
 		ls "$d" | grep -q "^$kind-" || fail "no $kind entry was kept in $d"
 	done
 	[ "$(ls "$d" | grep -c '^hyph-')" -ge 3 ] || fail "not one compiled pattern file per language (en, de, fr)"
@@ -2231,10 +2233,28 @@ t_disk_fontconfig() {
 	cmp -s "$CASE/1.pdf" "$CASE/4.pdf" || fail "the PDF differs from one made without the cache"
 }
 
-check "diskcache: the same bytes without, with an empty and with a filled cache directory (en, zh, de, fr)" t_disk_same
+# The directory keeps at most $CVPDF_CACHE_MAX bytes of entries (here 200 KB), the oldest going
+# first, and leaves files that are not entries alone.
+t_disk_bound() {
+	local d=$CASE/cache f total
+	mkdir -p "$d"
+	echo "not an entry" >"$d/keep-me.txt"
+	head -c 300000 /dev/zero >"$d/big-file"
+	for f in content/en.md content/zh.md tests/cases/rtl-ar.md tests/cases/hi-conjuncts.md; do
+		CVPDF_CACHE_MAX=200000 cvpdf -q --cache-dir "$d" "$f" -o "$CASE/out.pdf" || fail "$f"
+		total=$(find "$d" -maxdepth 1 -type f -regex '.*/[a-z]+-[0-9a-f]+' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+		[ "$total" -le 200000 ] || fail "after $f: $total bytes of entries, over the bound"
+	done
+	[ -f "$d/keep-me.txt" ] && [ -f "$d/big-file" ] || fail "a file that is not an entry was removed"
+	cvpdf -q --no-cache tests/cases/hi-conjuncts.md -o "$CASE/ref.pdf" || fail "--no-cache"
+	cmp -s "$CASE/ref.pdf" "$CASE/out.pdf" || fail "the PDF differs"
+}
+
+check "diskcache: the same bytes without, with an empty and with a filled cache directory (en, zh, de, fr, ar, hi)" t_disk_same
 check "diskcache: damaged entries are misses, the same bytes" t_disk_damaged
 check "diskcache: four renders at once into one directory; an impossible directory changes nothing" t_disk_concurrent
 check "diskcache: a changed font file makes new entries" t_disk_identity
+check "diskcache: at most CVPDF_CACHE_MAX bytes of entries, other files left alone" t_disk_bound
 check "diskcache: fontconfig's answers kept under a fingerprint that a new font directory changes" t_disk_fontconfig
 
 STRESS=$TMP/stress
