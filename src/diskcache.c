@@ -201,6 +201,7 @@ static void trim(const char *dir)
     size_t n = 0, cap = 0;
     long long total = 0;
     struct dirent *e;
+    /* cppcheck-suppress readdirCalled ; a DIR of this call's own: readdir is thread-safe so (readdir_r is deprecated) */
     while ((e = readdir(d))) {
         struct stat sb;
         if (!strncmp(e->d_name, ".tmp-", 5) && !fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) &&
@@ -244,8 +245,7 @@ void cv_disk_put(const char *dir, const char *kind, const void *key, size_t klen
     int fd = mkstemp(tmp);
     if (fd < 0)
         return;
-    unsigned char head[HEAD];
-    memcpy(head, MAGIC, 8);
+    unsigned char head[HEAD] = MAGIC; /* (the 8 magic bytes, no NUL: HEAD has room for the rest) */
     put64(head + 8, klen);
     put64(head + 16, len);
     put64(head + 24, cv_hash(data, len));

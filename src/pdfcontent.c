@@ -376,7 +376,7 @@ static size_t text_invisible(text_run *t, const cv_page *pg, size_t i)
         if (h->tlen && kk >= 0)
             cv_pdffont_map(f, kk, h->text, h->tlen);
         cv_buf_puts(b, "<");
-        cv_buf_hex(b, kk >= 0 ? f->codes[kk] : 0, f && f->type3 ? 2 : 4);
+        cv_buf_hex(b, f && kk >= 0 ? f->codes[kk] : 0, f && f->type3 ? 2 : 4);
         cv_buf_puts(b, ">");
     }
     cv_buf_puts(b, "]TJ 0 Tr 100 Tz\n");

@@ -287,7 +287,7 @@ static int edit_copy(const char *from, const char *to)
     char *at = md ? strstr(md, "specializing") : NULL;
     if (!at)
         return free(md), -1;
-    memcpy(at, "specialising", 12);
+    at[8] = 's'; /* "specializing" -> "specialising" */
     FILE *f = fopen(to, "wb");
     int rc = f && fwrite(md, 1, n, f) == n ? 0 : -1;
     if (f && fclose(f))
