@@ -319,6 +319,10 @@ OOM_JOBS ?= 2
 oom: build/oom/oom
 	@echo "# allocation failures: every N of a small document, a sample of N for the résumés"
 	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --sample 100,7 content/en.md content/zh.md --all tests/inputs/oom-mix.md
+	@echo "# and with a cache directory: filled by the first render (each entry read back), and one that cannot be made (each made and its write tried)"
+	rm -rf build/oom/disk
+	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --modes nocache,warm --opt cache-dir=$(CURDIR)/build/oom/disk --sample 60,13 content/en.md content/zh.md
+	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --modes nocache --opt cache-dir=/proc/cvpdf-no-cache --sample 60,13 content/en.md content/zh.md
 oom-full: build/oom/oom
 	@echo "# allocation failures: every N, for each document and mode"
 	$(OOM_ENV) ./build/oom/oom --jobs $(OOM_JOBS) --all content/en.md content/zh.md tests/inputs/oom-mix.md

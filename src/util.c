@@ -32,7 +32,8 @@ void cv_buf_add(cv_buf *b, const void *data, size_t len)
         b->oom = true;
         return;
     }
-    memcpy(b->p + b->len, data, len);
+    if (len) /* (data may be NULL then: an empty array) */
+        memcpy(b->p + b->len, data, len);
     b->len += len;
     b->p[b->len] = 0;
 }

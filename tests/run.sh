@@ -2091,6 +2091,7 @@ t_threads() {
 	[ -n "$bin" ] || fail "CVPDF_THREADS is not set (make check sets it)"
 	run "$bin" content/en.md content/zh.md
 	expect_rc 0
+	expect_grep "$CASE/stdout" "^ok - 6 threads sharing a cache directory" "the cache directory round ran"
 }
 
 # A cvpdf_cache shared by every file of the content, corpus, seeds and cases, twice over.

@@ -1,7 +1,10 @@
-/* threads.c: the library keeps no global mutable state: documents rendered at once on several
- * threads come out byte-identical to the same documents rendered one at a time; and renders
- * sharing one cvpdf_cache, on several threads and again and again, come out byte-identical to
- * renders without one. Prints an "ok -"/"FAIL -" line for each and exits 1 on a failure. */
+/* threads.c: the library's state shared between threads is its locked process-wide templates
+ * (ICU's break iterators, fontconfig's fingerprint) and what a cvpdf_cache holds: documents
+ * rendered at once on several threads come out byte-identical to the same documents rendered
+ * one at a time; renders sharing one cvpdf_cache, on several threads and again and again, come
+ * out byte-identical to renders without one; and so do renders sharing a cache directory
+ * (diskcache.c), with and without a cvpdf_cache, the first round filling it from every thread
+ * at once. Prints an "ok -"/"FAIL -" line for each and exits 1 on a failure. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@ typedef struct job {
     size_t pdf_len;
     cvpdf_status st;
     cvpdf_cache *cache; /* NULL: none */
+    const char *disk;   /* the "cache-dir" option, or NULL */
 } job;
 
 static void *run(void *arg)
@@ -27,6 +31,10 @@ static void *run(void *arg)
     cvpdf_options *o = cvpdf_options_new();
     if (o)
         cvpdf_options_set_cache(o, j->cache);
+    if (o && j->disk && cvpdf_options_set(o, "cache-dir", j->disk)) {
+        cvpdf_options_free(o);
+        o = NULL;
+    }
     j->st = o ? cvpdf_render(o, "thread.md", j->text, j->len, &j->pdf, &j->pdf_len) : CVPDF_ERR_NOMEM;
     cvpdf_options_free(o);
     return NULL;
@@ -97,13 +105,13 @@ int main(int argc, char **argv)
     if (!a || !b)
         return 2;
     /* one at a time */
-    job ref[2] = {{a, la, NULL, 0, 0, NULL}, {b, lb, NULL, 0, 0, NULL}};
+    job ref[2] = {{a, la, NULL, 0, 0, NULL, NULL}, {b, lb, NULL, 0, 0, NULL, NULL}};
     run(&ref[0]);
     run(&ref[1]);
     /* all at once, alternating documents */
     job jobs[THREADS];
     for (int i = 0; i < THREADS; i++)
-        jobs[i] = (job){i % 2 ? b : a, i % 2 ? lb : la, NULL, 0, 0, NULL};
+        jobs[i] = (job){i % 2 ? b : a, i % 2 ? lb : la, NULL, 0, 0, NULL, NULL};
     int bad = ref[0].st || ref[1].st || run_all(jobs, THREADS, ref);
     printf("%s - %d threads render %s and %s byte-identically to one thread\n", bad ? "FAIL" : "ok", THREADS,
            argv[1], argv[2]);
@@ -113,13 +121,31 @@ int main(int argc, char **argv)
     int bad_cache = !cache;
     for (int round = 0; round < 3 && !bad_cache; round++) {
         for (int i = 0; i < THREADS; i++)
-            jobs[i] = (job){i % 2 ? b : a, i % 2 ? lb : la, NULL, 0, 0, cache};
+            jobs[i] = (job){i % 2 ? b : a, i % 2 ? lb : la, NULL, 0, 0, cache, NULL};
         bad_cache = run_all(jobs, THREADS, ref);
     }
     cvpdf_cache_free(cache);
     printf("%s - %d threads sharing a cvpdf_cache, 3 rounds, render %s and %s byte-identically to no cache\n",
            bad_cache ? "FAIL" : "ok", THREADS, argv[1], argv[2]);
     bad |= bad_cache;
+    /* a cache directory: an empty one, filled by every thread at once, then read (half of
+     * the renders through a cvpdf_cache as well) */
+    char dir[] = "/tmp/cvpdf-threads.XXXXXX";
+    int bad_disk = !mkdtemp(dir);
+    for (int round = 0; round < 3 && !bad_disk; round++) {
+        cvpdf_cache *dc = round == 2 ? cvpdf_cache_new() : NULL;
+        for (int i = 0; i < THREADS; i++)
+            jobs[i] = (job){i % 2 ? b : a, i % 2 ? lb : la, NULL, 0, 0, i < THREADS / 2 ? dc : NULL, dir};
+        bad_disk = run_all(jobs, THREADS, ref);
+        cvpdf_cache_free(dc);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd)) { // NOLINT(cert-env33-c): removes the scratch directory this program made
+    }
+    printf("%s - %d threads sharing a cache directory, 3 rounds, render %s and %s byte-identically to no cache\n",
+           bad_disk ? "FAIL" : "ok", THREADS, argv[1], argv[2]);
+    bad |= bad_disk;
     cvpdf_buffer_free(ref[0].pdf);
     cvpdf_buffer_free(ref[1].pdf);
     free(a);
