@@ -295,7 +295,7 @@ int cv_emoji_get(cv_memo *memo, const char *disk, cv_face *face, const char *pat
     size_t size = sizeof *out + out->rgb_len + out->alpha_len;
     cv_emoji_image *blob = keyed || dkeyed ? malloc(size) : NULL;
     if (blob) {
-        *blob = *out;
+        memcpy(blob, out, sizeof *out); /* (its padding too, zero: the blob is written to disk) */
         blob->rgb = blob->alpha = NULL;
         unsigned char *planes = (unsigned char *)(blob + 1);
         memcpy(planes, out->rgb, out->rgb_len);

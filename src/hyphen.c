@@ -20,6 +20,7 @@
 #include "breaks.h"
 #include "diskcache.h"
 #include "hyph.h"
+#include "memo.h"
 #include "util.h"
 
 #ifndef CVPDF_HYPHENDIR
@@ -50,6 +51,8 @@ struct cv_hyph {
     char disk[512]; /* the cache directory (diskcache.c), or "" */
     HyphenDict *dict;
     void *arena;    /* dict's block when it came from the disk cache (else libhyphen's own) */
+    cv_memo *words; /* word -> its points (len + 1 bytes): a résumé repeats its words, and a
+                     * re-render through a cache all of them; NULL without memory */
     uint32_t high[128]; /* an 8-bit dictionary's charset: the code point of bytes 0x80-0xFF */
 };
 
@@ -82,14 +85,34 @@ static void serialize(cv_buf *b, const HyphenDict *d)
     for (const HyphenDict *x = d; x; x = x->nextlevel)
         levels++;
     cv_buf_add(b, &levels, sizeof levels);
+    /* each structure copied field by field into a zeroed one: their padding (which libhyphen
+     * leaves as malloc gave it) is written as zeros, so an entry is the same bytes each time */
     for (const HyphenDict *x = d; x; x = x->nextlevel) {
-        cv_buf_add(b, x, sizeof *x);
+        HyphenDict dz;
+        memset(&dz, 0, sizeof dz);
+        dz.lhmin = x->lhmin, dz.rhmin = x->rhmin, dz.clhmin = x->clhmin, dz.crhmin = x->crhmin;
+        dz.nohyphenl = x->nohyphenl, dz.num_states = x->num_states, dz.utf8 = x->utf8;
+        memcpy(dz.cset, x->cset, sizeof dz.cset);
+        cv_buf_add(b, &dz, sizeof dz);
         ser_str(b, x->nohyphen, x->nohyphenl + 1);
-        cv_buf_add(b, x->states, (size_t)x->num_states * sizeof *x->states);
+        for (int i = 0; i < x->num_states; i++) {
+            HyphenState sz;
+            memset(&sz, 0, sizeof sz);
+            /* (libhyphen sets these only for a state with a replacement; it reads them then) */
+            if (x->states[i].repl)
+                sz.replindex = x->states[i].replindex, sz.replcut = x->states[i].replcut;
+            sz.fallback_state = x->states[i].fallback_state, sz.num_trans = x->states[i].num_trans;
+            cv_buf_add(b, &sz, sizeof sz);
+        }
         for (int i = 0; i < x->num_states; i++) {
             ser_str(b, x->states[i].match, 1);
             ser_str(b, x->states[i].repl, 1);
-            cv_buf_add(b, x->states[i].trans, (size_t)x->states[i].num_trans * sizeof *x->states[i].trans);
+            for (int t = 0; t < x->states[i].num_trans; t++) {
+                HyphenTrans tz;
+                memset(&tz, 0, sizeof tz);
+                tz.ch = x->states[i].trans[t].ch, tz.new_state = x->states[i].trans[t].new_state;
+                cv_buf_add(b, &tz, sizeof tz);
+            }
         }
     }
 }
@@ -361,6 +384,7 @@ cv_hyph *cv_hyph_new(const char *lang, const char *disk)
     if (!h)
         return NULL;
     memcpy(h->path, path, sizeof path);
+    h->words = cv_memo_new(16384, (size_t)2 << 20, NULL);
     if (disk && strlen(disk) < sizeof h->disk)
         memcpy(h->disk, disk, strlen(disk) + 1);
     pthread_mutex_init(&h->lock, NULL);
@@ -373,6 +397,7 @@ void cv_hyph_free(cv_hyph *h)
         return;
     take_prefetch(h); /* a load nobody needed: waited for, then freed with the rest */
     free_dict(h->dict, h->arena);
+    cv_memo_free(h->words);
     pthread_mutex_destroy(&h->lock);
     free(h);
 }
@@ -392,11 +417,38 @@ static HyphenDict *dict(cv_hyph *h)
     return d;
 }
 
+typedef struct points_job {
+    uint8_t *points;
+    size_t len;
+} points_job;
+
+static void copy_points(void *value, void *user)
+{
+    points_job *j = user;
+    memcpy(j->points, value, j->len + 1);
+}
+
+static int hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points);
+
 int cv_hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
 {
     memset(points, 0, len + 1);
     if (len < 5 || len > 200)
         return 0;
+    points_job j = {points, len};
+    if (h->words && cv_memo_find(h->words, word, len, copy_points, &j))
+        return 0;
+    int rc = hyph_word(h, word, len, points);
+    uint8_t *v = !rc && h->words ? malloc(len + 1) : NULL;
+    if (v) { /* (without memory, only the reuse is lost) */
+        memcpy(v, points, len + 1);
+        cv_memo_put(h->words, word, len, v, len + 1 + len);
+    }
+    return rc;
+}
+
+static int hyph_word(cv_hyph *h, const char *word, size_t len, uint8_t *points)
+{
     HyphenDict *d = dict(h);
     if (!d)
         return -1;

@@ -150,7 +150,11 @@ int cv_subset_face(cv_memo *memo, const char *disk, cv_face *face, const uint32_
         size = sizeof(subset_blob) + n * sizeof *out->codes + out->zlen;
         b = keyed || dkeyed ? malloc(size) : NULL;
         if (b) {
-            *b = (subset_blob){out->kind, out->len, out->zlen, n};
+            memset(b, 0, sizeof *b); /* (its padding too: the blob is written to disk) */
+            b->kind = out->kind;
+            b->len = out->len;
+            b->zlen = out->zlen;
+            b->n = n;
             uint32_t *codes = (uint32_t *)(b + 1);
             memcpy(codes, out->codes, n * sizeof *codes);
             memcpy(codes + n, out->zdata, out->zlen);
