@@ -260,13 +260,15 @@ tsan: build/tsan/threads
 
 VALGRIND = valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
            --suppressions=$(CURDIR)/tests/valgrind.supp
+# (with an empty cache directory, which the files fill, then content/ again, read from it)
 valgrind: $(BIN)
-	@echo "# valgrind memcheck over the content files and the corpus"
-	@n=0; f=0; for m in content/*.md ../shared/corpus/*.md ../shared/seeds/*.txt; do \
+	@echo "# valgrind memcheck over the content files and the corpus, then the content again from the cache directory"
+	@rm -rf /tmp/cvpdf-valgrind-cache; \
+	n=0; f=0; for m in content/*.md ../shared/corpus/*.md ../shared/seeds/*.txt content/*.md; do \
 	  [ -e "$$m" ] || continue; n=$$((n+1)); \
-	  if $(VALGRIND) $(abspath $(BIN)) -q "$$m" -o /tmp/cvpdf-valgrind.pdf >/dev/null 2>/tmp/cvpdf-valgrind.log; \
+	  if CVPDF_CACHE_DIR=/tmp/cvpdf-valgrind-cache $(VALGRIND) $(abspath $(BIN)) -q "$$m" -o /tmp/cvpdf-valgrind.pdf >/dev/null 2>/tmp/cvpdf-valgrind.log; \
 	  then echo "ok - valgrind: $$m"; else f=$$((f+1)); echo "FAIL - valgrind: $$m"; head -30 /tmp/cvpdf-valgrind.log; fi; \
-	done; rm -f /tmp/cvpdf-valgrind.pdf /tmp/cvpdf-valgrind.log; echo "$$((n-f)) passed, $$f failed"; [ $$f -eq 0 ]
+	done; rm -rf /tmp/cvpdf-valgrind.pdf /tmp/cvpdf-valgrind.log /tmp/cvpdf-valgrind-cache; echo "$$((n-f)) passed, $$f failed"; [ $$f -eq 0 ]
 
 # libFuzzer: `make fuzz` searches for FUZZ_TIME seconds (default 600); `make fuzz-smoke`
 # replays every kept finding, then makes 600 deterministic runs.
