@@ -25,7 +25,7 @@ cv_layout *cv_layout_new(cv_ctx *ctx, cv_fonts *fonts, const cv_style *st, const
     l->fonts = fonts;
     l->st = st;
     l->hyph = hyph;
-    if (!(l->shaper = cv_shaper_new(ctx->memos ? ctx->memos->shapes : NULL, ctx->disk))) {
+    if (!(l->shaper = cv_shaper_new(ctx->memos ? ctx->memos->shapes : NULL, ctx->disk, ctx->name))) {
         free(l);
         return NULL;
     }

@@ -40,19 +40,20 @@ typedef struct journal {
 struct cv_shaper {
     hb_buffer_t *buf;
     cv_memo *memo; /* the runs shaped, or NULL */
-    const char *disk;
+    const char *disk, *doc;
     journal j[MAX_JOURNALS];
     int nj;
 };
 
 static void journal_flush(cv_shaper *sh, journal *j);
 
-cv_shaper *cv_shaper_new(cv_memo *memo, const char *disk)
+cv_shaper *cv_shaper_new(cv_memo *memo, const char *disk, const char *doc)
 {
     cv_shaper *sh = calloc(1, sizeof *sh);
     if (sh) {
         sh->memo = memo;
-        sh->disk = memo ? disk : NULL;
+        sh->disk = memo && doc ? disk : NULL;
+        sh->doc = doc;
     }
     if (sh && !hb_buffer_allocation_successful(sh->buf = hb_buffer_create())) {
         hb_buffer_destroy(sh->buf);
@@ -432,22 +433,27 @@ static void to_logical(shaped_glyph *g, unsigned n)
 
 /* ---- the runs kept between processes (diskcache.c) ------------------------------------
  * A fresh process pays for HarfBuzz's first use of each face (its layout tables read, its
- * shaping plans made): a sixth of a 25 ms run of a résumé. The runs a face shaped are kept
- * in one entry per face file (by identity, diskcache.c) and read into the memo when a
- * render first shapes with the face, so that a run shaped by an earlier process is not
- * shaped again; a render adds the runs it shaped that were not there. An entry is a list of
+ * shaping plans made): a sixth of a 25 ms run of a résumé. The runs a face shaped for a
+ * document are kept in one entry per document (by its name) and face file (by identity,
+ * diskcache.c), read into the memo when a render of the document first shapes with the
+ * face, so that a run shaped by an earlier process is not shaped again; a render adds the
+ * runs it shaped that were not there (an edit: a few). Per document, so that a résumé does
+ * not read the runs of every other document shaped with Inter. An entry is a list of
  * records: the memo key after the face (u32 length, bytes), the glyph count (u32), the
- * glyphs; at most JOURNAL_MAX bytes, the oldest records dropped beyond. Runs are a pure
- * function of their key, so the PDF is the same with the entries as without them. */
-#define JOURNAL_MAX ((size_t)4 << 20)
+ * glyphs; at most JOURNAL_MAX bytes, the oldest records dropped beyond, and a document whose
+ * new runs alone take half of that (a long one, for which reading them back would cost about
+ * what shaping does) keeps none. Runs are a pure function of their key, so the PDF is the
+ * same with the entries as without them. */
+#define JOURNAL_MAX ((size_t)1 << 20)
 #define ID_LEN sizeof(uintptr_t)
 
-static int journal_key(cv_key *k, const cv_face *f)
+static int journal_key(cv_key *k, const cv_shaper *sh, const cv_face *f)
 {
-    cv_key_add(k, "shape-1", 8);
+    cv_key_add(k, "shape-2", 8);
     if (cv_disk_key_file(k, f->path))
         return -1;
     cv_key_add(k, &f->index, sizeof f->index);
+    cv_key_add(k, sh->doc, strlen(sh->doc) + 1);
     return k->oom ? -1 : 0;
 }
 
@@ -470,17 +476,19 @@ static bool next_record(const unsigned char *p, size_t n, size_t *at, const unsi
     return true;
 }
 
-/* Reads the face's kept runs into the memo, once per memo (a marker under the face says). */
+/* Reads the face's kept runs for the document into the memo, once per memo (a marker under
+ * the face and document says). */
 static void journal_load(cv_shaper *sh, const cv_face *f)
 {
     cv_key mark = {0};
     cv_key_add(&mark, "journal", 8);
     cv_key_add_id(&mark, f);
+    cv_key_add(&mark, sh->doc, strlen(sh->doc) + 1);
     bool done = mark.oom || cv_memo_find(sh->memo, mark.p, mark.len, NULL, NULL);
     cv_key dk = {0};
     unsigned char *data = NULL;
     size_t n = 0;
-    if (!done && !journal_key(&dk, f) && cv_disk_get(sh->disk, "shape", dk.p, dk.len, &data, &n) == 1) {
+    if (!done && !journal_key(&dk, sh, f) && cv_disk_get(sh->disk, "shape", dk.p, dk.len, &data, &n) == 1) {
         size_t at = 0;
         const unsigned char *kp, *gp;
         uint32_t kl, ng;
@@ -529,6 +537,13 @@ static journal *journal_of(cv_shaper *sh, const cv_face *f)
 
 static void journal_add(journal *j, const cv_key *key, const shaped_run *r)
 {
+    if (j->fresh.oom)
+        return;
+    if (j->fresh.len > JOURNAL_MAX / 2) { /* a long document: none kept (journal_flush) */
+        cv_buf_free(&j->fresh);
+        j->fresh.oom = true;
+        return;
+    }
     uint32_t kl = (uint32_t)(key->len - ID_LEN);
     cv_buf_add(&j->fresh, &kl, 4);
     cv_buf_add(&j->fresh, key->p + ID_LEN, kl);
@@ -540,12 +555,12 @@ static void journal_add(journal *j, const cv_key *key, const shaped_run *r)
  * some), the oldest dropped beyond JOURNAL_MAX. */
 static void journal_flush(cv_shaper *sh, journal *j)
 {
-    if (!j->fresh.len || j->fresh.oom || j->fresh.len > JOURNAL_MAX)
+    if (!j->fresh.len || j->fresh.oom || j->fresh.len > JOURNAL_MAX / 2)
         return;
     cv_key dk = {0};
     unsigned char *old = NULL;
     size_t n = 0;
-    if (journal_key(&dk, j->face) || cv_disk_get(sh->disk, "shape", dk.p, dk.len, &old, &n) < 0) {
+    if (journal_key(&dk, sh, j->face) || cv_disk_get(sh->disk, "shape", dk.p, dk.len, &old, &n) < 0) {
         cv_buf_free(&dk);
         return;
     }

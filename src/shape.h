@@ -73,8 +73,9 @@ typedef CV_VEC(cv_sglyph) cv_sglyphs;
 /* Scratch space for shaping (a HarfBuzz buffer): one per layout, never shared by threads. */
 typedef struct cv_shaper cv_shaper;
 /* memo: where shaped runs are remembered (a cvpdf_cache's, the render's), or NULL; disk: the
- * cache directory the runs are also kept in between processes (diskcache.c), or NULL. */
-cv_shaper *cv_shaper_new(cv_memo *memo, const char *disk);
+ * cache directory the runs of the document named doc are also kept in between processes
+ * (diskcache.c), or NULL. */
+cv_shaper *cv_shaper_new(cv_memo *memo, const char *disk, const char *doc);
 void cv_shaper_free(cv_shaper *sh);
 /* How cv_shape shapes a run: CV_SHAPE_RTL, right to left (mirrored brackets, RTL features),
  * its glyphs still in logical cluster order; CV_SHAPE_BIDI, in a block that is reordered:

@@ -2153,6 +2153,8 @@ t_disk_same() {
 		ls "$d" | grep -q "^$kind-" || fail "no $kind entry was kept in $d"
 	done
 	[ "$(ls "$d" | grep -c '^hyph-')" -ge 3 ] || fail "not one compiled pattern file per language (en, de, fr)"
+	# (shaped runs are kept per document and face: at least one entry for each of the six)
+	[ "$(ls "$d" | grep -c '^shape-')" -ge 6 ] || fail "shaped runs are not kept per document"
 	! ls -a "$d" | grep -q '^\.tmp-' || fail "a temporary file was left in the cache directory"
 }
 

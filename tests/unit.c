@@ -340,7 +340,7 @@ static void test_shape_memo(void)
     const char *path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     cv_face *memo = cv_face_open(path, 0), *fresh1 = cv_face_open(path, 0), *fresh2 = cv_face_open(path, 0);
     cv_memo *runs = cv_memo_new(64, 0, NULL);
-    cv_shaper *sh = cv_shaper_new(runs, NULL), *plain = cv_shaper_new(NULL, NULL);
+    cv_shaper *sh = cv_shaper_new(runs, NULL, NULL), *plain = cv_shaper_new(NULL, NULL, NULL);
     CHECK("shaping memo: DejaVu Sans opens", memo && fresh1 && fresh2 && sh && plain);
     if (!memo || !fresh1 || !fresh2 || !sh || !plain)
         goto done;
@@ -403,7 +403,7 @@ static void test_shape_rtl(void)
 {
     const char *path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     cv_face *f = cv_face_open(path, 0);
-    cv_shaper *sh = cv_shaper_new(NULL, NULL);
+    cv_shaper *sh = cv_shaper_new(NULL, NULL, NULL);
     CHECK("shape rtl: DejaVu Sans opens", f && sh);
     if (f && sh) {
         const char *t = "(\xD8\xA8\xD8\xA8)"; /* (beh beh) */
