@@ -476,8 +476,28 @@ static bool next_record(const unsigned char *p, size_t n, size_t *at, const unsi
     return true;
 }
 
+/* Whether a kept record can be what shaping made: its clusters inside its run (the layout
+ * indexes the run's bytes by them) and its glyphs in the face. The key after the face: the
+ * language (NUL-terminated), the context's length and the run's (u32 each), the text. */
+static bool record_ok(const cv_face *f, const unsigned char *key, uint32_t klen, const unsigned char *glyphs, uint32_t ng)
+{
+    const unsigned char *z = memchr(key, 0, klen);
+    if (!z || (size_t)(z - key) + 1 + 8 > klen)
+        return false;
+    uint32_t run;
+    memcpy(&run, z + 5, 4);
+    uint32_t len = run & ((1u << 30) - 1);
+    for (uint32_t i = 0; i < ng; i++) {
+        shaped_glyph g;
+        memcpy(&g, glyphs + (size_t)i * sizeof g, sizeof g);
+        if (g.cluster >= len || g.gid >= f->info.nglyphs)
+            return false;
+    }
+    return true;
+}
+
 /* Reads the face's kept runs for the document into the memo, once per memo (a marker under
- * the face and document says). */
+ * the face and document says); a record that cannot be right ends the reading. */
 static void journal_load(cv_shaper *sh, const cv_face *f)
 {
     cv_key mark = {0};
@@ -493,7 +513,7 @@ static void journal_load(cv_shaper *sh, const cv_face *f)
         const unsigned char *kp, *gp;
         uint32_t kl, ng;
         cv_key k = {0};
-        while (next_record(data, n, &at, &kp, &kl, &gp, &ng)) {
+        while (next_record(data, n, &at, &kp, &kl, &gp, &ng) && record_ok(f, kp, kl, gp, ng)) {
             shaped_run *r = malloc(sizeof *r + (ng ? ng : 1) * sizeof *r->g);
             k.len = 0;
             cv_key_add_id(&k, f);
