@@ -65,10 +65,12 @@ static int entry_path(char *buf, size_t size, const char *dir, const char *kind,
     return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-static int read_all(int fd, unsigned char *p, size_t n)
+/* All n bytes read into p (writing: from it), through short counts and signals; -1 on an
+ * error or an early end. */
+static int io_all(int fd, unsigned char *p, size_t n, bool writing)
 {
     while (n) {
-        ssize_t r = read(fd, p, n);
+        ssize_t r = writing ? write(fd, p, n) : read(fd, p, n);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -79,19 +81,9 @@ static int read_all(int fd, unsigned char *p, size_t n)
     return 0;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t r = write(fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
+static int read_all(int fd, unsigned char *p, size_t n) { return io_all(fd, p, n, false); }
+/* (write only reads the bytes: the cast is write's own view of them) */
+static int write_all(int fd, const void *p, size_t n) { return io_all(fd, (unsigned char *)p, n, true); }
 
 int cv_disk_get(const char *dir, const char *kind, const void *key, size_t klen, unsigned char **data, size_t *len)
 {
