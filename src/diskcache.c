@@ -24,6 +24,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,36 +252,54 @@ void cv_disk_put(const char *dir, const char *kind, const void *key, size_t klen
     trim(dir);
 }
 
-/* The identity of a file: its name (unless not named), size, modification time to the
- * nanosecond and inode. */
-static int add_file(cv_key *k, const char *path, bool named)
+/* A file's name and identity: size, modification time to the nanosecond, inode and device,
+ * all -1 when it is not there (then -1). */
+int cv_disk_key_path(cv_key *k, const char *path)
 {
     struct stat sb;
-    if (!path || stat(path, &sb))
-        return -1;
-    if (named)
+    bool there = path && !stat(path, &sb);
+    if (path)
         cv_key_add(k, path, strlen(path) + 1);
+    long long id[5] = {-1, -1, -1, -1, -1};
+    if (there)
+        id[0] = (long long)sb.st_size, id[1] = (long long)sb.st_mtim.tv_sec, id[2] = (long long)sb.st_mtim.tv_nsec,
+        id[3] = (long long)sb.st_ino, id[4] = (long long)sb.st_dev;
+    cv_key_add(k, id, sizeof id);
+    return there ? 0 : -1;
+}
+
+/* The build, found once per process (stats and no allocation, so that it cannot fail for
+ * want of memory): the identity of the file holding this code (libcvpdf.so, or a program
+ * linked with the static library), then the libraries' versions. */
+static pthread_once_t build_once = PTHREAD_ONCE_INIT;
+static unsigned char build_bytes[5 * sizeof(long long) + 160];
+static size_t build_len; /* 0: not found */
+
+static void find_build(void)
+{
+    Dl_info di;
+    struct stat sb;
+    /* (the main program's name is as it was started, maybe found on $PATH: the link to it) */
+    if (!dladdr((void *)cv_disk_key_file, &di) || !di.dli_fname ||
+        stat(strchr(di.dli_fname, '/') ? di.dli_fname : "/proc/self/exe", &sb))
+        return;
     long long id[5] = {(long long)sb.st_size, (long long)sb.st_mtim.tv_sec, (long long)sb.st_mtim.tv_nsec,
                        (long long)sb.st_ino, (long long)sb.st_dev};
-    cv_key_add(k, id, sizeof id);
-    return 0;
+    memcpy(build_bytes, id, sizeof id);
+    size_t room = sizeof build_bytes - sizeof id;
+    int n = snprintf((char *)build_bytes + sizeof id, room, "%s|hb %s|ft %d.%d.%d|deflate %s", CVPDF_VERSION_STRING,
+                     hb_version_string(), FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH, LIBDEFLATE_VERSION_STRING);
+    if (n > 0 && (size_t)n < room)
+        build_len = sizeof id + (size_t)n + 1;
 }
 
 int cv_disk_key_file(cv_key *k, const char *path)
 {
-    /* the build: the file holding this code (libcvpdf.so, or a program linked with the
-     * static library), and the libraries' versions */
-    Dl_info di;
-    if (!dladdr((void *)cv_disk_key_file, &di) || !di.dli_fname)
+    pthread_once(&build_once, find_build);
+    if (!build_len)
         return -1;
-    /* (the main program's name is as it was started, maybe found on $PATH: the link to it) */
-    if (add_file(k, strchr(di.dli_fname, '/') ? di.dli_fname : "/proc/self/exe", false))
-        return -1;
-    char v[160];
-    int n = snprintf(v, sizeof v, "%s|hb %s|ft %d.%d.%d|deflate %s", CVPDF_VERSION_STRING, hb_version_string(),
-                     FREETYPE_MAJOR, FREETYPE_MINOR, FREETYPE_PATCH, LIBDEFLATE_VERSION_STRING);
-    cv_key_add(k, v, (size_t)n + 1);
-    if (add_file(k, path, true))
+    cv_key_add(k, build_bytes, build_len);
+    if (cv_disk_key_path(k, path))
         return -1;
     return k->oom ? -1 : 0;
 }

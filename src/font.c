@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,18 +110,6 @@ static void fc_env_key(cv_key *k)
     }
 }
 
-/* path and its identity (all -1 when it is not there) */
-static void fc_stat_add(cv_buf *b, const char *path)
-{
-    struct stat sb;
-    long long id[5] = {-1, -1, -1, -1, -1};
-    if (!stat(path, &sb))
-        id[0] = (long long)sb.st_size, id[1] = (long long)sb.st_mtim.tv_sec, id[2] = (long long)sb.st_mtim.tv_nsec,
-        id[3] = (long long)sb.st_ino, id[4] = (long long)sb.st_dev;
-    cv_buf_add(b, path, strlen(path) + 1);
-    cv_buf_add(b, id, sizeof id);
-}
-
 /* Where a user's configuration or fonts would appear (watched whether or not they exist). */
 static void fc_user_paths(cv_buf *b)
 {
@@ -131,16 +118,16 @@ static void fc_user_paths(cv_buf *b)
     static const char *const sys[] = {"/etc/fonts", "/etc/fonts/conf.d", "/etc/fonts/fonts.conf", "/usr/share/fonts",
                                       "/usr/local/share/fonts"};
     for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
-        fc_stat_add(b, sys[i]);
+        (void)cv_disk_key_path(b, sys[i]);
     if (xc && *xc) {
         snprintf(p, sizeof p, "%s/fontconfig", xc);
-        fc_stat_add(b, p);
+        (void)cv_disk_key_path(b, p);
         snprintf(p, sizeof p, "%s/fontconfig/conf.d", xc);
-        fc_stat_add(b, p);
+        (void)cv_disk_key_path(b, p);
     }
     if (xd && *xd) {
         snprintf(p, sizeof p, "%s/fonts", xd);
-        fc_stat_add(b, p);
+        (void)cv_disk_key_path(b, p);
     }
     if (home && *home) {
         static const char *const rel[] = {"", "/.config", "/.config/fontconfig", "/.config/fontconfig/conf.d",
@@ -148,7 +135,7 @@ static void fc_user_paths(cv_buf *b)
                                           "/.local/share/fonts"};
         for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
             snprintf(p, sizeof p, "%s%s", home, rel[i]);
-            fc_stat_add(b, p);
+            (void)cv_disk_key_path(b, p);
         }
     }
 }
@@ -162,7 +149,7 @@ static void fc_fingerprint(cv_buf *b)
     for (int k = 0; k < 2; k++) {
         FcChar8 *s;
         while (l[k] && (s = FcStrListNext(l[k])))
-            fc_stat_add(b, (const char *)s);
+            (void)cv_disk_key_path(b, (const char *)s);
         if (l[k])
             FcStrListDone(l[k]);
     }
@@ -179,7 +166,7 @@ static bool fc_fingerprint_holds(const unsigned char *p, size_t n)
         if (!z || (size_t)(z - p) + 1 + 5 * sizeof(long long) > n)
             return false;
         now.len = 0;
-        fc_stat_add(&now, (const char *)(p + i));
+        (void)cv_disk_key_path(&now, (const char *)(p + i));
         size_t rec = (size_t)(z - p) + 1 - i + 5 * sizeof(long long);
         ok = !now.oom && now.len == rec && !memcmp(now.p, p + i, rec);
         i += rec;
